@@ -1,0 +1,222 @@
+"""The authorisation matrix: every URL in the URL conf × every persona.
+
+The table below is the decision. A URL that is added without a row here fails
+``test_every_url_has_a_decision``; a row whose outcome changes fails the matrix.
+Outcomes are HTTP status codes for GET (302 means "sent elsewhere": to the login
+page for anonymous visitors, away from the login page for logged-in users).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from almen.conftest import PERSONA_KEYS
+
+ANON = "anonymous"
+LOGGED_IN = [k for k in PERSONA_KEYS if k != ANON]
+
+# Concrete values for route parameters (the demo's organisation A, estate 1).
+ARGS = {
+    "cvr": "29190909",
+    "number": "1",
+    "object_id": "1",
+    "id": "1",
+    "url": "",
+    "provider_id": "mitid",
+    "key": "x-y",
+    "uidb36": "1",
+    "app_label": "register",
+    "content_type_id": "1",
+}
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(PERSONA_KEYS, status)
+
+
+def login_required(status: int = 200) -> dict[str, int]:
+    return {**dict.fromkeys(LOGGED_IN, status), ANON: 302}
+
+
+RESIDENTS = ["resident_a", "resident_b"]
+BOARDS = ["estate_board_a", "org_board"]
+STAFF = ["org_staff", "other_org_staff", "municipality_officer", "sector_staff"]
+
+
+def by_kind(*, residents: int, boards: int, staff: int, anonymous: int) -> dict[str, int]:
+    return {
+        **dict.fromkeys(RESIDENTS, residents),
+        **dict.fromkeys(BOARDS, boards),
+        **dict.fromkeys(STAFF, staff),
+        ANON: anonymous,
+    }
+
+
+def anonymous_only(status: int = 200) -> dict[str, int]:
+    """allauth's pages for logging in: logged-in users are sent on."""
+    return {**dict.fromkeys(LOGGED_IN, 302), ANON: status}
+
+
+# Organisation A's own administration: its staff act, its members and those it
+# shares with read-only (403), everyone else is an outsider (404).
+ORG_A_STAFF_ONLY = {
+    "resident_a": 403,
+    "resident_b": 403,
+    "estate_board_a": 403,
+    "org_board": 403,
+    "org_staff": 200,
+    "other_org_staff": 404,
+    "municipality_officer": 403,
+    "sector_staff": 403,
+    ANON: 302,
+}
+# Personal data of estate A's residents: the organisation and the estate's own board.
+ESTATE_A_PERSONAL_DATA = {
+    "resident_a": 403,
+    "resident_b": 403,
+    "estate_board_a": 200,
+    "org_board": 403,
+    "org_staff": 200,
+    "other_org_staff": 403,
+    "municipality_officer": 403,
+    "sector_staff": 403,
+    ANON: 302,
+}
+# Django admin: superusers only; everyone else is sent to the admin login.
+ADMIN = everyone(302)
+
+EXPECTED: dict[str, dict[str, int]] = {
+    # web
+    "": everyone(200),
+    "organisationer/": everyone(200),
+    "organisationer/<str:cvr>/": everyone(200),
+    "organisationer/<str:cvr>/log/": ORG_A_STAFF_ONLY,
+    "organisationer/<str:cvr>/afdelinger/<int:number>/": everyone(200),
+    "organisationer/<str:cvr>/afdelinger/<int:number>/beboere/": ESTATE_A_PERSONAL_DATA,
+    "import/<str:cvr>/": ORG_A_STAFF_ONLY,
+    "healthz": everyone(200),
+    "i18n/setlang/": everyone(302),
+    # allauth: logging in. Residents have no password (they log in with an e-mail
+    # code), boards have a password, staff have a password and TOTP.
+    "konto/login/": anonymous_only(),
+    "konto/login/code/": anonymous_only(),
+    "konto/login/code/confirm/": everyone(302),  # nothing to confirm: back to the start
+    "konto/logout/": login_required(),
+    "konto/inactive/": everyone(200),
+    "konto/signup/": anonymous_only(),  # shows "sign-up is closed"
+    "konto/reauthenticate/": by_kind(residents=403, boards=200, staff=200, anonymous=302),
+    "konto/reauthenticate/code/": by_kind(residents=403, boards=302, staff=302, anonymous=302),
+    "konto/reauthenticate/code/confirm/": everyone(302),
+    "konto/email/": login_required(),
+    "konto/confirm-email/": everyone(200),
+    "konto/^confirm-email/(?P<key>[-:\\w]+)/$": everyone(404),  # unknown key
+    "konto/password/change/": by_kind(residents=302, boards=200, staff=200, anonymous=302),
+    "konto/password/set/": by_kind(residents=200, boards=302, staff=302, anonymous=302),
+    "konto/password/reset/": everyone(200),
+    "konto/password/reset/done/": everyone(200),
+    "konto/password/reset/key/done/": everyone(200),
+    "konto/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": everyone(404),
+    "konto/profil/": login_required(),
+    # allauth: two-factor (staff already have TOTP; residents have no password to
+    # re-authenticate with, so the MFA set-up is not theirs to change).
+    "konto/2fa/": login_required(),
+    "konto/2fa/authenticate/": everyone(302),
+    "konto/2fa/reauthenticate/": by_kind(residents=403, boards=302, staff=200, anonymous=302),
+    "konto/2fa/totp/activate/": by_kind(residents=403, boards=302, staff=302, anonymous=302),
+    "konto/2fa/totp/deactivate/": by_kind(residents=404, boards=404, staff=302, anonymous=302),
+    "konto/2fa/recovery-codes/": login_required(404),
+    "konto/2fa/recovery-codes/generate/": by_kind(
+        residents=403, boards=302, staff=302, anonymous=302
+    ),
+    "konto/2fa/recovery-codes/download/": login_required(404),
+    # allauth: OpenID Connect (MitID broker); no provider is configured in tests,
+    # so its login URLs answer 404 (the OIDC test configures one).
+    "konto/3rdparty/": login_required(),
+    "konto/3rdparty/login/cancelled/": everyone(200),
+    "konto/3rdparty/login/error/": everyone(401),
+    "konto/3rdparty/signup/": everyone(302),
+    "konto/social/login/cancelled/": everyone(301),
+    "konto/social/login/error/": everyone(301),
+    "konto/social/signup/": everyone(301),
+    "konto/social/connections/": everyone(301),
+    "konto/oidc/^(?P<provider_id>[^/]+)/login/": everyone(404),
+    "konto/oidc/^(?P<provider_id>[^/]+)/login/callback/": everyone(404),
+    # Django admin: its login page answers everyone; the rest sends non-superusers there.
+    "admin/login/": everyone(200),
+    # API (public read endpoints; token-protected ones answer 401 without a token)
+    "api/v1/": everyone(404),
+    "api/v1/openapi.json": everyone(200),
+    "api/v1/docs": everyone(200),
+    "api/v1/municipalities": everyone(200),
+    "api/v1/organisations": everyone(200),
+    "api/v1/organisations/<cvr>": everyone(200),
+    "api/v1/organisations/<cvr>/estates": everyone(200),
+}
+PREFIX_RULES: dict[str, dict[str, int]] = {"admin/": ADMIN}
+
+
+def routes() -> Iterator[str]:
+    def walk(resolver: URLResolver, prefix: str) -> Iterator[str]:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    seen: set[str] = set()
+    for route in walk(get_resolver(), ""):
+        if route not in seen:
+            seen.add(route)
+            yield route
+
+
+def expected_for(route: str) -> dict[str, int] | None:
+    if route in EXPECTED:
+        return EXPECTED[route]
+    for prefix, rule in PREFIX_RULES.items():
+        if route.startswith(prefix):
+            return rule
+    return None
+
+
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+_REGEX_GROUP = re.compile(r"\(\?P<(\w+)>(?:\[[^\]]*\]|[^)])*\)")
+
+
+def concrete(route: str) -> str:
+    path = _CONVERTER.sub(lambda m: ARGS[m.group(1)], route)
+    path = _REGEX_GROUP.sub(lambda m: ARGS[m.group(1)], path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def test_every_url_has_a_decision() -> None:
+    missing = [route for route in routes() if expected_for(route) is None]
+    assert not missing, f"URLs without an authorisation decision: {missing}"
+
+
+def test_no_stale_decisions() -> None:
+    present = set(routes())
+    stale = [route for route in EXPECTED if route not in present]
+    assert not stale, f"Decisions for URLs that no longer exist: {stale}"
+
+
+CASES = [
+    (route, persona)
+    for route in sorted(set(routes()))
+    for persona in PERSONA_KEYS
+    if expected_for(route) is not None
+]
+
+
+@pytest.mark.parametrize(("route", "persona"), CASES)
+def test_matrix(route: str, persona: str, client_for) -> None:
+    expected = expected_for(route)
+    assert expected is not None
+    response = client_for(persona).get(concrete(route))
+    assert response.status_code == expected[persona], (
+        f"GET {concrete(route)} as {persona}: {response.status_code}, expected {expected[persona]}"
+    )

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One change a person (or an import) made: who, what, when, before and after.
+
+    Entries are append-only: nothing in the product updates or deletes them.
+    ``organisation_id`` scopes who may read the entry (that organisation's staff).
+    """
+
+    at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("udført af"), max_length=200)
+    action = models.CharField(_("handling"), max_length=60)
+    object_type = models.CharField(_("objekttype"), max_length=60)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("objekt"), max_length=200)
+    organisation = models.ForeignKey(
+        "register.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    before = models.JSONField(_("før"), null=True, blank=True)
+    after = models.JSONField(_("efter"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("logpost")
+        verbose_name_plural = _("revisionslog")
+        indexes = [models.Index(fields=["organisation", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field that differs."""
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,48 @@
+"""Shared fixtures. The personas (STYLE.md) are built once per test session, through
+the same code as the demo, and every test sees them inside its own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from almen.register.demo import Persona, personas, personas_create
+
+PERSONA_KEYS = [
+    "resident_a",
+    "resident_b",
+    "estate_board_a",
+    "org_board",
+    "org_staff",
+    "other_org_staff",
+    "municipality_officer",
+    "sector_staff",
+    "anonymous",
+]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        personas_create(homes_per_estate=6, estates_per_org=2)
+
+
+@pytest.fixture
+def cast(db: None) -> dict[str, Persona]:
+    return personas()
+
+
+@pytest.fixture
+def client_for(cast: dict[str, Persona]) -> Callable[[str], Client]:
+    """A test client logged in as the named persona ("anonymous": not logged in)."""
+
+    def make(key: str) -> Client:
+        client = Client()
+        user = cast[key].user
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,28 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from almen.register.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_create
+
+
+class Command(BaseCommand):
+    help = "Loads the demo (3 organisations, 12 estates, ~2,500 households). Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = demo_create()
+        self.stdout.write(f"Demo: {result['households']} husstande.\n")
+        self.stdout.write("Demo-logins (én pr. persona):")
+        for persona in result["personas"].values():
+            if not persona.email:
+                self.stdout.write(f"  {persona.label:42} – åbn siden uden at logge ind")
+            elif persona.password_login:
+                self.stdout.write(f"  {persona.label:42} {persona.email}  kode: {DEMO_PASSWORD}")
+            else:
+                self.stdout.write(
+                    f"  {persona.label:42} {persona.email}  (engangskode pr. e-mail: "
+                    "se serverens log)"
+                )
+        self.stdout.write(
+            f"Personalets to-faktor-nøgle (TOTP): {DEMO_TOTP_SECRET} – eller kør "
+            "`make totp` for den aktuelle kode."
+        )

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from almen.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("konto/profil/", views.profile, name="profile"),
+    path("organisationer/", views.organisation_list, name="organisation_list"),
+    path("organisationer/<str:cvr>/", views.organisation_detail, name="organisation_detail"),
+    path("organisationer/<str:cvr>/log/", views.audit_log, name="audit_log"),
+    path(
+        "organisationer/<str:cvr>/afdelinger/<int:number>/",
+        views.estate_detail,
+        name="estate_detail",
+    ),
+    path(
+        "organisationer/<str:cvr>/afdelinger/<int:number>/beboere/",
+        views.estate_residents,
+        name="estate_residents",
+    ),
+]

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Serves Almen for development: the web server and the task worker, stopped together.
+set -euo pipefail
+PY=${PY:-.venv/bin/python}
+PORT=${PORT:-8000}
+"$PY" manage.py worker &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+echo "Almen kører på http://127.0.0.1:$PORT (Ctrl-C stopper)"
+"$PY" manage.py runserver "127.0.0.1:$PORT"
