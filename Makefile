@@ -7,7 +7,6 @@ PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13.0/bi
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= config.settings
 
 .PHONY: run test install migrate demo lint types check messages browser ci totp bench clean
 

@@ -274,4 +274,4 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-ADMINS = [("Almen", a) for a in env_list("ADMINS")]
+ADMINS = env_list("ADMINS")

@@ -1,0 +1,96 @@
+"""An import of an organisation's tenancy register (lejemålsregister)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+FINDINGS_CAP = 1000
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploadet")
+    VALIDATING = "validating", _("Kontrolleres")
+    VALIDATED = "validated", _("Kontrolleret")
+    REJECTED = "rejected", _("Afvist")
+    COMMITTING = "committing", _("Indlæses")
+    COMMITTED = "committed", _("Indlæst")
+    FAILED = "failed", _("Fejlet")
+
+
+class ImportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def for_organisation(self, organisation_id: int) -> ImportRunQuerySet:
+        return self.filter(organisation_id=organisation_id).select_related("uploaded_by")
+
+
+class ImportRun(models.Model):
+    """One uploaded file, its findings and (once committed) what it changed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "register.Organisation", on_delete=models.CASCADE, related_name="import_runs"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    original_name = models.CharField(_("filnavn"), max_length=255)
+    file = models.FileField(_("fil"), upload_to="imports/%Y/%m/", blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=ImportFormat.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    dry_run = models.BooleanField(_("prøvekørsel"), default=False)
+    total_rows = models.PositiveIntegerField(_("rækker i alt"), default=0)
+    processed_rows = models.PositiveIntegerField(_("behandlede rækker"), default=0)
+    # Kept with the findings so the count is right even when the list is capped.
+    error_count = models.PositiveIntegerField(_("fejl"), default=0)
+    warning_count = models.PositiveIntegerField(_("advarsler"), default=0)
+    findings = models.JSONField(_("fund"), default=list, blank=True)
+    findings_omitted = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(_("opsummering"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("registerimport")
+        verbose_name_plural = _("registerimporter")
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in {ImportStatus.VALIDATING, ImportStatus.COMMITTING}
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == ImportStatus.VALIDATED and not self.dry_run and not self.error_count
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

@@ -1,16 +1,30 @@
-from __future__ import annotations
+"""The register's part of the REST API at /api/v1.
 
-from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+Municipalities, organisations and estates are public registers: name, number,
+address and size, no personal data. They need no token. ``/me`` tells an
+integration which organisation and scopes its token carries.
+"""
+
+import uuid
+
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from almen.register.models import Estate, Municipality, Organisation
+from almen.register.models import ApiToken, Estate, Municipality, Organisation
+from almen.register.tokens import api_token_auth
 
 router = Router(tags=["register"])
 
+# No page may ask for more rows than this; the default page is 100 (NINJA_PAGINATION_PER_PAGE).
+MAX_LIMIT = 500
+
 
 class MunicipalityOut(Schema):
-    code: str
+    code: str = Field(description="Officiel kommunekode (3–4 cifre, fx 0101).")
     name: str
     region: str
 
@@ -18,65 +32,129 @@ class MunicipalityOut(Schema):
 class OrganisationOut(Schema):
     cvr: str
     name: str
-    municipality_code: str
-    municipality: str
+    address: str
+    municipality_code: str = Field(alias="municipality.code")
+    municipality: str = Field(alias="municipality.name")
 
 
 class EstateOut(Schema):
-    id: str
-    organisation_cvr: str
+    id: uuid.UUID = Field(alias="public_id")
+    organisation_cvr: str = Field(alias="organisation.cvr")
     number: int
     name: str
-    municipality_code: str
+    municipality_code: str = Field(alias="municipality.code")
     address: str
     postal_code: str
     city: str
+    unit_count: int
 
 
-def _organisation_out(o: Organisation) -> dict[str, object]:
-    return {
-        "cvr": o.cvr,
-        "name": o.name,
-        "municipality_code": o.municipality.code,
-        "municipality": o.municipality.name,
-    }
-
-
-def _estate_out(e: Estate) -> dict[str, object]:
-    return {
-        "id": str(e.public_id),
-        "organisation_cvr": e.organisation.cvr,
-        "number": e.number,
-        "name": e.name,
-        "municipality_code": e.municipality.code,
-        "address": e.address,
-        "postal_code": e.postal_code,
-        "city": e.city,
-    }
-
-
-@router.get("/municipalities", response=list[MunicipalityOut], summary="De 98 kommuner")
-def municipalities(request):
-    return list(Municipality.objects.order_by("code").values("code", "name", "region"))
-
-
-@router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
-def organisations(request):
-    return [_organisation_out(o) for o in Organisation.objects.select_related("municipality")]
-
-
-@router.get("/organisations/{cvr}", response=OrganisationOut)
-def organisation(request, cvr: str):
-    return _organisation_out(
-        get_object_or_404(Organisation.objects.select_related("municipality"), cvr=cvr)
+class OrganisationFilter(Schema):
+    municipality: str | None = Field(
+        None, pattern=r"^\d{3,4}$", description="Kommunekode, fx 0101 for København."
     )
 
 
-@router.get("/organisations/{cvr}/estates", response=list[EstateOut])
-@paginate(LimitOffsetPagination)
-def organisation_estates(request, cvr: str):
-    organisation = get_object_or_404(Organisation, cvr=cvr)
-    return [
-        _estate_out(e) for e in organisation.estates.select_related("organisation", "municipality")
-    ]
+class MeOut(Schema):
+    token_name: str
+    token_prefix: str
+    scopes: list[str]
+    organisation: OrganisationOut
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("municipality").order_by("name", "cvr")
+
+
+def _estates() -> QuerySet[Estate]:
+    return (
+        Estate.objects.select_related("organisation", "municipality")
+        .annotate(unit_count=Count("units"))
+        .order_by("organisation__cvr", "number")
+    )
+
+
+def _organisation_or_404(cvr: str) -> Organisation:
+    organisation = _organisations().filter(cvr=cvr).first()
+    if organisation is None:
+        raise HttpError(404, _("Ingen boligorganisation med CVR-nummer %(cvr)s.") % {"cvr": cvr})
+    return organisation
+
+
+@router.get(
+    "/municipalities",
+    response=list[MunicipalityOut],
+    summary="De 98 kommuner",
+    description="Alle danske kommuner med officiel kommunekode og region.",
+)
+def municipalities(request: HttpRequest) -> list[dict[str, str]]:
+    return list(Municipality.objects.order_by("code").values("code", "name", "region"))
+
+
+@router.get(
+    "/organisations",
+    response=list[OrganisationOut],
+    summary="Boligorganisationer",
+    description="Sideinddelt (limit/offset). Filtrér med ?municipality=<kommunekode>.",
+)
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def organisations(
+    request: HttpRequest, filters: Query[OrganisationFilter]
+) -> QuerySet[Organisation]:
+    queryset = _organisations()
+    if filters.municipality:
+        queryset = queryset.filter(municipality__code=filters.municipality.zfill(4))
+    return queryset
+
+
+@router.get(
+    "/organisations/{cvr}",
+    response={200: OrganisationOut, 404: ErrorOut},
+    summary="Én boligorganisation",
+)
+def organisation(request: HttpRequest, cvr: str) -> Organisation:
+    return _organisation_or_404(cvr)
+
+
+@router.get(
+    "/organisations/{cvr}/estates",
+    response={200: list[EstateOut], 404: ErrorOut},
+    summary="En boligorganisations afdelinger",
+)
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def organisation_estates(request: HttpRequest, cvr: str) -> QuerySet[Estate]:
+    organisation = _organisation_or_404(cvr)
+    return _estates().filter(organisation=organisation)
+
+
+@router.get(
+    "/estates/{public_id}",
+    response={200: EstateOut, 404: ErrorOut},
+    summary="Én afdeling",
+)
+def estate(request: HttpRequest, public_id: uuid.UUID) -> Estate:
+    found = _estates().filter(public_id=public_id).first()
+    if found is None:
+        raise HttpError(404, _("Ingen afdeling med id %(id)s.") % {"id": public_id})
+    return found
+
+
+@router.get(
+    "/me",
+    response={200: MeOut, 401: ErrorOut},
+    auth=api_token_auth,
+    summary="Mit API-token",
+    description="Den organisation og de rettigheder, som API-tokenet giver.",
+)
+def me(request: HttpRequest) -> dict[str, object]:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    return {
+        "token_name": token.name,
+        "token_prefix": token.prefix,
+        "scopes": token.scopes,
+        "organisation": token.organisation,
+    }

@@ -397,3 +397,77 @@ class Membership(models.Model):
         if self.organisation_id:
             return self.organisation_id
         return self.estate.organisation_id if self.estate_id and self.estate else None
+
+
+class ApiScope(models.TextChoices):
+    """What an API token may do. Later modules add their own scopes here."""
+
+    REGISTER_READ = "register:read", _("Læse registret")
+    REGISTER_IMPORT = "register:import", _("Importere lejemålsregistret")
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        """Neither revoked nor expired."""
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A token an organisation's integrations use against the API.
+
+    Only a SHA-256 digest of the token is stored ("hashed at rest"); the plaintext is
+    shown once, when the token is created. ``prefix`` (the first characters) lets
+    people recognise a token in lists and logs without revealing it.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("boligorganisation"),
+    )
+    name = models.CharField(_("navn"), max_length=100)
+    prefix = models.CharField(_("præfiks"), max_length=8)
+    digest = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("rettigheder"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oprettet af"),
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("sidst brugt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("udløber"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_revoked and not self.is_expired
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
