@@ -9,5 +9,7 @@ class RegisterConfig(AppConfig):
     def ready(self) -> None:
         from almen.access.policy import register_contributor
         from almen.register.grants import register_grants
+        from almen.register.metrics import register_metrics
 
         register_contributor(register_grants)
+        register_metrics()
