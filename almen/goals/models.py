@@ -5,11 +5,17 @@ Texts are stored in Danish (verbatim from BL's publication) and English.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from almen.goals.progress import Direction
 from almen.lib.i18n import localized
+from almen.lib.visibility import Visibility
 
 
 class Localized:
@@ -162,3 +168,339 @@ class Prerequisite(Localized, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text_da[:60]}"
+
+
+# --- local goals ------------------------------------------------------------------------
+
+
+class GoalStatus(models.TextChoices):
+    DRAFT = "draft", _("Kladde")
+    ADOPTED = "adopted", _("Vedtaget")
+    ENDED = "ended", _("Afsluttet")
+
+
+class GoalQuerySet(models.QuerySet["Goal"]):
+    def published(self) -> GoalQuerySet:
+        """Shared with everyone: public and not a draft."""
+        return self.filter(visibility=Visibility.PUBLIC).exclude(status=GoalStatus.DRAFT)
+
+
+class Goal(models.Model):
+    """A local goal (lokalt mål) owned by an organisation or one of its estates,
+    adopting one or more commitments or prerequisites of a framework."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="goals")
+    organisation = models.ForeignKey(
+        "register.Organisation",
+        on_delete=models.CASCADE,
+        related_name="goals",
+        verbose_name=_("boligorganisation"),
+    )
+    estate = models.ForeignKey(
+        "register.Estate",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("afdeling"),
+        help_text=_("Tomt: et mål for hele organisationen."),
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    local_context = models.TextField(
+        _("hvorfor her"),
+        blank=True,
+        help_text=_("Den lokale baggrund: hvorfor er målet vigtigt netop her?"),
+    )
+    commitments = models.ManyToManyField(
+        Commitment, blank=True, related_name="goals", verbose_name=_("»Derfor vil vi«-punkter")
+    )
+    prerequisites = models.ManyToManyField(
+        Prerequisite, blank=True, related_name="goals", verbose_name=_("forudsætninger")
+    )
+    responsible = models.CharField(
+        _("ansvarlig"),
+        max_length=200,
+        blank=True,
+        help_text=_("Den person eller det organ, der har ansvaret."),
+    )
+    responsible_body = models.ForeignKey(
+        "register.Body",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ansvarligt organ"),
+    )
+    period_start = models.DateField(_("periode fra"))
+    period_end = models.DateField(_("periode til"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=GoalStatus.choices, default=GoalStatus.DRAFT
+    )
+    adopted_by = models.ForeignKey(
+        "register.Body",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vedtaget af"),
+    )
+    adopted_on = models.DateField(_("vedtaget den"), null=True, blank=True)
+    decision_reference = models.CharField(
+        _("beslutning"),
+        max_length=200,
+        blank=True,
+        help_text=_("Henvisning til beslutningen (referat, punkt)."),
+    )
+    visibility = models.CharField(
+        _("synlighed"), max_length=12, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    contributes_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("bidrager til"),
+        help_text=_("Et afdelingsmål kan bidrage til et af organisationens mål."),
+    )
+    inspired_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+        verbose_name=_("inspireret af"),
+    )
+    # Kept even if the source is later unpublished or deleted, so the credit survives.
+    inspired_by_label = models.CharField(max_length=300, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("status hver (måneder)"),
+        default=6,
+        help_text=_("Hvor ofte I gør status: hvad virkede, hvad virkede ikke, hvad ændrer vi?"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation_id", "estate_id", "title"]
+        verbose_name = _("lokalt mål")
+        verbose_name_plural = _("lokale mål")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="goal_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_months__gte=1, review_interval_months__lte=36),
+                name="goal_review_interval_sane",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["visibility", "status"]),
+            models.Index(fields=["organisation", "estate"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IndicatorSource(models.TextChoices):
+    MANUAL = "manual", _("Indtastet")
+    IMPORTED = "imported", _("Importeret")
+    METRIC = "metric", _("Beregnet af Almen")
+
+
+class Indicator(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    title = models.CharField(_("navn"), max_length=200)
+    unit = models.CharField(_("enhed"), max_length=40, help_text=_("Fx %, kWh/m², antal."))
+    direction = models.CharField(_("retning"), max_length=10, choices=Direction.choices)
+    baseline_value = models.DecimalField(_("udgangspunkt"), max_digits=14, decimal_places=3)
+    baseline_date = models.DateField(_("udgangspunkt, dato"))
+    target_value = models.DecimalField(_("mål"), max_digits=14, decimal_places=3)
+    target_date = models.DateField(_("mål, dato"))
+    tolerance = models.DecimalField(
+        _("tolerance"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Kun for værdier, der skal fastholdes: hvor meget må de svinge?"),
+    )
+    source = models.CharField(
+        _("kilde"), max_length=10, choices=IndicatorSource.choices, default=IndicatorSource.MANUAL
+    )
+    metric_key = models.CharField(_("beregnet tal"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["goal_id", "title"]
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_date__gt=models.F("baseline_date")),
+                name="indicator_target_after_baseline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="metric") | ~Q(metric_key=""),
+                name="indicator_metric_needs_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
+    date = models.DateField(_("dato"))
+    value = models.DecimalField(_("værdi"), max_digits=14, decimal_places=3)
+
+    class Meta:
+        ordering = ["indicator_id", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "date"], name="milestone_date_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y}: {self.value}"
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    date = models.DateField(_("dato"))
+    value = models.DecimalField(_("værdi"), max_digits=14, decimal_places=3)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    evidence_url = models.URLField(_("dokumentation (link)"), blank=True)
+    source = models.CharField(
+        _("kilde"), max_length=10, choices=IndicatorSource.choices, default=IndicatorSource.MANUAL
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator_id", "date"]
+        verbose_name = _("måling")
+        verbose_name_plural = _("målinger")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "date"], name="measurement_date_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y}: {self.value}"
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planlagt")
+    IN_PROGRESS = "in_progress", _("I gang")
+    DONE = "done", _("Gennemført")
+    CANCELLED = "cancelled", _("Opgivet")
+
+
+class Action(models.Model):
+    """An action (indsats/handling) serving one or more goals."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "register.Organisation", on_delete=models.CASCADE, related_name="goal_actions"
+    )
+    estate = models.ForeignKey(
+        "register.Estate", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    goals = models.ManyToManyField(Goal, related_name="actions", verbose_name=_("mål"))
+    title = models.CharField(_("titel"), max_length=200)
+    responsible = models.CharField(_("ansvarlig"), max_length=200, blank=True)
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goal_actions",
+        verbose_name=_("ansvarlig person"),
+    )
+    responsible_body = models.ForeignKey(
+        "register.Body",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ansvarligt organ"),
+    )
+    start = models.DateField(_("start"), null=True, blank=True)
+    due = models.DateField(_("frist"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    budget_dkk = models.DecimalField(
+        _("budget (kr.)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["due", "title"]
+        verbose_name = _("indsats")
+        verbose_name_plural = _("indsatser")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True)
+                | Q(due__isnull=True)
+                | Q(due__gte=models.F("start")),
+                name="action_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_dkk__isnull=True) | Q(budget_dkk__gte=0),
+                name="action_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return (
+            self.due is not None
+            and self.due < today
+            and self.status in {ActionStatus.PLANNED, ActionStatus.IN_PROGRESS}
+        )
+
+
+class ReviewAssessment(models.TextChoices):
+    ON_TRACK = "on_track", _("På rette spor")
+    AT_RISK = "at_risk", _("Udfordret")
+    OFF_TRACK = "off_track", _("Ikke på rette spor")
+
+
+class Review(models.Model):
+    """Status/selvevaluering: what worked, what did not, what we change."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
+    date = models.DateField(_("dato"))
+    assessment = models.CharField(_("vurdering"), max_length=10, choices=ReviewAssessment.choices)
+    worked = models.TextField(_("hvad virkede"), blank=True)
+    did_not_work = models.TextField(_("hvad virkede ikke"), blank=True)
+    change = models.TextField(_("hvad ændrer vi"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["goal_id", "-date"]
+        verbose_name = _("status")
+        verbose_name_plural = _("statusser")
+
+    def __str__(self) -> str:
+        return f"{self.goal} {self.date:%d-%m-%Y}"
