@@ -1,0 +1,86 @@
+"""Reads for goals: statuses with their inputs, review due dates, overdue actions.
+Query counts are fixed per page, whatever the number of goals (tests bound them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+
+from almen.accounts.models import User
+from almen.goals.models import Action, ActionStatus, Goal, Indicator, Measurement
+from almen.goals.progress import Calculation, compute
+
+
+def with_latest(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-date")
+    return indicators.annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_date=Subquery(latest.values("date")[:1]),
+    )
+
+
+def calculation(indicator: Indicator) -> Calculation:
+    """The computed status; uses the ``with_latest`` annotation when present."""
+    if hasattr(indicator, "latest_date"):
+        latest_value = getattr(indicator, "latest_value", None)
+        latest_date = getattr(indicator, "latest_date", None)
+    else:
+        last = indicator.measurements.order_by("-date").first()
+        latest_value, latest_date = (last.value, last.date) if last else (None, None)
+    return compute(
+        direction=indicator.direction,
+        baseline=indicator.baseline_value,
+        baseline_date=indicator.baseline_date,
+        target=indicator.target_value,
+        target_date=indicator.target_date,
+        latest=latest_value,
+        latest_date=latest_date,
+        tolerance=indicator.tolerance,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    last: dt.date | None
+    due: dt.date
+    overdue: bool
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    # Clamp to the month's last day (31 Jan + 1 month = 28/29 Feb).
+    for candidate in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def review_due(goal: Goal, today: dt.date) -> ReviewDue:
+    """When the next review is due: the interval after the last review, or after the
+    goal's start if there is none yet. Uses a ``last_review`` annotation if present."""
+    last = getattr(goal, "last_review", None)
+    if last is None and not hasattr(goal, "last_review"):
+        last = goal.reviews.aggregate(last=Max("date"))["last"]
+    due = add_months(last or goal.period_start, goal.review_interval_months)
+    return ReviewDue(last=last, due=due, overdue=due < today)
+
+
+def with_last_review(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+    return goals.annotate(last_review=Max("reviews__date"))
+
+
+def actions_for_user(user: User) -> QuerySet[Action]:
+    """ "My actions": those a person is responsible for, open first, by due date."""
+    return (
+        Action.objects.filter(responsible_user=user)
+        .exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
+        .select_related("organisation", "estate")
+        .prefetch_related("goals")
+        .order_by("due")
+    )
