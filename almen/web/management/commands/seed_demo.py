@@ -2,15 +2,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from almen.goals.demo import goals_demo_create
 from almen.register.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_create
 
 
 class Command(BaseCommand):
-    help = "Loads the demo (3 organisations, 12 estates, ~2,500 households). Idempotent."
+    help = (
+        "Loads the demo (3 organisations, 12 estates, ~2,500 households, goals with "
+        "indicators, measurements, actions and reviews). Idempotent."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_create()
-        self.stdout.write(f"Demo: {result['households']} husstande.\n")
+        goals = goals_demo_create()
+        self.stdout.write(f"Demo: {result['households']} husstande, {goals} nye mål.\n")
         self.stdout.write("Demo-logins (én pr. persona):")
         for persona in result["personas"].values():
             if not persona.email:
