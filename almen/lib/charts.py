@@ -1,0 +1,171 @@
+"""Server-side SVG charts for pages and PDF reports alike.
+
+Every chart has a title and a description (``<title>``/``<desc>`` and
+``aria-labelledby``), and the caller shows the same data as a table beside it, so the
+numbers are there for screen readers, print and copy-paste. No JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH, HEIGHT = 640, 280
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 56, 16, 16, 36
+# Det Fælles Designsystem's palette: primary blue, dark grey, success green, warning.
+LINE = "#0059b3"
+TARGET = "#008139"
+BASELINE = "#6c6c6c"
+GRID = "#d8d8d8"
+TEXT = "#1a1a1a"
+
+
+@dataclass(frozen=True)
+class Point:
+    date: dt.date
+    value: Decimal
+
+
+@dataclass
+class LineChart:
+    title: str
+    description: str
+    unit: str
+    points: list[Point]
+    baseline: Point | None = None
+    target: Point | None = None
+    milestones: list[Point] = field(default_factory=list)
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+    # Danish number format: . for thousands, , for decimals.
+    return text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".").removesuffix(",0")
+
+
+def line_chart_svg(chart: LineChart) -> SafeString:
+    """A line chart of measurements with the baseline and the target marked."""
+    uid = uuid.uuid4().hex[:8]
+    all_points = list(chart.points) + [p for p in (chart.baseline, chart.target) if p]
+    all_points += chart.milestones
+    if not all_points:
+        return mark_safe("")
+    dates = [p.date.toordinal() for p in all_points]
+    values = [float(p.value) for p in all_points]
+    d0, d1 = min(dates), max(dates)
+    v0, v1 = min([*values, 0.0]), max(values)
+    if v1 == v0:
+        v1 = v0 + 1
+    v1 += (v1 - v0) * 0.08
+    if d1 == d0:
+        d1 = d0 + 1
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+
+    def x(day: dt.date) -> float:
+        return PAD_LEFT + (day.toordinal() - d0) / (d1 - d0) * plot_w
+
+    def y(value: Decimal | float) -> float:
+        return PAD_TOP + (1 - (float(value) - v0) / (v1 - v0)) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-labelledby="t{uid} d{uid}" class="almen-chart" '
+        f'font-family="IBM Plex Sans, Arial, sans-serif" font-size="12">',
+        f'<title id="t{uid}">{escape(chart.title)}</title>',
+        f'<desc id="d{uid}">{escape(chart.description)}</desc>',
+    ]
+    for i in range(5):  # horizontal grid with value labels
+        value = v0 + (v1 - v0) * i / 4
+        gy = y(value)
+        parts.append(
+            f'<line x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" y1="{gy:.1f}" '
+            f'y2="{gy:.1f}" stroke="{GRID}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{PAD_LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" '
+            f'fill="{TEXT}">{escape(_fmt(value))}</text>'
+        )
+    years = range(dt.date.fromordinal(d0).year, dt.date.fromordinal(d1).year + 2)
+    for year in years:  # year ticks
+        day = dt.date(year, 1, 1)
+        if d0 <= day.toordinal() <= d1:
+            gx = x(day)
+            parts.append(
+                f'<line x1="{gx:.1f}" x2="{gx:.1f}" y1="{PAD_TOP}" '
+                f'y2="{HEIGHT - PAD_BOTTOM}" stroke="{GRID}" stroke-dasharray="2 3"/>'
+            )
+            parts.append(
+                f'<text x="{gx:.1f}" y="{HEIGHT - PAD_BOTTOM + 18}" '
+                f'text-anchor="middle" fill="{TEXT}">{year}</text>'
+            )
+    if chart.baseline and chart.target:  # the straight path from baseline to target
+        parts.append(
+            f'<line x1="{x(chart.baseline.date):.1f}" y1="{y(chart.baseline.value):.1f}" '
+            f'x2="{x(chart.target.date):.1f}" y2="{y(chart.target.value):.1f}" '
+            f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+    if chart.target:
+        tx, ty = x(chart.target.date), y(chart.target.value)
+        parts.append(
+            f'<rect x="{tx - 6:.1f}" y="{ty - 6:.1f}" width="12" height="12" fill="{TARGET}"/>'
+        )
+    if chart.baseline:
+        bx, by = x(chart.baseline.date), y(chart.baseline.value)
+        parts.append(
+            f'<circle cx="{bx:.1f}" cy="{by:.1f}" r="5" fill="#fff" '
+            f'stroke="{BASELINE}" stroke-width="2"/>'
+        )
+    for m in chart.milestones:
+        parts.append(
+            f'<path d="M{x(m.date):.1f} {y(m.value) - 6:.1f} l6 6 l-6 6 l-6 -6 z" '
+            f'fill="{TARGET}" fill-opacity="0.5"/>'
+        )
+    points = sorted(chart.points, key=lambda p: p.date)
+    if points:
+        path = " ".join(f"{x(p.date):.1f},{y(p.value):.1f}" for p in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{LINE}" stroke-width="3"/>')
+        for p in points:
+            parts.append(
+                f'<circle cx="{x(p.date):.1f}" cy="{y(p.value):.1f}" r="3.5" fill="{LINE}"/>'
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
+
+
+def bar_chart_svg(
+    *, title: str, description: str, bars: list[tuple[str, float]], unit: str = ""
+) -> SafeString:
+    """Horizontal bars (e.g. adoption per commitment)."""
+    uid = uuid.uuid4().hex[:8]
+    row = 26
+    height = PAD_TOP + row * max(len(bars), 1) + 8
+    label_w = 120
+    top = max([v for _, v in bars] + [1.0])
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="t{uid} d{uid}" class="almen-chart" '
+        f'font-family="IBM Plex Sans, Arial, sans-serif" font-size="12">',
+        f'<title id="t{uid}">{escape(title)}</title><desc id="d{uid}">{escape(description)}</desc>',
+    ]
+    for i, (label, value) in enumerate(bars):
+        by = PAD_TOP + i * row
+        w = (WIDTH - label_w - 80) * value / top
+        parts.append(
+            f'<text x="{label_w - 8}" y="{by + 15}" text-anchor="end" '
+            f'fill="{TEXT}">{escape(label)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{by + 3}" width="{w:.1f}" height="{row - 8}" fill="{LINE}"/>'
+        )
+        parts.append(
+            f'<text x="{label_w + w + 6:.1f}" y="{by + 15}" fill="{TEXT}">'
+            f"{escape(_fmt(value))}{escape(unit)}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
