@@ -3,6 +3,7 @@ drafts are for sector staff (who publish them)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -11,14 +12,17 @@ from django.http import Http404, HttpRequest
 
 from almen.access.policy import Principal, Scope, deny, principal
 from almen.goals.models import (
+    Action,
     Commitment,
     Cornerstone,
     Framework,
     FrameworkStatus,
     Goal,
     GoalStatus,
+    Indicator,
 )
 from almen.lib.visibility import LADDER, Visibility
+from almen.register.models import Estate, Organisation
 
 
 def framework_for_view(request: HttpRequest, slug: str | None = None) -> Framework:
@@ -147,3 +151,59 @@ def visible_goals(p: Principal) -> QuerySet[Goal]:
 
 def _at_least(level: str) -> list[str]:
     return LADDER[LADDER.index(level) :]
+
+
+@dataclass(frozen=True)
+class GoalPlace:
+    """Where a person may create goals in an organisation."""
+
+    organisation: Organisation
+    estates: QuerySet[Estate]
+    org_level: bool  # may create organisation-wide goals (staff)
+
+
+def organisation_for_goal_create(request: HttpRequest, cvr: str) -> GoalPlace:
+    """Organisation staff create goals anywhere in their organisation; an estate board
+    for its own estates."""
+    try:
+        organisation = Organisation.objects.select_related("municipality").get(cvr=cvr)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    p = principal(request)
+    if p.is_staff_of(organisation.pk):
+        return GoalPlace(organisation, organisation.estates.order_by("number"), True)
+    boards = organisation.estates.filter(pk__in=p.board_estates).order_by("number")
+    if p.board_estates and boards.exists():
+        return GoalPlace(organisation, boards, False)
+    deny(p, can_read=p.is_member_of(organisation.pk))
+
+
+def places_for_copy(request: HttpRequest) -> list[GoalPlace]:
+    """Where the person could put a copy of someone else's goal."""
+    p = principal(request)
+    places = []
+    for organisation in Organisation.objects.filter(
+        pk__in=p.staff_organisations | p.member_organisations
+    ).order_by("name"):
+        if p.is_staff_of(organisation.pk):
+            places.append(GoalPlace(organisation, organisation.estates.order_by("number"), True))
+        else:
+            boards = organisation.estates.filter(pk__in=p.board_estates).order_by("number")
+            if boards.exists():
+                places.append(GoalPlace(organisation, boards, False))
+    return places
+
+
+def indicator_for_manage(goal: Goal, public_id: UUID) -> Indicator:
+    """An indicator of a goal already authorised for managing."""
+    try:
+        return goal.indicators.get(public_id=public_id)
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+
+
+def action_for_manage(goal: Goal, public_id: UUID) -> Action:
+    try:
+        return goal.actions.get(public_id=public_id)
+    except Action.DoesNotExist:
+        raise Http404 from None

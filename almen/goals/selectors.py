@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from almen.accounts.models import User
 from almen.goals.models import Action, ActionStatus, Goal, Indicator, Measurement
@@ -83,4 +85,32 @@ def actions_for_user(user: User) -> QuerySet[Action]:
         .select_related("organisation", "estate")
         .prefetch_related("goals")
         .order_by("due")
+    )
+
+
+def indicator_chart(indicator: Indicator) -> SafeString:
+    from almen.lib.charts import LineChart, Point, line_chart_svg
+
+    points = [Point(m.date, m.value) for m in indicator.measurements.all()]
+    return line_chart_svg(
+        LineChart(
+            title=indicator.title,
+            description=_(
+                "Målinger fra %(start)s til %(end)s. Udgangspunkt %(base)s, mål %(target)s "
+                "%(unit)s i %(year)s."
+            )
+            % {
+                "start": points[0].date.strftime("%d-%m-%Y") if points else "–",
+                "end": points[-1].date.strftime("%d-%m-%Y") if points else "–",
+                "base": indicator.baseline_value.normalize(),
+                "target": indicator.target_value.normalize(),
+                "unit": indicator.unit,
+                "year": indicator.target_date.year,
+            },
+            unit=indicator.unit,
+            points=points,
+            baseline=Point(indicator.baseline_date, indicator.baseline_value),
+            target=Point(indicator.target_date, indicator.target_value),
+            milestones=[Point(m.date, m.value) for m in indicator.milestones.all()],
+        )
     )

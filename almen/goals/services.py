@@ -4,8 +4,9 @@ the one path used by views, API and commands."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,7 +27,7 @@ from almen.goals.models import (
     Review,
 )
 from almen.goals.progress import Direction
-from almen.lib import metrics
+from almen.lib import csvsafe, metrics, tabular
 from almen.lib.visibility import Visibility
 from almen.register.models import Estate, Organisation
 
@@ -392,3 +393,121 @@ def review_record(
         after=snapshot(review, ["date", "assessment"]),
     )
     return review
+
+
+# --- measurement import ------------------------------------------------------------
+
+MEASUREMENT_ALIASES = {
+    "dato": "date",
+    "date": "date",
+    "maaned": "date",
+    "måned": "date",
+    "periode": "date",
+    "værdi": "value",
+    "vaerdi": "value",
+    "value": "value",
+    "tal": "value",
+    "resultat": "value",
+    "note": "note",
+    "bemærkning": "note",
+    "kommentar": "note",
+    "dokumentation": "evidence_url",
+    "link": "evidence_url",
+    "kilde": "evidence_url",
+}
+MAX_MEASUREMENT_ROWS = 5000
+
+
+@dataclass
+class MeasurementImport:
+    created: int = 0
+    updated: int = 0
+    findings: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, message
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def measurements_import(
+    *, actor: Any, indicator: Indicator, fileobj: IO[bytes]
+) -> MeasurementImport:
+    """Import a CSV/XLSX of measurements (columns: dato; værdi; note; dokumentation),
+    Danish conventions (decimal comma, dd-mm-yyyy). All or nothing: one bad row and
+    nothing is saved, with every row's finding reported."""
+    result = MeasurementImport()
+    try:
+        table = tabular.open_table(fileobj, aliases=MEASUREMENT_ALIASES)
+    except tabular.TabularError as exc:
+        result.findings.append((0, "", exc.message))
+        return result
+    missing = {"date", "value"} - set(table.headers)
+    if missing:
+        names = {"date": "dato", "value": "værdi"}
+        result.findings.append(
+            (1, "", _("Filen mangler kolonnen: %s") % ", ".join(names[m] for m in sorted(missing)))
+        )
+        return result
+    parsed: dict[dt.date, tuple[int, Decimal, str, str]] = {}
+    today = timezone.localdate()
+    for number, row in table.rows:
+        if len(parsed) + len(result.findings) > MAX_MEASUREMENT_ROWS:
+            result.findings.append(
+                (number, "", _("Filen har for mange rækker (højst %d).") % MAX_MEASUREMENT_ROWS)
+            )
+            break
+        try:
+            day = tabular.parse_date(row.get("date"))
+        except ValueError:
+            result.findings.append(
+                (
+                    number,
+                    "dato",
+                    _("»%s« er ikke en gyldig dato (brug dd-mm-åååå).") % (row.get("date") or ""),
+                )
+            )
+            continue
+        try:
+            value = tabular.parse_decimal(row.get("value"))
+        except ValueError:
+            result.findings.append(
+                (number, "værdi", _("»%s« er ikke et tal.") % (row.get("value") or ""))
+            )
+            continue
+        if day > today:
+            result.findings.append((number, "dato", _("Datoen ligger i fremtiden.")))
+            continue
+        if day in parsed:
+            result.findings.append(
+                (number, "dato", _("Datoen står også i række %d.") % parsed[day][0])
+            )
+            continue
+        note = csvsafe.neutralise(str(row.get("note") or "").strip())[:500]
+        url = str(row.get("evidence_url") or "").strip()
+        if url and not url.startswith(("http://", "https://")):
+            result.findings.append(
+                (number, "dokumentation", _("Linket skal begynde med https://."))
+            )
+            continue
+        parsed[day] = (number, value, note, url)
+    if not parsed and not result.findings:
+        result.findings.append((0, "", _("Filen indeholder ingen målinger.")))
+    if result.findings:
+        return result
+    with transaction.atomic():
+        existing = {m.date: m for m in indicator.measurements.filter(date__in=list(parsed))}
+        for day, (_number, value, note, url) in sorted(parsed.items()):
+            if day in existing:
+                result.updated += 1
+            else:
+                result.created += 1
+            measurement_record(
+                actor=actor,
+                indicator=indicator,
+                date=day,
+                value=value,
+                note=note,
+                evidence_url=url,
+                source=IndicatorSource.IMPORTED,
+            )
+    return result

@@ -20,12 +20,43 @@ class CodeConverter:
 register_converter(CodeConverter, "code")
 
 urlpatterns = [
-    path("", views.framework_detail, name="framework_current"),
-    path("<slug:slug>/", views.framework_detail, name="framework_detail"),
+    # The framework (public)
+    path("almene-maal/", views.framework_detail, name="framework_current"),
+    path("almene-maal/<slug:slug>/", views.framework_detail, name="framework_detail"),
     path(
-        "<slug:slug>/pejlemaerke-<int:number>/",
+        "almene-maal/<slug:slug>/pejlemaerke-<int:number>/",
         views.cornerstone_detail,
         name="cornerstone_detail",
     ),
-    path("<slug:slug>/<code:code>/", views.commitment_detail, name="commitment_detail"),
+    path("almene-maal/<slug:slug>/<code:code>/", views.commitment_detail, name="commitment_detail"),
+    # Local goals
+    path("maal/", views.goal_list, name="goal_list"),
+    path("maal/ny/<str:cvr>/", views.goal_create, name="goal_create"),
+    path("maal/<uuid:public_id>/", views.goal_detail, name="goal_detail"),
+    path("maal/<uuid:public_id>/rediger/", views.goal_edit, name="goal_edit"),
+    path("maal/<uuid:public_id>/kopier/", views.goal_copy, name="goal_copy"),
+    path("maal/<uuid:public_id>/indikatorer/ny/", views.indicator_create, name="indicator_create"),
+    path(
+        "maal/<uuid:public_id>/indikatorer/<uuid:indicator_id>/rediger/",
+        views.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
+        "maal/<uuid:public_id>/indikatorer/<uuid:indicator_id>/maalinger/",
+        views.measurement_add,
+        name="measurement_add",
+    ),
+    path(
+        "maal/<uuid:public_id>/indikatorer/<uuid:indicator_id>/import/",
+        views.measurements_import,
+        name="measurements_import",
+    ),
+    path("maal/<uuid:public_id>/indsatser/ny/", views.action_create, name="action_create"),
+    path(
+        "maal/<uuid:public_id>/indsatser/<uuid:action_id>/rediger/",
+        views.action_edit,
+        name="action_edit",
+    ),
+    path("maal/<uuid:public_id>/status/ny/", views.review_create, name="review_create"),
+    path("mine-indsatser/", views.my_actions, name="my_actions"),
 ]

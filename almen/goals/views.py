@@ -1,10 +1,33 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import datetime as dt
+from uuid import UUID
 
-from almen.goals import access
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from almen.access.policy import deny, principal
+from almen.goals import access, selectors, services
+from almen.goals.forms import (
+    ActionForm,
+    GoalForm,
+    IndicatorForm,
+    MeasurementForm,
+    MeasurementImportForm,
+    ReviewForm,
+)
+from almen.goals.models import Action, Framework, Goal, Indicator
+from almen.register.models import Estate, Organisation
 
 
 @require_GET
@@ -32,3 +55,343 @@ def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
         "goals/commitment_detail.html",
         {"framework": cornerstone.framework, "cornerstone": cornerstone, "commitment": commitment},
     )
+
+
+# --- local goals -----------------------------------------------------------------------
+
+
+def _form_errors_to_messages(exc: ValidationError, form: forms.BaseForm) -> None:
+    """Put a service's ValidationError on the form, field by field where possible."""
+    if hasattr(exc, "error_dict"):
+        for field_name, errors in exc.error_dict.items():
+            target = field_name if field_name in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@require_GET
+def goal_list(request: HttpRequest) -> HttpResponse:
+    """Goals the person may see: their own organisation's first."""
+    p = principal(request)
+    goals = (
+        access.visible_goals(p)
+        .select_related("organisation", "estate")
+        .prefetch_related("commitments")
+        .order_by("organisation__name", "estate__number", "title")
+    )
+    own = p.staff_organisations | p.board_organisations | p.member_organisations
+    if request.GET.get("mine") == "1" and own:
+        goals = goals.filter(organisation_id__in=own)
+    page = Paginator(goals, 25).get_page(request.GET.get("side"))
+    places = access.places_for_copy(request) if p.user_id else []
+    return render(request, "goals/goal_list.html", {"page": page, "places": places})
+
+
+@require_http_methods(["GET", "POST"])
+def goal_create(request: HttpRequest, cvr: str) -> HttpResponse:
+    place = access.organisation_for_goal_create(request, cvr)
+    framework = Framework.objects.current()
+    if framework is None:
+        raise Http404
+    form = GoalForm(
+        request.POST or None,
+        estates=place.estates,
+        framework=framework,
+        org_level=place.org_level,
+        initial={
+            "period_start": dt.date(framework.period_start, 1, 1),
+            "period_end": dt.date(framework.period_end, 12, 31),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            goal = services.goal_create(
+                actor=request.user,
+                organisation=place.organisation,
+                framework=framework,
+                commitments=list(data.pop("commitments")),
+                prerequisites=list(data.pop("prerequisites")),
+                **data,
+            )
+        except ValidationError as exc:
+            _form_errors_to_messages(exc, form)
+        else:
+            messages.success(request, _("Målet er oprettet. Tilføj nu en indikator."))
+            return redirect("goals:goal_detail", goal.public_id)
+    return render(
+        request,
+        "goals/goal_form.html",
+        {"form": form, "organisation": place.organisation, "goal": None},
+    )
+
+
+@require_GET
+def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    goal = access.goal_for_view(request, public_id)
+    p = principal(request)
+    today = timezone.localdate()
+    indicators = list(
+        selectors.with_latest(goal.indicators.all()).prefetch_related("measurements", "milestones")
+    )
+    cards = [
+        {
+            "indicator": indicator,
+            "calc": selectors.calculation(indicator),
+            "chart": selectors.indicator_chart(indicator),
+        }
+        for indicator in indicators
+    ]
+    can_manage = access.can_manage_goal(p, goal)
+    adoptions = goal.adoptions.all()
+    if not can_manage:
+        adoptions = adoptions.filter(pk__in=access.visible_goals(p).values("pk"))
+    return render(
+        request,
+        "goals/goal_detail.html",
+        {
+            "goal": goal,
+            "cards": cards,
+            "commitments": goal.commitments.select_related("cornerstone"),
+            "prerequisites": goal.prerequisites.all(),
+            "actions": goal.actions.select_related("responsible_user").order_by("due"),
+            "reviews": goal.reviews.select_related("created_by"),
+            "review_due": selectors.review_due(goal, today),
+            "today": today,
+            "can_manage": can_manage,
+            "adoption_count": goal.adoptions.count(),
+            "adoptions": adoptions.select_related("organisation")[:20],
+            "inspired_by_visible": goal.inspired_by is not None
+            and access.can_view_goal(p, goal.inspired_by),
+            "contributions": goal.contributions.filter(pk__in=access.visible_goals(p).values("pk")),
+            "measurement_form": MeasurementForm(initial={"date": today}),
+            "import_form": MeasurementImportForm(),
+            "places": access.places_for_copy(request) if p.user_id else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    goal = access.goal_for_manage(request, public_id)
+    p = principal(request)
+    if p.is_staff_of(goal.organisation_id):
+        estates = goal.organisation.estates.order_by("number")
+        org_level = True
+    else:
+        estates = goal.organisation.estates.filter(pk__in=p.board_estates)
+        org_level = False
+    form = GoalForm(
+        request.POST or None,
+        instance=goal,
+        estates=estates,
+        framework=goal.framework,
+        org_level=org_level,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        commitments, prerequisites = data.pop("commitments"), data.pop("prerequisites")
+        data.pop("estate", None)  # a goal does not move between estates
+        try:
+            with transaction.atomic():
+                goal.refresh_from_db()
+                services.goal_update(actor=request.user, goal=goal, **data)
+                goal.commitments.set(commitments)
+                goal.prerequisites.set(prerequisites)
+        except ValidationError as exc:
+            _form_errors_to_messages(exc, form)
+        else:
+            messages.success(request, _("Ændringerne er gemt."))
+            return redirect("goals:goal_detail", goal.public_id)
+    return render(
+        request,
+        "goals/goal_form.html",
+        {"form": form, "organisation": goal.organisation, "goal": goal},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """ "Adopt this goal": a draft copy in one's own organisation, with lineage."""
+    source = access.goal_for_view(request, public_id)
+    places = access.places_for_copy(request)
+    if not places:
+        deny(principal(request), can_read=True)
+    if request.method == "POST":
+        choice = request.POST.get("place", "")
+        target = _place_from_choice(places, choice)
+        if target is None:
+            messages.error(request, _("Vælg hvor kopien skal ligge."))
+        else:
+            organisation, estate = target
+            try:
+                copy = services.goal_copy(
+                    actor=request.user, source=source, organisation=organisation, estate=estate
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Målet er kopieret som kladde. Tilpas det til jer."))
+                return redirect("goals:goal_edit", copy.public_id)
+    return render(request, "goals/goal_copy.html", {"goal": source, "places": places})
+
+
+def _place_from_choice(
+    places: list[access.GoalPlace], choice: str
+) -> tuple[Organisation, Estate | None] | None:
+    """``choice`` is "org:<cvr>" or "estate:<cvr>:<number>"."""
+    parts = choice.split(":")
+    for place in places:
+        if parts[:2] == ["org", place.organisation.cvr] and place.org_level and len(parts) == 2:
+            return place.organisation, None
+        if len(parts) == 3 and parts[:2] == ["estate", place.organisation.cvr]:
+            estate = place.estates.filter(number=parts[2]).first() if parts[2].isdigit() else None
+            if estate is not None:
+                return place.organisation, estate
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    goal = access.goal_for_manage(request, public_id)
+    return _indicator_form(request, goal, None)
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, public_id: UUID, indicator_id: UUID) -> HttpResponse:
+    goal = access.goal_for_manage(request, public_id)
+    indicator = access.indicator_for_manage(goal, indicator_id)
+    return _indicator_form(request, goal, indicator)
+
+
+def _indicator_form(request: HttpRequest, goal: Goal, indicator: Indicator | None) -> HttpResponse:
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        try:
+            if indicator is None:
+                services.indicator_create(actor=request.user, goal=goal, **data)
+            else:
+                indicator.refresh_from_db()
+                services.indicator_update(actor=request.user, indicator=indicator, **data)
+        except ValidationError as exc:
+            _form_errors_to_messages(exc, form)
+        else:
+            messages.success(request, _("Indikatoren er gemt."))
+            return redirect("goals:goal_detail", goal.public_id)
+    return render(
+        request, "goals/indicator_form.html", {"form": form, "goal": goal, "indicator": indicator}
+    )
+
+
+@require_POST
+def measurement_add(request: HttpRequest, public_id: UUID, indicator_id: UUID) -> HttpResponse:
+    goal = access.goal_for_manage(request, public_id)
+    indicator = access.indicator_for_manage(goal, indicator_id)
+    form = MeasurementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measurement_record(
+                actor=request.user, indicator=indicator, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors_to_messages(exc, form)
+    if form.errors:
+        return render(
+            request,
+            "goals/measurement_form.html",
+            {"form": form, "goal": goal, "indicator": indicator},
+            status=400,
+        )
+    messages.success(request, _("Målingen er gemt."))
+    return redirect(f"{goal_url(goal)}#indikator-{indicator.public_id}")
+
+
+@require_http_methods(["GET", "POST"])
+def measurements_import(request: HttpRequest, public_id: UUID, indicator_id: UUID) -> HttpResponse:
+    goal = access.goal_for_manage(request, public_id)
+    indicator = access.indicator_for_manage(goal, indicator_id)
+    form = MeasurementImportForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        result = services.measurements_import(
+            actor=request.user, indicator=indicator, fileobj=form.cleaned_data["file"]
+        )
+        if result.ok:
+            messages.success(
+                request,
+                _("%(created)d nye og %(updated)d rettede målinger er gemt.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect(f"{goal_url(goal)}#indikator-{indicator.public_id}")
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "goals/measurement_import.html",
+        {"form": form, "goal": goal, "indicator": indicator, "result": result},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    goal = access.goal_for_manage(request, public_id)
+    return _action_form(request, goal, None)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, public_id: UUID, action_id: UUID) -> HttpResponse:
+    goal = access.goal_for_manage(request, public_id)
+    return _action_form(request, goal, access.action_for_manage(goal, action_id))
+
+
+def _action_form(request: HttpRequest, goal: Goal, action: Action | None) -> HttpResponse:
+    form = ActionForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action is None:
+                services.action_create(actor=request.user, goals=[goal], **form.cleaned_data)
+            else:
+                action.refresh_from_db()
+                services.action_update(actor=request.user, action=action, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_to_messages(exc, form)
+        else:
+            messages.success(request, _("Indsatsen er gemt."))
+            return redirect(f"{goal_url(goal)}#indsatser")
+    return render(request, "goals/action_form.html", {"form": form, "goal": goal, "action": action})
+
+
+@require_http_methods(["GET", "POST"])
+def review_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    goal = access.goal_for_manage(request, public_id)
+    form = ReviewForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_record(actor=request.user, goal=goal, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_to_messages(exc, form)
+        else:
+            messages.success(request, _("Status er gemt."))
+            return redirect(f"{goal_url(goal)}#status")
+    return render(request, "goals/review_form.html", {"form": form, "goal": goal})
+
+
+@login_required
+@require_GET
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """ "Mine indsatser": the actions a board member or staff member is responsible for."""
+    actions = selectors.actions_for_user(request.user)  # type: ignore[arg-type]
+    return render(
+        request, "goals/my_actions.html", {"actions": actions, "today": timezone.localdate()}
+    )
+
+
+def goal_url(goal: Goal) -> str:
+    return reverse("goals:goal_detail", args=[goal.public_id])

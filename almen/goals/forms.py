@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from almen.goals.models import (
+    Action,
+    Commitment,
+    Goal,
+    Indicator,
+    IndicatorSource,
+    Prerequisite,
+    Review,
+)
+from almen.lib import metrics
+from almen.register.models import Estate
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _code_and_text(item: Commitment | Prerequisite) -> str:
+    return f"{item.code} {item.tr('text')}"
+
+
+class GoalForm(forms.ModelForm):
+    estate = forms.ModelChoiceField(
+        queryset=Estate.objects.none(),
+        required=False,
+        label=_("Afdeling"),
+        empty_label=_("Hele organisationen"),
+    )
+
+    class Meta:
+        model = Goal
+        fields = [
+            "title",
+            "estate",
+            "commitments",
+            "prerequisites",
+            "local_context",
+            "responsible",
+            "period_start",
+            "period_end",
+            "status",
+            "adopted_on",
+            "decision_reference",
+            "visibility",
+            "review_interval_months",
+        ]
+        widgets = {
+            "commitments": forms.CheckboxSelectMultiple,
+            "prerequisites": forms.CheckboxSelectMultiple,
+            "period_start": DATE,
+            "period_end": DATE,
+            "adopted_on": DATE,
+            "local_context": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(
+        self, *args: Any, estates: Any, framework: Any, org_level: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        estate = cast(forms.ModelChoiceField, self.fields["estate"])
+        estate.queryset = estates
+        if not org_level:
+            estate.required = True
+            estate.empty_label = None
+        commitments = cast(forms.ModelMultipleChoiceField, self.fields["commitments"])
+        commitments.queryset = Commitment.objects.filter(
+            cornerstone__framework=framework
+        ).select_related("cornerstone")
+        commitments.label_from_instance = _code_and_text  # type: ignore[method-assign,assignment]
+        prerequisites = cast(forms.ModelMultipleChoiceField, self.fields["prerequisites"])
+        prerequisites.queryset = Prerequisite.objects.filter(framework=framework)
+        prerequisites.label_from_instance = _code_and_text  # type: ignore[method-assign,assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("commitments") and not data.get("prerequisites"):
+            raise forms.ValidationError(
+                _("Vælg mindst ét »Derfor vil vi«-punkt eller én forudsætning.")
+            )
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("Perioden skal slutte efter, den begynder."))
+        return data
+
+
+class IndicatorForm(forms.ModelForm):
+    metric_key = forms.ChoiceField(required=False, label=_("Beregnet tal"))
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "title",
+            "unit",
+            "direction",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+            "tolerance",
+            "source",
+            "metric_key",
+        ]
+        widgets = {"baseline_date": DATE, "target_date": DATE}
+        localized_fields = ["baseline_value", "target_value", "tolerance"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", str(_("– intet –")))]
+        choices += [(m.key, f"{m.label} ({m.unit})") for m in metrics.all_metrics()]
+        current = self.initial.get("metric_key") or getattr(self.instance, "metric_key", "")
+        if current and current not in dict(choices):
+            choices.append((current, str(_("%s (findes ikke længere)")) % current))
+        cast(forms.ChoiceField, self.fields["metric_key"]).choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("source") == IndicatorSource.METRIC and not data.get("metric_key"):
+            self.add_error("metric_key", _("Vælg det tal, Almen skal beregne."))
+        return data
+
+
+class MeasurementForm(forms.Form):
+    date = forms.DateField(label=_("Dato"), widget=DATE)
+    value = forms.DecimalField(label=_("Værdi"), max_digits=14, decimal_places=3, localize=True)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    evidence_url = forms.URLField(
+        label=_("Dokumentation (link)"), required=False, assume_scheme="https"
+    )
+
+
+class MeasurementImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil med målinger (CSV eller XLSX)"),
+        help_text=_(
+            "Kolonner: dato, værdi og evt. note og dokumentation. "
+            "Datoer som 31-12-2025, tal med komma som 72,5."
+        ),
+    )
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["title", "responsible", "start", "due", "status", "budget_dkk"]
+        widgets = {"start": DATE, "due": DATE}
+        localized_fields = ["budget_dkk"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("due") and data["due"] < data["start"]:
+            self.add_error("due", _("Fristen skal ligge efter starten."))
+        return data
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["date", "assessment", "worked", "did_not_work", "change"]
+        widgets = {
+            "date": DATE,
+            "worked": forms.Textarea(attrs={"rows": 3}),
+            "did_not_work": forms.Textarea(attrs={"rows": 3}),
+            "change": forms.Textarea(attrs={"rows": 3}),
+        }
