@@ -24,7 +24,38 @@ def _code_and_text(item: Commitment | Prerequisite) -> str:
     return f"{item.code} {item.tr('text')}"
 
 
-class GoalForm(forms.ModelForm):
+class StyledForm:
+    """Det Fælles Designsystem's classes on every input (selects and checkboxes are
+    rendered by the template)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(
+                widget,
+                forms.Textarea
+                | forms.TextInput
+                | forms.DateInput
+                | forms.NumberInput
+                | forms.EmailInput
+                | forms.URLInput,
+            ):
+                widget.attrs.setdefault("class", "form-input")
+            if isinstance(field, forms.DecimalField):
+                # Text, not number: a number input refuses the decimal comma.
+                field.widget = forms.TextInput(
+                    attrs={"class": "form-input", "inputmode": "decimal"}
+                )
+                field.localize = True
+
+
+class GoalForm(StyledForm, forms.ModelForm):
     estate = forms.ModelChoiceField(
         queryset=Estate.objects.none(),
         required=False,
@@ -79,16 +110,14 @@ class GoalForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("commitments") and not data.get("prerequisites"):
-            raise forms.ValidationError(
-                _("Vælg mindst ét »Derfor vil vi«-punkt eller én forudsætning.")
-            )
+            self.add_error(None, _("Vælg mindst ét »Derfor vil vi«-punkt eller én forudsætning."))
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("Perioden skal slutte efter, den begynder."))
         return data
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(StyledForm, forms.ModelForm):
     metric_key = forms.ChoiceField(required=False, label=_("Beregnet tal"))
 
     class Meta:
@@ -124,7 +153,7 @@ class IndicatorForm(forms.ModelForm):
         return data
 
 
-class MeasurementForm(forms.Form):
+class MeasurementForm(StyledForm, forms.Form):
     date = forms.DateField(label=_("Dato"), widget=DATE)
     value = forms.DecimalField(label=_("Værdi"), max_digits=14, decimal_places=3, localize=True)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
@@ -133,7 +162,7 @@ class MeasurementForm(forms.Form):
     )
 
 
-class MeasurementImportForm(forms.Form):
+class MeasurementImportForm(StyledForm, forms.Form):
     file = forms.FileField(
         label=_("Fil med målinger (CSV eller XLSX)"),
         help_text=_(
@@ -143,7 +172,7 @@ class MeasurementImportForm(forms.Form):
     )
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Action
         fields = ["title", "responsible", "start", "due", "status", "budget_dkk"]
@@ -157,7 +186,7 @@ class ActionForm(forms.ModelForm):
         return data
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Review
         fields = ["date", "assessment", "worked", "did_not_work", "change"]

@@ -292,10 +292,12 @@ class Goal(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="goal_period_ordered",
+                violation_error_message=_("Perioden skal slutte efter, den begynder."),
             ),
             models.CheckConstraint(
                 condition=Q(review_interval_months__gte=1, review_interval_months__lte=36),
                 name="goal_review_interval_sane",
+                violation_error_message=_("Status skal gøres mindst hvert 36. måned."),
             ),
         ]
         indexes = [
@@ -344,10 +346,12 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(target_date__gt=models.F("baseline_date")),
                 name="indicator_target_after_baseline",
+                violation_error_message=_("Måldatoen skal ligge efter udgangspunktets dato."),
             ),
             models.CheckConstraint(
                 condition=~Q(source="metric") | ~Q(metric_key=""),
                 name="indicator_metric_needs_key",
+                violation_error_message=_("Vælg det tal, Almen skal beregne."),
             ),
         ]
 
@@ -363,7 +367,11 @@ class Milestone(models.Model):
     class Meta:
         ordering = ["indicator_id", "date"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "date"], name="milestone_date_unique")
+            models.UniqueConstraint(
+                fields=["indicator", "date"],
+                name="milestone_date_unique",
+                violation_error_message=_("Der er allerede et delmål på den dato."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -393,7 +401,11 @@ class Measurement(models.Model):
         verbose_name = _("måling")
         verbose_name_plural = _("målinger")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "date"], name="measurement_date_unique")
+            models.UniqueConstraint(
+                fields=["indicator", "date"],
+                name="measurement_date_unique",
+                violation_error_message=_("Der er allerede en måling på den dato."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -455,10 +467,12 @@ class Action(models.Model):
                 | Q(due__isnull=True)
                 | Q(due__gte=models.F("start")),
                 name="action_dates_ordered",
+                violation_error_message=_("Fristen skal ligge efter starten."),
             ),
             models.CheckConstraint(
                 condition=Q(budget_dkk__isnull=True) | Q(budget_dkk__gte=0),
                 name="action_budget_not_negative",
+                violation_error_message=_("Budgettet kan ikke være negativt."),
             ),
         ]
 

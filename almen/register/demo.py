@@ -321,6 +321,10 @@ def personas_create(
     return personas()
 
 
+# Staff grants start well before any date the tests travel to.
+GRANTED = dt.date(2024, 1, 1)
+
+
 def _cast_create() -> None:
     org_a, org_b = (Organisation.objects.get(cvr=row[0]) for row in ORGANISATIONS[:2])
     estate_a = Estate.objects.get(organisation=org_a, number=1)
@@ -348,15 +352,23 @@ def _cast_create() -> None:
         term_start=dt.date(2025, 6, 1),
     )
     staff = _user("administration@almen.demo", "Mette Schmidt", password=True, totp=True)
-    services.membership_grant(actor=None, user=staff, role=Role.ORG_STAFF, organisation=org_a)
+    services.membership_grant(
+        actor=None, starts=GRANTED, user=staff, role=Role.ORG_STAFF, organisation=org_a
+    )
     other = _user("administration.b@almen.demo", "Ali Yilmaz", password=True, totp=True)
-    services.membership_grant(actor=None, user=other, role=Role.ORG_STAFF, organisation=org_b)
+    services.membership_grant(
+        actor=None, starts=GRANTED, user=other, role=Role.ORG_STAFF, organisation=org_b
+    )
     officer = _user("kommune@almen.demo", "Lars Poulsen", password=True, totp=True)
     services.membership_grant(
-        actor=None, user=officer, role=Role.MUNICIPALITY_OFFICER, municipality=org_a.municipality
+        actor=None,
+        starts=GRANTED,
+        user=officer,
+        role=Role.MUNICIPALITY_OFFICER,
+        municipality=org_a.municipality,
     )
     sector = _user("sektor@almen.demo", "Hanne Olesen", password=True, totp=True)
-    services.membership_grant(actor=None, user=sector, role=Role.SECTOR_STAFF)
+    services.membership_grant(actor=None, starts=GRANTED, user=sector, role=Role.SECTOR_STAFF)
 
 
 PERSONAS: list[tuple[str, str, str | None, bool]] = [

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from almen.audit.services import audit_record, snapshot
@@ -135,8 +136,10 @@ def membership_grant(
     organisation: Organisation | None = None,
     municipality: Municipality | None = None,
     estate: Estate | None = None,
+    starts: dt.date | None = None,
 ) -> Membership:
-    """Grant a role within a scope; the database refuses a scope that does not fit."""
+    """Grant a role within a scope (from today unless ``starts`` says otherwise); the
+    database refuses a scope that does not fit."""
     membership, created = Membership.objects.get_or_create(
         user=user,
         role=role,
@@ -144,6 +147,7 @@ def membership_grant(
         municipality=municipality,
         estate=estate,
         ends=None,
+        defaults={"starts": starts or timezone.localdate()},
     )
     if created:
         org_id = organisation.pk if organisation else (estate.organisation_id if estate else None)
