@@ -59,4 +59,5 @@ urlpatterns = [
     ),
     path("maal/<uuid:public_id>/status/ny/", views.review_create, name="review_create"),
     path("mine-indsatser/", views.my_actions, name="my_actions"),
+    path("inspiration/", views.library, name="library"),
 ]

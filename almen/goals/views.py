@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 from uuid import UUID
 
 from django import forms
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from almen.access.policy import deny, principal
@@ -26,8 +28,9 @@ from almen.goals.forms import (
     MeasurementImportForm,
     ReviewForm,
 )
-from almen.goals.models import Action, Framework, Goal, Indicator
-from almen.register.models import Estate, Organisation
+from almen.goals.library import LibraryQuery, library_search
+from almen.goals.models import Action, Commitment, Framework, Goal, Indicator
+from almen.register.models import Estate, Municipality, Organisation, Region
 
 
 @require_GET
@@ -50,10 +53,17 @@ def cornerstone_detail(request: HttpRequest, slug: str, number: int) -> HttpResp
 def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     commitment = access.commitment_for_view(request, slug, code)
     cornerstone = commitment.cornerstone
+    goals = library_search(LibraryQuery(commitment=commitment.code))
     return render(
         request,
         "goals/commitment_detail.html",
-        {"framework": cornerstone.framework, "cornerstone": cornerstone, "commitment": commitment},
+        {
+            "framework": cornerstone.framework,
+            "cornerstone": cornerstone,
+            "commitment": commitment,
+            "goals": goals[:20],
+            "goal_count": goals.count(),
+        },
     )
 
 
@@ -395,3 +405,74 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 def goal_url(goal: Goal) -> str:
     return reverse("goals:goal_detail", args=[goal.public_id])
+
+
+# --- inspiration library ----------------------------------------------------------------
+
+
+class LibraryForm(forms.Form):
+    q = forms.CharField(label=_l("Søg"), required=False, max_length=100)
+    commitment = forms.ChoiceField(label=_l("»Derfor vil vi«-punkt"), required=False)
+    municipality = forms.ChoiceField(label=_l("Kommune"), required=False)
+    region = forms.ChoiceField(
+        label=_l("Region"), required=False, choices=[("", _l("Alle regioner")), *Region.choices]
+    )
+    size = forms.ChoiceField(
+        label=_l("Afdelingens størrelse"),
+        required=False,
+        choices=[
+            ("", _l("Alle størrelser")),
+            ("small", _l("Under 100 boliger")),
+            ("medium", _l("100–299 boliger")),
+            ("large", _l("300–999 boliger")),
+            ("xlarge", _l("1.000 boliger eller flere")),
+        ],
+    )
+    indicator = forms.CharField(label=_l("Indikator indeholder"), required=False, max_length=100)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        framework = Framework.objects.current()
+        commitments = Commitment.objects.filter(cornerstone__framework=framework)
+        cast(forms.ChoiceField, self.fields["commitment"]).choices = [
+            ("", _("Alle punkter")),
+            *[(c.code, f"{c.code} {c.tr('text')[:70]}…") for c in commitments],
+        ]
+        cast(forms.ChoiceField, self.fields["municipality"]).choices = [
+            ("", _("Alle kommuner")),
+            *Municipality.objects.values_list("code", "name"),
+        ]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.TextInput):
+                field.widget.attrs["class"] = "form-input"
+
+
+@require_GET
+def library(request: HttpRequest) -> HttpResponse:
+    """Inspiration: published goals from the whole sector, most adopted first."""
+    form = LibraryForm(request.GET or None)
+    query = LibraryQuery()
+    if form.is_valid():
+        data = form.cleaned_data
+        query = LibraryQuery(
+            text=data["q"].strip(),
+            commitment=data["commitment"],
+            municipality=data["municipality"],
+            region=data["region"],
+            size=data["size"],
+            indicator=data["indicator"].strip(),
+        )
+    goals = library_search(query).prefetch_related("commitments")
+    page = Paginator(goals, 20).get_page(request.GET.get("side"))
+    params = request.GET.copy()
+    params.pop("side", None)
+    return render(
+        request,
+        "goals/library.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": params.urlencode(),
+            "can_copy": bool(principal(request).user_id and access.places_for_copy(request)),
+        },
+    )

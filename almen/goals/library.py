@@ -1,0 +1,73 @@
+"""The inspiration library: published goals across the sector, searchable, each with
+how many others adopted it. Reads only; "adopt this goal" is ``services.goal_copy``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from almen.goals.models import Goal
+from almen.register.models import Unit
+
+SIZE_BUCKETS: dict[str, tuple[int, int | None]] = {
+    "small": (0, 99),
+    "medium": (100, 299),
+    "large": (300, 999),
+    "xlarge": (1000, None),
+}
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    text: str = ""
+    commitment: str = ""
+    municipality: str = ""
+    region: str = ""
+    size: str = ""
+    indicator: str = ""
+
+
+def library_search(query: LibraryQuery) -> QuerySet[Goal]:
+    homes = (
+        Unit.objects.filter(estate_id=OuterRef("estate_id"))
+        .order_by()
+        .values("estate_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    goals = (
+        Goal.objects.published()
+        .select_related("organisation__municipality", "estate__municipality")
+        .annotate(
+            adoption_count=Count("adoptions", distinct=True),
+            estate_homes=Coalesce(Subquery(homes, output_field=IntegerField()), 0),
+        )
+    )
+    if query.text:
+        goals = goals.filter(
+            Q(title__icontains=query.text)
+            | Q(local_context__icontains=query.text)
+            | Q(organisation__name__icontains=query.text)
+        )
+    if query.commitment:
+        goals = goals.filter(commitments__code=query.commitment)
+    if query.municipality:
+        goals = goals.filter(
+            Q(estate__municipality__code=query.municipality)
+            | Q(estate__isnull=True, organisation__municipality__code=query.municipality)
+        )
+    if query.region:
+        goals = goals.filter(
+            Q(estate__municipality__region=query.region)
+            | Q(estate__isnull=True, organisation__municipality__region=query.region)
+        )
+    if query.size in SIZE_BUCKETS:
+        low, high = SIZE_BUCKETS[query.size]
+        goals = goals.filter(estate__isnull=False, estate_homes__gte=low)
+        if high is not None:
+            goals = goals.filter(estate_homes__lte=high)
+    if query.indicator:
+        goals = goals.filter(indicators__title__icontains=query.indicator)
+    return goals.distinct().order_by("-adoption_count", "title")
