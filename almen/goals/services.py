@@ -26,6 +26,7 @@ from almen.goals.models import (
     Prerequisite,
     Review,
 )
+from almen.goals.picture import picture_invalidate
 from almen.goals.progress import Direction
 from almen.lib import csvsafe, metrics, tabular
 from almen.lib.visibility import Visibility
@@ -96,6 +97,7 @@ def goal_create(
         organisation_id=organisation.pk,
         after=snapshot(goal, GOAL_FIELDS),
     )
+    transaction.on_commit(picture_invalidate)
     return goal
 
 
@@ -119,6 +121,7 @@ def goal_update(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
             before=before,
             after=after,
         )
+    transaction.on_commit(picture_invalidate)
     return goal
 
 
@@ -219,6 +222,7 @@ def indicator_create(*, actor: Any, goal: Goal, **fields: Any) -> Indicator:
         organisation_id=goal.organisation_id,
         after=snapshot(indicator),
     )
+    transaction.on_commit(picture_invalidate)
     return indicator
 
 
@@ -237,6 +241,7 @@ def indicator_update(*, actor: Any, indicator: Indicator, **changes: Any) -> Ind
         before=before,
         after=snapshot(indicator),
     )
+    transaction.on_commit(picture_invalidate)
     return indicator
 
 
@@ -278,6 +283,7 @@ def measurement_record(
         before=before,
         after=snapshot(measurement, ["value", "note"]),
     )
+    transaction.on_commit(picture_invalidate)
     return measurement
 
 

@@ -22,6 +22,7 @@ register_converter(CodeConverter, "code")
 urlpatterns = [
     # The framework (public)
     path("almene-maal/", views.framework_detail, name="framework_current"),
+    path("almene-maal/overblik/", views.national, name="national"),
     path("almene-maal/<slug:slug>/", views.framework_detail, name="framework_detail"),
     path(
         "almene-maal/<slug:slug>/pejlemaerke-<int:number>/",
@@ -60,4 +61,5 @@ urlpatterns = [
     path("maal/<uuid:public_id>/status/ny/", views.review_create, name="review_create"),
     path("mine-indsatser/", views.my_actions, name="my_actions"),
     path("inspiration/", views.library, name="library"),
+    path("kommune/", views.municipality_overview, name="municipality"),
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import cast
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +21,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from almen.access.policy import deny, principal
-from almen.goals import access, selectors, services
+from almen.goals import access, picture, selectors, services
 from almen.goals.forms import (
     ActionForm,
     GoalForm,
@@ -30,6 +32,8 @@ from almen.goals.forms import (
 )
 from almen.goals.library import LibraryQuery, library_search
 from almen.goals.models import Action, Commitment, Framework, Goal, Indicator
+from almen.goals.progress import Status
+from almen.lib.charts import bar_chart_svg
 from almen.register.models import Estate, Municipality, Organisation, Region
 
 
@@ -474,5 +478,68 @@ def library(request: HttpRequest) -> HttpResponse:
             "page": page,
             "querystring": params.urlencode(),
             "can_copy": bool(principal(request).user_id and access.places_for_copy(request)),
+        },
+    )
+
+
+# --- the national and municipal picture ---------------------------------------------
+
+
+@require_GET
+def national(request: HttpRequest) -> HttpResponse:
+    """Adoption per commitment, statuses and roll-ups, per municipality and region.
+    Everyone sees published goals; sector staff also those shared with the sector."""
+    p = principal(request)
+    level = "sector" if (p.sector or p.superuser) else "public"
+    result = picture.national_picture(level)
+    chart = bar_chart_svg(
+        title=_("Andel af boligerne med et lokalt mål, pr. »Derfor vil vi«-punkt"),
+        description=_(
+            "Procent af alle boliger i Almen, der er omfattet af mindst ét delt "
+            "lokalt mål for punktet."
+        ),
+        bars=[(row["commitment"].code, row["share"]) for row in result.commitments],
+        unit=" %",
+    )
+    return render(
+        request,
+        "goals/national.html",
+        {
+            "picture": result,
+            "chart": chart,
+            "status_labels": dict(Status.choices),
+        },
+    )
+
+
+@require_GET
+def municipality_overview(request: HttpRequest) -> HttpResponse:
+    """For a municipality officer: what organisations share with the municipality."""
+    p = principal(request)
+    if not p.municipalities:
+        deny(p, can_read=False)
+    goals = (
+        access.visible_goals(p)
+        .filter(
+            Q(estate__municipality_id__in=p.municipalities)
+            | Q(estate__isnull=True, organisation__municipality_id__in=p.municipalities)
+        )
+        .exclude(status="draft")
+        .select_related("organisation", "estate")
+        .prefetch_related("commitments")
+        .order_by("organisation__name", "title")
+    )
+    indicators = list(selectors.with_latest(Indicator.objects.filter(goal__in=goals.values("pk"))))
+    statuses = Counter(selectors.calculation(i).status for i in indicators)
+    page = Paginator(goals, 50).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "goals/municipality.html",
+        {
+            "page": page,
+            "figures": picture.municipality_figures(p.municipalities),
+            "municipalities": Municipality.objects.filter(pk__in=p.municipalities),
+            "statuses": [(s, statuses.get(s, 0)) for s in Status],
+            "indicator_count": len(indicators),
         },
     )

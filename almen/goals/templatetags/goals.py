@@ -17,3 +17,8 @@ def tr(obj: Any, field: str) -> str:
 def paragraphs(text: str) -> list[str]:
     """Split a stored text into paragraphs (blank-line separated)."""
     return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key) if mapping else None

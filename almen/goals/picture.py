@@ -1,0 +1,295 @@
+"""The national and municipal picture: how Almene mål are used across the sector.
+
+Computed from shared goals only (public ones for everyone; sector staff also see goals
+shared with the sector), cached, and invalidated whenever a goal, indicator or
+measurement changes (``picture_invalidate`` runs on commit of every such change).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+
+from almen.goals.models import Commitment, Framework, Goal, GoalStatus, Indicator
+from almen.goals.progress import Status
+from almen.goals.selectors import calculation, with_latest
+from almen.lib.visibility import Visibility
+from almen.register.models import Estate, Municipality, Organisation
+
+CACHE_VERSION_KEY = "goals:picture:version"
+CACHE_TTL = 60 * 60
+LEVELS = {"public": [Visibility.PUBLIC], "sector": [Visibility.PUBLIC, Visibility.SECTOR]}
+
+# Units whose values can be added across estates (a count, an area, an amount of energy
+# or money). Percentages and intensities (per m², per household) cannot: for them the
+# roll-up shows the median instead of a sum.
+ADDITIVE_UNITS = {
+    "antal",
+    "stk.",
+    "stk",
+    "m²",
+    "m2",
+    "kwh",
+    "mwh",
+    "kr.",
+    "kr",
+    "dkk",
+    "t co2e",
+    "ton co2e",
+    "kg co2e",
+    "husstande",
+    "boliger",
+    "personer",
+    "deltagere",
+    "timer",
+}
+INTENSIVE_UNITS = {"%", "procent", "kwh/m²", "kwh/m2", "kg co2e/m²", "m³/bolig", "score"}
+
+
+def normalise_unit(unit: str) -> str:
+    return " ".join(unit.strip().lower().split())
+
+
+@dataclass
+class Adoption:
+    organisations: int = 0
+    estates: int = 0
+    homes: int = 0
+    goals: int = 0
+
+    def share(self, total_homes: int) -> float:
+        return round(100 * self.homes / total_homes, 1) if total_homes else 0.0
+
+
+@dataclass
+class RollUp:
+    unit: str
+    indicators: int
+    kind: str  # "sum" or "median"
+    baseline: Decimal | None
+    latest: Decimal | None
+    statuses: dict[str, int]
+
+
+@dataclass
+class Picture:
+    level: str
+    total_homes: int
+    total_organisations: int
+    goals: int
+    commitments: list[dict[str, Any]] = field(default_factory=list)
+    municipalities: list[dict[str, Any]] = field(default_factory=list)
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    left_out: list[dict[str, Any]] = field(default_factory=list)
+
+
+def picture_invalidate() -> None:
+    """Every cached picture becomes stale (the version is part of each key)."""
+    try:
+        cache.incr(CACHE_VERSION_KEY)
+    except ValueError:
+        cache.set(CACHE_VERSION_KEY, 1, None)
+
+
+def _key(level: str) -> str:
+    version = cache.get_or_set(CACHE_VERSION_KEY, 1, None)
+    return f"goals:picture:{level}:{version}"
+
+
+def national_picture(level: str = "public") -> Picture:
+    key = _key(level)
+    picture = cache.get(key)
+    if picture is None:
+        picture = compute_picture(level)
+        cache.set(key, picture, CACHE_TTL)
+    return picture
+
+
+def compute_picture(level: str) -> Picture:
+    framework = Framework.objects.current()
+    goals: list[dict[str, Any]] = [
+        dict(row)
+        for row in Goal.objects.filter(visibility__in=LEVELS[level])
+        .exclude(status=GoalStatus.DRAFT)
+        .values("id", "organisation_id", "estate_id")
+    ]
+    goal_ids = [g["id"] for g in goals]
+    # Estates with their homes, organisation and municipality: one grouped query.
+    estates = {
+        e["id"]: e
+        for e in Estate.objects.values("id", "organisation_id", "municipality_id")
+        .annotate(homes=Count("units"))
+        .order_by()
+    }
+    estates_of: dict[int, list[int]] = defaultdict(list)
+    for estate in estates.values():
+        estates_of[estate["organisation_id"]].append(estate["id"])
+    total_homes = sum(e["homes"] for e in estates.values())
+
+    def covered(goal_rows: list[dict[str, Any]]) -> set[int]:
+        result: set[int] = set()
+        for g in goal_rows:
+            if g["estate_id"]:
+                result.add(g["estate_id"])
+            else:
+                result.update(estates_of[g["organisation_id"]])
+        return result
+
+    # Commitments each goal adopts.
+    through = Goal.commitments.through.objects.filter(goal_id__in=goal_ids).values_list(
+        "goal_id", "commitment_id"
+    )
+    by_commitment: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    goal_by_id = {g["id"]: g for g in goals}
+    for goal_id, commitment_id in through:
+        by_commitment[commitment_id].append(goal_by_id[goal_id])
+
+    # Indicator statuses per commitment, and roll-ups per (commitment, unit).
+    indicators = list(with_latest(Indicator.objects.filter(goal_id__in=goal_ids)))
+    indicators_by_goal: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        indicators_by_goal[indicator.goal_id].append(indicator)
+    calcs = {i.pk: calculation(i) for i in indicators}
+
+    picture = Picture(
+        level=level,
+        total_homes=total_homes,
+        total_organisations=Organisation.objects.count(),
+        goals=len(goals),
+        statuses=dict(Counter(c.status.value for c in calcs.values())),
+    )
+    commitments = (
+        Commitment.objects.filter(cornerstone__framework=framework).select_related("cornerstone")
+        if framework
+        else Commitment.objects.none()
+    )
+    for commitment in commitments:
+        rows = by_commitment.get(commitment.pk, [])
+        estate_ids = covered(rows)
+        adoption = Adoption(
+            organisations=len({g["organisation_id"] for g in rows}),
+            estates=len(estate_ids),
+            homes=sum(estates[e]["homes"] for e in estate_ids),
+            goals=len(rows),
+        )
+        its = [i for g in rows for i in indicators_by_goal.get(g["id"], [])]
+        rollups, left_out = _rollups(its, calcs)
+        for item in left_out:
+            picture.left_out.append({"commitment": commitment.code, **item})
+        picture.commitments.append(
+            {
+                "commitment": commitment,
+                "adoption": adoption,
+                "share": adoption.share(total_homes),
+                "statuses": dict(Counter(calcs[i.pk].status.value for i in its)),
+                "rollups": rollups,
+            }
+        )
+    # Per municipality and region: homes covered by any shared goal.
+    all_covered = covered(goals)
+    homes_in: Counter[int] = Counter()
+    covered_in: Counter[int] = Counter()
+    orgs_in: dict[int, set[int]] = defaultdict(set)
+    for estate in estates.values():
+        homes_in[estate["municipality_id"]] += estate["homes"]
+        if estate["id"] in all_covered:
+            covered_in[estate["municipality_id"]] += estate["homes"]
+            orgs_in[estate["municipality_id"]].add(estate["organisation_id"])
+    regions: dict[str, dict[str, Any]] = {}
+    for municipality in Municipality.objects.order_by("name"):
+        row = {
+            "municipality": municipality,
+            "homes": homes_in[municipality.pk],
+            "covered": covered_in[municipality.pk],
+            "organisations": len(orgs_in[municipality.pk]),
+            "share": round(100 * covered_in[municipality.pk] / homes_in[municipality.pk], 1)
+            if homes_in[municipality.pk]
+            else None,
+        }
+        picture.municipalities.append(row)
+        region = regions.setdefault(
+            municipality.region,
+            {"region": municipality.region, "homes": 0, "covered": 0, "organisations": set()},
+        )
+        region["homes"] += row["homes"]
+        region["covered"] += row["covered"]
+        region["organisations"] |= orgs_in[municipality.pk]
+    for region in sorted(regions.values(), key=lambda r: r["region"]):
+        picture.regions.append(
+            {
+                **region,
+                "organisations": len(region["organisations"]),
+                "share": round(100 * region["covered"] / region["homes"], 1)
+                if region["homes"]
+                else None,
+            }
+        )
+    return picture
+
+
+def _rollups(
+    indicators: list[Indicator], calcs: dict[int, Any]
+) -> tuple[list[RollUp], list[dict[str, Any]]]:
+    """Roll up indicators that share a unit; say plainly what was left out and why."""
+    groups: dict[str, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        groups[normalise_unit(indicator.unit)].append(indicator)
+    rollups: list[RollUp] = []
+    left_out: list[dict[str, Any]] = []
+    for unit, members in sorted(groups.items()):
+        if unit in ADDITIVE_UNITS:
+            kind = "sum"
+        elif unit in INTENSIVE_UNITS:
+            kind = "median"
+        else:
+            left_out.append({"unit": unit, "indicators": len(members), "reason": "unknown_unit"})
+            continue
+        if len(members) < 2:
+            left_out.append({"unit": unit, "indicators": 1, "reason": "alone"})
+            continue
+        latest = [calcs[i.pk].latest for i in members if calcs[i.pk].latest is not None]
+        baselines = [i.baseline_value for i in members]
+        if kind == "sum":
+            base_value: Decimal | None = sum(baselines, Decimal(0))
+            # A sum of latest values is only honest if every indicator has one.
+            latest_value: Decimal | None = (
+                sum(latest, Decimal(0)) if len(latest) == len(members) else None
+            )
+        else:
+            base_value = Decimal(str(statistics.median(baselines)))
+            latest_value = Decimal(str(statistics.median(latest))) if latest else None
+        rollups.append(
+            RollUp(
+                unit=unit,
+                indicators=len(members),
+                kind=kind,
+                baseline=base_value,
+                latest=latest_value,
+                statuses=dict(Counter(calcs[i.pk].status.value for i in members)),
+            )
+        )
+    return rollups, left_out
+
+
+def municipality_figures(municipality_ids: frozenset[int]) -> dict[str, Any]:
+    """Key figures of the municipality for its officer."""
+    estates = Estate.objects.filter(municipality_id__in=municipality_ids)
+    return {
+        "organisations": Organisation.objects.filter(
+            Q(municipality_id__in=municipality_ids) | Q(estates__in=estates)
+        )
+        .distinct()
+        .count(),
+        "estates": estates.count(),
+        "homes": estates.aggregate(n=Count("units"))["n"],
+    }
+
+
+STATUS_ORDER = [s.value for s in Status]
