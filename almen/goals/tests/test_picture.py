@@ -95,6 +95,7 @@ def test_cache_is_invalidated_on_change(goal, django_capture_on_commit_callbacks
     Goal.objects.filter(pk=goal.pk).update(visibility=Visibility.PUBLIC)
     assert _row(national_picture("public"), "3.2")["adoption"].goals == 0
     # ...a change through a service invalidates the cache when it commits.
+    goal.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.goal_update(actor=None, goal=goal, title="Nyt navn")
     assert _row(national_picture("public"), "3.2")["adoption"].goals == 1
