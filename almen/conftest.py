@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from almen.dialogue.testing import matrix_dialogue_create
 from almen.goals.testing import matrix_goal_create
 from almen.register.demo import Persona, personas, personas_create
 
@@ -29,6 +30,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         personas_create(homes_per_estate=6, estates_per_org=2)
         matrix_goal_create()
+        matrix_dialogue_create()
 
 
 @pytest.fixture

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "almen.access",
     "almen.register",
     "almen.imports",
+    "almen.goals",
+    "almen.dialogue",
+    "almen.reports",
     "almen.api",
     "almen.web",
 ]
@@ -237,6 +240,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 # Files above this many rows are processed by the worker, with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
+# Board and municipality packs with more goals than this are rendered by the worker.
+REPORT_BACKGROUND_GOALS = env_int("REPORT_BACKGROUND_GOALS", 30)
 
 # --- security -----------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
+from config import settings as _base
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -18,8 +19,39 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if not REDIS_URL:  # noqa: F405
+if REDIS_URL:  # noqa: F405
+    # Parallel test workers share one Redis: give each its own key space, so that one
+    # worker's cache invalidation or rate-limit counter never leaks into another's.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    CACHES = {
+        "default": {
+            **_base.CACHES["default"],
+            "KEY_PREFIX": f"{_base.CACHES['default']['KEY_PREFIX']}-{_worker}",
+        }
+    }
+else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rate limits are tested on purpose in their own test; elsewhere they only add noise.
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "50/m/ip"}  # noqa: F405
 IMPORT_BACKGROUND_ROWS = 50
+
+# A real OpenID Connect provider (django-oauth-toolkit) for the OIDC login test; its
+# URLs are mounted only by almen/accounts/tests/oidc_urls.py. The signing key is made
+# fresh for each run.
+from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider"]  # noqa: F405
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "PKCE_REQUIRED": True,
+    "OIDC_RSA_PRIVATE_KEY": rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    .private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    .decode(),
+    "SCOPES": {"openid": "OpenID Connect", "email": "E-mail", "profile": "Profil"},
+    "OAUTH2_VALIDATOR_CLASS": "almen.accounts.tests.oidc_provider.BrokerValidator",
+}

@@ -7,6 +7,9 @@ from almen.web.views import healthz
 urlpatterns = [
     path("", include("almen.web.urls")),
     path("import/", include("almen.imports.urls")),
+    path("", include("almen.goals.urls")),
+    path("styringsdialog/", include("almen.dialogue.urls")),
+    path("rapporter/", include("almen.reports.urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -115,9 +115,11 @@ class Principal:
         ):
             return True
         if at_least(visibility, Visibility.MUNICIPALITY) and (
-            self.municipalities & scope.municipality_ids or self.sector
+            self.municipalities & scope.municipality_ids
         ):
             return True
+        # Shared with the sector: BL's staff, every organisation's staff and boards, and
+        # municipality officers (professionals), but not residents of other estates.
         return at_least(visibility, Visibility.SECTOR) and self.is_professional
 
     def can_manage(self, scope: Scope) -> bool:

@@ -1,7 +1,14 @@
 """The REST API at /api/v1 (django-ninja). Each app contributes a router."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
+from almen.api.opendata import router as opendata_router
+from almen.goals.api import router as goals_router
+from almen.imports.api import router as imports_router
 from almen.register.api import router as register_router
 
 api = NinjaAPI(
@@ -12,3 +19,32 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("", register_router)
+api.add_router("", goals_router)
+api.add_router("", opendata_router)
+api.add_router("/imports", imports_router)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 with a Danish summary, plus where each problem is (pydantic's details)."""
+    problems = [
+        {"where": ".".join(str(part) for part in error.get("loc", ())), "type": error.get("type")}
+        for error in exc.errors
+    ]
+    return api.create_response(
+        request,
+        {
+            "detail": _("Ugyldige data i forespørgslen. Se »problems« for hvor."),
+            "problems": problems,
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A service refused the change: 400 with its Danish messages."""
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(
+        request, {"detail": " ".join(exc.messages), "errors": detail}, status=400
+    )

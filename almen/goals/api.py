@@ -1,10 +1,42 @@
-from __future__ import annotations
+"""The goals part of the REST API at /api/v1: the framework, local goals with their
+indicators (computed status included), actions and reviews; writes for integrations."""
 
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import PlainSerializer
 
 from almen.goals.access import framework_for_view
+from almen.goals.models import (
+    Action,
+    ActionStatus,
+    Commitment,
+    Goal,
+    GoalStatus,
+    Indicator,
+    IndicatorSource,
+    Measurement,
+    Prerequisite,
+)
+from almen.goals.selectors import calculation, with_latest
+from almen.goals.services import action_create, action_update, measurement_record, review_record
+from almen.lib import tabular
 from almen.lib.i18n import localized
+from almen.lib.visibility import Visibility
+from almen.register.models import ApiScope, ApiToken
+from almen.register.tokens import api_token_auth, require_scope
 
 router = Router(tags=["almene mål"])
 
@@ -80,3 +112,598 @@ def framework_current(request: HttpRequest):
             for p in framework.prerequisites.all()
         ],
     }
+
+
+# --- local goals ------------------------------------------------------------------------
+#
+# Reads need no token: anonymous callers see published goals (public and not a draft).
+# A token with ``goals:read`` or ``goals:write`` acts for its organisation like the
+# organisation's staff: it also sees all of that organisation's own goals, drafts and
+# private ones included. Writes need ``goals:write`` and touch only the token's own
+# organisation's goals; any other goal answers 404, as if it did not exist.
+
+# No page may ask for more rows than this (as in the register API).
+MAX_LIMIT = 500
+# One request may carry at most this many measurements (as the measurement import).
+MAX_MEASUREMENTS = 5000
+
+Number = Annotated[Decimal, PlainSerializer(float, return_type=float)]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ItemErrorOut(Schema):
+    index: int = Field(description="Målingens plads i listen (0 er den første).")
+    field: str
+    message: str
+
+
+class BatchErrorOut(Schema):
+    detail: str
+    errors: list[ItemErrorOut]
+
+
+class GoalOut(Schema):
+    id: uuid.UUID = Field(description="Målets offentlige id.")
+    title: str
+    organisation_cvr: str
+    organisation: str
+    estate_id: uuid.UUID | None = Field(description="Afdelingens id; tomt for et organisationsmål.")
+    estate_number: int | None
+    municipality_code: str = Field(
+        description="Afdelingens kommune, for et organisationsmål organisationens."
+    )
+    framework: str = Field(description="Rammeværkets korte navn, fx 2026-2028.")
+    status: str = Field(description="draft, adopted eller ended.")
+    visibility: str
+    period_start: dt.date
+    period_end: dt.date
+    commitments: list[str] = Field(description="Koder for »Derfor vil vi«-punkter, fx 1.1.")
+    prerequisites: list[str] = Field(description="Koder for forudsætninger, fx F1.")
+    inspired_by: uuid.UUID | None = Field(
+        description="Det mål, dette er kopieret fra, hvis det stadig er synligt for dig."
+    )
+
+
+class IndicatorOut(Schema):
+    id: uuid.UUID
+    title: str
+    unit: str
+    direction: str = Field(description="increase, decrease eller maintain.")
+    baseline_value: Number
+    baseline_date: dt.date
+    target_value: Number
+    target_date: dt.date
+    tolerance: Number | None
+    source: str = Field(description="manual, imported eller metric.")
+    metric_key: str
+    status: str = Field(description="Beregnet status (Statistics Canadas metode).")
+    status_label: str
+    method: str = Field(description="compound, linear, maintain, achieved eller none.")
+    latest_value: Number | None
+    latest_date: dt.date | None
+    actual_rate: float | None
+    required_rate: float | None
+    ratio: float | None
+
+
+class ActionOut(Schema):
+    id: uuid.UUID
+    title: str
+    responsible: str
+    start: dt.date | None
+    due: dt.date | None
+    status: str = Field(description="planned, in_progress, done eller cancelled.")
+    budget_dkk: Number | None
+
+
+class ReviewOut(Schema):
+    date: dt.date
+    assessment: str = Field(description="on_track, at_risk eller off_track.")
+    worked: str
+    did_not_work: str
+    change: str
+
+
+class GoalDetailOut(GoalOut):
+    local_context: str
+    responsible: str
+    adopted_on: dt.date | None
+    decision_reference: str
+    review_interval_months: int
+    inspired_by_label: str
+    indicators: list[IndicatorOut]
+    actions: list[ActionOut]
+    reviews: list[ReviewOut]
+
+
+class MeasurementOut(Schema):
+    date: dt.date
+    value: Number
+    note: str
+    evidence_url: str
+    source: str
+
+
+class GoalFilter(Schema):
+    commitment: str | None = Field(
+        None, pattern=r"^\d{1,2}\.\d{1,2}$", description="»Derfor vil vi«-punkt, fx 1.1."
+    )
+    municipality: str | None = Field(
+        None, pattern=r"^\d{3,4}$", description="Kommunekode, fx 0101 for København."
+    )
+    organisation: str | None = Field(None, pattern=r"^\d{8}$", description="CVR-nummer.")
+    status: str | None = Field(None, pattern=r"^(draft|adopted|ended)$")
+
+
+class MeasurementIn(Schema):
+    date: str = Field(description="Datoen, åååå-mm-dd eller dd-mm-åååå; ikke i fremtiden.")
+    value: Any = Field(
+        description='Et tal: 72.5 som JSON-tal, eller en tekst med decimalkomma: "72,5".',
+        json_schema_extra={"type": ["number", "string"]},
+    )
+    note: str = Field("", max_length=500)
+    evidence_url: str = Field("", max_length=200, description="Link til dokumentation.")
+
+
+class ActionIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    responsible: str = Field("", max_length=200)
+    start: dt.date | None = None
+    due: dt.date | None = None
+    status: str = Field(ActionStatus.PLANNED, pattern=r"^(planned|in_progress|done|cancelled)$")
+    budget_dkk: Any = Field(
+        None,
+        description="Kroner; tal eller tekst med decimalkomma.",
+        json_schema_extra={"type": ["number", "string", "null"]},
+    )
+
+
+class ActionPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    responsible: str | None = Field(None, max_length=200)
+    start: dt.date | None = None
+    due: dt.date | None = None
+    status: str | None = Field(None, pattern=r"^(planned|in_progress|done|cancelled)$")
+    budget_dkk: Any = Field(None, json_schema_extra={"type": ["number", "string", "null"]})
+
+
+class ReviewIn(Schema):
+    date: dt.date
+    assessment: str = Field(pattern=r"^(on_track|at_risk|off_track)$")
+    worked: str = ""
+    did_not_work: str = ""
+    change: str = ""
+
+
+# --- who may see what ----------------------------------------------------------------
+
+
+def optional_token(request: HttpRequest) -> ApiToken | None:
+    """The request's API token, if it sends one. A token that is sent but invalid,
+    revoked or expired answers 401 rather than silently reading as anonymous."""
+    if not request.headers.get("Authorization"):
+        return None
+    return api_token_auth(request)
+
+
+def _reads_own_goals(token: ApiToken | None) -> bool:
+    return token is not None and (
+        token.has_scope(ApiScope.GOALS_READ) or token.has_scope(ApiScope.GOALS_WRITE)
+    )
+
+
+def _published_q() -> Q:
+    return Q(visibility=Visibility.PUBLIC) & ~Q(status=GoalStatus.DRAFT)
+
+
+def goals_for_token(token: ApiToken | None) -> QuerySet[Goal]:
+    """The goals a caller sees: published ones, plus every goal of the token's own
+    organisation when the token may read goals (it acts as that organisation's staff)."""
+    if _reads_own_goals(token):
+        assert token is not None
+        return Goal.objects.filter(_published_q() | Q(organisation_id=token.organisation_id))
+    return Goal.objects.published()
+
+
+def _is_visible(goal: Goal | None, token: ApiToken | None) -> bool:
+    if goal is None:
+        return False
+    published = goal.visibility == Visibility.PUBLIC and goal.status != GoalStatus.DRAFT
+    own = _reads_own_goals(token) and token is not None
+    return published or (own and goal.organisation_id == token.organisation_id)  # type: ignore[union-attr]
+
+
+def _goals(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
+    return queryset.select_related(
+        "organisation__municipality", "estate__municipality", "framework", "inspired_by"
+    ).prefetch_related(
+        Prefetch("commitments", queryset=Commitment.objects.only("id", "code")),
+        Prefetch("prerequisites", queryset=Prerequisite.objects.only("id", "code")),
+    )
+
+
+def _not_found(public_id: object) -> HttpError:
+    return HttpError(404, _("Intet mål med id %(id)s.") % {"id": public_id})
+
+
+def _visible_goal(request: HttpRequest, public_id: uuid.UUID) -> tuple[Goal, ApiToken | None]:
+    token = optional_token(request)
+    goal = _goals(goals_for_token(token)).filter(public_id=public_id).first()
+    if goal is None:
+        raise _not_found(public_id)
+    return goal, token
+
+
+def _own_goal(request: HttpRequest, public_id: uuid.UUID) -> tuple[Goal, ApiToken]:
+    """A goal of the token's organisation, for writing; 404 for any other goal."""
+    token = require_scope(request, ApiScope.GOALS_WRITE)
+    goal = (
+        Goal.objects.select_related("organisation", "estate")
+        .filter(public_id=public_id, organisation_id=token.organisation_id)
+        .first()
+    )
+    if goal is None:
+        raise _not_found(public_id)
+    return goal, token
+
+
+def _actor(token: ApiToken) -> Any:
+    """Audit entries name the person who created the token: the organisation answers
+    for what its integrations write. A token whose creator is gone writes as "system"."""
+    return token.created_by
+
+
+# --- shaping --------------------------------------------------------------------------
+
+
+def _goal_out(goal: Goal, token: ApiToken | None) -> dict[str, Any]:
+    estate = goal.estate
+    municipality = estate.municipality if estate else goal.organisation.municipality
+    source = goal.inspired_by
+    return {
+        "id": goal.public_id,
+        "title": goal.title,
+        "organisation_cvr": goal.organisation.cvr,
+        "organisation": goal.organisation.name,
+        "estate_id": estate.public_id if estate else None,
+        "estate_number": estate.number if estate else None,
+        "municipality_code": municipality.code,
+        "framework": goal.framework.slug,
+        "status": goal.status,
+        "visibility": goal.visibility,
+        "period_start": goal.period_start,
+        "period_end": goal.period_end,
+        "commitments": sorted(c.code for c in goal.commitments.all()),
+        "prerequisites": sorted(p.code for p in goal.prerequisites.all()),
+        "inspired_by": source.public_id if _is_visible(source, token) else None,  # type: ignore[union-attr]
+    }
+
+
+def indicator_out(indicator: Indicator) -> dict[str, Any]:
+    """An indicator with its computed status and the inputs of that computation."""
+    calc = calculation(indicator)
+    return {
+        "id": indicator.public_id,
+        "title": indicator.title,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "baseline_value": indicator.baseline_value,
+        "baseline_date": indicator.baseline_date,
+        "target_value": indicator.target_value,
+        "target_date": indicator.target_date,
+        "tolerance": indicator.tolerance,
+        "source": indicator.source,
+        "metric_key": indicator.metric_key,
+        "status": calc.status.value,
+        "status_label": str(calc.status.label),
+        "method": calc.method,
+        "latest_value": calc.latest,
+        "latest_date": calc.latest_date,
+        "actual_rate": calc.actual_rate,
+        "required_rate": calc.required_rate,
+        "ratio": calc.ratio,
+    }
+
+
+def _action_out(action: Action) -> dict[str, Any]:
+    return {
+        "id": action.public_id,
+        "title": action.title,
+        "responsible": action.responsible,
+        "start": action.start,
+        "due": action.due,
+        "status": action.status,
+        "budget_dkk": action.budget_dkk,
+    }
+
+
+def _parse_amount(value: Any, label: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return tabular.parse_decimal(value)
+    except ValueError:
+        raise HttpError(
+            400, _("%(label)s: »%(value)s« er ikke et tal.") % {"label": label, "value": value}
+        ) from None
+
+
+def _bad_request(exc: ValidationError) -> HttpError:
+    return HttpError(400, " ".join(exc.messages))
+
+
+# --- read endpoints -------------------------------------------------------------------
+
+
+@router.get(
+    "/goals",
+    response=list[GoalOut],
+    summary="Lokale mål",
+    description="Offentliggjorte mål; med et API-token (goals:read eller goals:write) også "
+    "alle organisationens egne mål. Sideinddelt (limit/offset). Filtrér med commitment "
+    "(fx 1.1), municipality (kommunekode), organisation (CVR) og status.",
+)
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def goals(request: HttpRequest, filters: Query[GoalFilter]) -> Any:
+    token = optional_token(request)
+    queryset = goals_for_token(token)
+    if filters.commitment:
+        queryset = queryset.filter(
+            pk__in=Goal.commitments.through.objects.filter(
+                commitment__code=filters.commitment
+            ).values("goal_id")
+        )
+    if filters.municipality:
+        code = filters.municipality.zfill(4)
+        queryset = queryset.filter(
+            Q(estate__municipality__code=code)
+            | Q(estate__isnull=True, organisation__municipality__code=code)
+        )
+    if filters.organisation:
+        queryset = queryset.filter(organisation__cvr=filters.organisation)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    return _Shaped(_goals(queryset).order_by("organisation__cvr", "title", "pk"), token)
+
+
+class _Shaped:
+    """A queryset the paginator slices and counts; shapes only the page it returns."""
+
+    def __init__(self, queryset: QuerySet[Goal], token: ApiToken | None) -> None:
+        self.queryset = queryset
+        self.token = token
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        return [_goal_out(goal, self.token) for goal in self.queryset[index]]
+
+
+@router.get(
+    "/goals/{public_id}",
+    response={200: GoalDetailOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Ét lokalt mål med indikatorer, indsatser og status",
+)
+def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    goal, token = _visible_goal(request, public_id)
+    source = goal.inspired_by
+    label_visible = source is None or _is_visible(source, token)
+    return {
+        **_goal_out(goal, token),
+        "local_context": goal.local_context,
+        "responsible": goal.responsible,
+        "adopted_on": goal.adopted_on,
+        "decision_reference": goal.decision_reference,
+        "review_interval_months": goal.review_interval_months,
+        "inspired_by_label": goal.inspired_by_label if label_visible else "",
+        "indicators": [
+            indicator_out(i) for i in with_latest(goal.indicators.order_by("title", "pk"))
+        ],
+        "actions": [_action_out(a) for a in goal.actions.order_by("due", "title", "pk")],
+        "reviews": list(goal.reviews.order_by("-date", "-pk")),
+    }
+
+
+@router.get(
+    "/goals/{public_id}/indicators/{indicator_id}/measurements",
+    response={200: list[MeasurementOut], 401: ErrorOut, 404: ErrorOut},
+    summary="En indikators målinger",
+    description="Sorteret efter dato; sideinddelt (limit/offset).",
+)
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def measurements(
+    request: HttpRequest, public_id: uuid.UUID, indicator_id: uuid.UUID
+) -> QuerySet[Measurement]:
+    goal, _token = _visible_goal(request, public_id)
+    indicator = goal.indicators.filter(public_id=indicator_id).first()
+    if indicator is None:
+        raise HttpError(404, _("Målet har ingen indikator med id %(id)s.") % {"id": indicator_id})
+    return indicator.measurements.order_by("date")
+
+
+# --- write endpoints -------------------------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    date: dt.date
+    value: Decimal
+    note: str
+    evidence_url: str
+
+
+def _parse_measurements(items: list[MeasurementIn]) -> tuple[list[_Parsed], list[dict]]:
+    parsed: list[_Parsed] = []
+    errors: list[dict[str, Any]] = []
+    seen: dict[dt.date, int] = {}
+    today = timezone.localdate()
+
+    def error(index: int, field: str, message: str) -> None:
+        errors.append({"index": index, "field": field, "message": message})
+
+    for index, item in enumerate(items):
+        try:
+            day = tabular.parse_date(item.date)
+        except ValueError:
+            error(index, "date", _("»%s« er ikke en gyldig dato (brug åååå-mm-dd).") % item.date)
+            continue
+        try:
+            value = tabular.parse_decimal(item.value)
+        except ValueError:
+            error(
+                index,
+                "value",
+                _("»%s« er ikke et tal.") % ("" if item.value is None else item.value),
+            )
+            continue
+        if not value.is_finite():
+            error(index, "value", _("»%s« er ikke et tal.") % item.value)
+            continue
+        if day > today:
+            error(index, "date", _("Datoen ligger i fremtiden. En måling skal være foretaget."))
+            continue
+        if day in seen:
+            error(index, "date", _("Datoen står også i måling nr. %d.") % seen[day])
+            continue
+        url = item.evidence_url.strip()
+        if url and not url.startswith(("http://", "https://")):
+            error(index, "evidence_url", _("Linket skal begynde med https://."))
+            continue
+        seen[day] = index
+        parsed.append(_Parsed(day, value, item.note.strip(), url))
+    return parsed, errors
+
+
+@router.post(
+    "/goals/{public_id}/indicators/{indicator_id}/measurements",
+    response={
+        201: list[MeasurementOut],
+        400: BatchErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+    },
+    auth=api_token_auth,
+    summary="Indberet målinger (én eller mange)",
+    description="Kræver goals:write. Alt eller intet: er blot én måling forkert, gemmes "
+    "ingen, og svaret (400) nævner hver forkert måling med dens plads i listen. En måling "
+    "på en dato, der allerede har en, retter den.",
+)
+def measurements_record(
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    indicator_id: uuid.UUID,
+    payload: list[MeasurementIn],
+):
+    goal, token = _own_goal(request, public_id)
+    indicator = goal.indicators.filter(public_id=indicator_id).first()
+    if indicator is None:
+        raise HttpError(404, _("Målet har ingen indikator med id %(id)s.") % {"id": indicator_id})
+    indicator.goal = goal
+    if not payload:
+        raise HttpError(400, _("Send mindst én måling."))
+    if len(payload) > MAX_MEASUREMENTS:
+        raise HttpError(400, _("Højst %d målinger ad gangen.") % MAX_MEASUREMENTS)
+    parsed, errors = _parse_measurements(payload)
+    if not errors:
+        actor = _actor(token)
+        index = -1
+        try:
+            # All or nothing: a refusal from the service rolls back the ones before it.
+            # No errors were found above, so positions in ``parsed`` are the caller's.
+            with transaction.atomic():
+                saved = []
+                for item in parsed:
+                    index += 1
+                    saved.append(
+                        measurement_record(
+                            actor=actor,
+                            indicator=indicator,
+                            date=item.date,
+                            value=item.value,
+                            note=item.note,
+                            evidence_url=item.evidence_url,
+                            source=IndicatorSource.IMPORTED,
+                        )
+                    )
+        except ValidationError as exc:
+            by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            for field, texts in by_field.items():
+                name = "" if field == "__all__" else field
+                errors.append({"index": index, "field": name, "message": " ".join(texts)})
+        else:
+            return 201, saved
+    return 400, {
+        "detail": _("Ingen målinger er gemt: %(n)d af dem er forkerte.") % {"n": len(errors)},
+        "errors": errors,
+    }
+
+
+@router.post(
+    "/goals/{public_id}/actions",
+    response={201: ActionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=api_token_auth,
+    summary="Opret en indsats på et mål",
+    description="Kræver goals:write.",
+)
+def action_add(request: HttpRequest, public_id: uuid.UUID, payload: ActionIn):
+    goal, token = _own_goal(request, public_id)
+    fields = payload.dict()
+    fields["budget_dkk"] = _parse_amount(payload.budget_dkk, _("Budget"))
+    try:
+        action = action_create(actor=_actor(token), goals=[goal], **fields)
+    except ValidationError as exc:
+        raise _bad_request(exc) from None
+    return 201, _action_out(action)
+
+
+@router.patch(
+    "/goals/{public_id}/actions/{action_id}",
+    response={200: ActionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=api_token_auth,
+    summary="Ret en indsats (status, frist …)",
+    description="Kræver goals:write. Kun de felter, der sendes, ændres.",
+)
+def action_change(
+    request: HttpRequest, public_id: uuid.UUID, action_id: uuid.UUID, payload: ActionPatch
+):
+    goal, token = _own_goal(request, public_id)
+    action = goal.actions.filter(public_id=action_id).first()
+    if action is None:
+        raise HttpError(404, _("Målet har ingen indsats med id %(id)s.") % {"id": action_id})
+    changes = payload.dict(exclude_unset=True)
+    for required in ("title", "status"):
+        if required in changes and changes[required] is None:
+            raise HttpError(400, _("Feltet »%s« kan ikke være tomt.") % required)
+    if "budget_dkk" in changes:
+        changes["budget_dkk"] = _parse_amount(changes["budget_dkk"], _("Budget"))
+    if "responsible" in changes and changes["responsible"] is None:
+        changes["responsible"] = ""
+    try:
+        action = action_update(actor=_actor(token), action=action, **changes)
+    except ValidationError as exc:
+        raise _bad_request(exc) from None
+    return 200, _action_out(action)
+
+
+@router.post(
+    "/goals/{public_id}/reviews",
+    response={201: ReviewOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=api_token_auth,
+    summary="Gør status på et mål (hvad virkede, hvad virkede ikke, hvad ændrer vi)",
+    description="Kræver goals:write.",
+)
+def review_add(request: HttpRequest, public_id: uuid.UUID, payload: ReviewIn):
+    goal, token = _own_goal(request, public_id)
+    try:
+        review = review_record(actor=_actor(token), goal=goal, **payload.dict())
+    except ValidationError as exc:
+        raise _bad_request(exc) from None
+    return 201, review

@@ -91,7 +91,8 @@ class Picture:
 
 
 def picture_invalidate() -> None:
-    """Every cached picture becomes stale (the version is part of each key)."""
+    """Every cached picture (and the open-data zip) becomes stale: the version is part
+    of each key."""
     try:
         cache.incr(CACHE_VERSION_KEY)
     except ValueError:

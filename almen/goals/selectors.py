@@ -114,3 +114,18 @@ def indicator_chart(indicator: Indicator) -> SafeString:
             milestones=[Point(m.date, m.value) for m in indicator.milestones.all()],
         )
     )
+
+
+@dataclass(frozen=True)
+class GoalSummary:
+    goal: Goal
+    statuses: list[str]
+
+
+def goal_summaries(goals: QuerySet[Goal], limit: int = 12) -> list[GoalSummary]:
+    """Goals with their indicators' computed statuses, in two queries."""
+    rows = list(goals.select_related("organisation", "estate")[:limit])
+    by_goal: dict[int, list[str]] = {g.pk: [] for g in rows}
+    for indicator in with_latest(Indicator.objects.filter(goal_id__in=list(by_goal))):
+        by_goal[indicator.goal_id].append(calculation(indicator).status.value)
+    return [GoalSummary(goal=g, statuses=by_goal[g.pk]) for g in rows]

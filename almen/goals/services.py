@@ -341,6 +341,7 @@ def action_create(*, actor: Any, goals: list[Goal], title: str, **fields: Any) -
         organisation_id=action.organisation_id,
         after=snapshot(action),
     )
+    transaction.on_commit(picture_invalidate)
     return action
 
 
@@ -359,6 +360,7 @@ def action_update(*, actor: Any, action: Action, **changes: Any) -> Action:
         before=before,
         after=snapshot(action),
     )
+    transaction.on_commit(picture_invalidate)
     return action
 
 
@@ -398,6 +400,7 @@ def review_record(
         organisation_id=goal.organisation_id,
         after=snapshot(review, ["date", "assessment"]),
     )
+    transaction.on_commit(picture_invalidate)
     return review
 
 

@@ -70,7 +70,5 @@ FREE_TEXT = ["afdelingsnavn", "lejemålsnummer", "adresse", "beboer_navn", "bebo
 def looks_like_cpr(value: object) -> bool:
     # Cheap test first: most cells are not 11 characters with a dash in the middle.
     return (
-        isinstance(value, str)
-        and len(value.strip()) == 11
-        and bool(CPR_VALUE.match(value.strip()))
+        isinstance(value, str) and len(value.strip()) == 11 and bool(CPR_VALUE.match(value.strip()))
     )

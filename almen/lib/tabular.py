@@ -109,9 +109,7 @@ def detect_delimiter(header_line: str) -> str:
     """``;`` (Danish Excel's default) or ``,``, whichever the header line has more of."""
     semicolons, commas = header_line.count(";"), header_line.count(",")
     if not semicolons and not commas:
-        raise TabularError(
-            _("Kolonnerne skal være adskilt af semikolon (;) eller komma (,).")
-        )
+        raise TabularError(_("Kolonnerne skal være adskilt af semikolon (;) eller komma (,)."))
     return ";" if semicolons >= commas else ","
 
 

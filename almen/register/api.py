@@ -91,8 +91,8 @@ def _organisation_or_404(cvr: str) -> Organisation:
     summary="De 98 kommuner",
     description="Alle danske kommuner med officiel kommunekode og region.",
 )
-def municipalities(request: HttpRequest) -> list[dict[str, str]]:
-    return list(Municipality.objects.order_by("code").values("code", "name", "region"))
+def municipalities(request: HttpRequest) -> QuerySet[Municipality]:
+    return Municipality.objects.order_by("code")
 
 
 @router.get(

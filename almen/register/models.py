@@ -215,12 +215,19 @@ class Resident(models.Model):
         null=True,
         blank=True,
         related_name="residencies",
+        db_index=False,  # see the partial index in Meta
     )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("beboer")
         verbose_name_plural = _("beboere")
+        indexes = [
+            # Few residents have a login. A full index on user_id is mostly NULLs, and
+            # after ANALYZE SQLite judged it useless and scanned a million residents on
+            # every logged-in request (docs/performance.md); a partial index is used.
+            models.Index(fields=["user"], condition=Q(user__isnull=False), name="resident_user_set")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_year__isnull=True)
@@ -404,6 +411,8 @@ class ApiScope(models.TextChoices):
 
     REGISTER_READ = "register:read", _("Læse registret")
     REGISTER_IMPORT = "register:import", _("Importere lejemålsregistret")
+    GOALS_READ = "goals:read", _("Læse organisationens mål")
+    GOALS_WRITE = "goals:write", _("Indberette målinger, indsatser og status på mål")
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -118,6 +118,7 @@ class Plan:
     units: int
     households: int
     residents: int
+    municipality_names: dict[int, str] = field(default_factory=dict)
     org_municipality: list[int] = field(default_factory=list)
     org_cvr: list[str] = field(default_factory=list)
     # Per estate: organisation index, number within it, municipality id, unit count.
@@ -196,7 +197,9 @@ def national_plan(
     *, organisations: int, estates: int, households: int, residents: int, seed: int
 ) -> Plan:
     if organisations < 1 or estates < organisations:
-        raise ValueError("Der skal være mindst én organisation og mindst én afdeling pr. organisation.")
+        raise ValueError(
+            "Der skal være mindst én organisation og mindst én afdeling pr. organisation."
+        )
     if households < 0 or residents < households:
         raise ValueError("Der skal være mindst én beboer pr. husstand.")
     rng = random.Random(seed)  # noqa: S311 - test data, not security
@@ -206,6 +209,8 @@ def national_plan(
     municipalities = list(Municipality.objects.order_by("code").values_list("id", "code"))
     if not municipalities:
         raise ValueError("Kommunerne mangler: kør migrate først.")
+    # Read everything now: no query may run on the connection while a COPY streams.
+    plan.municipality_names = dict(Municipality.objects.values_list("id", "name"))
     m_ids = [m for m, _ in municipalities]
     m_weights = [MUNICIPALITY_WEIGHTS.get(code, 1) for _, code in municipalities]
     plan.org_municipality = rng.choices(m_ids, weights=m_weights, k=organisations)
@@ -253,11 +258,12 @@ def _uuid(rng: random.Random) -> str:
 
 def _organisation_rows(plan: Plan) -> Iterator[tuple[Any, ...]]:
     rng = random.Random(f"{plan.seed}-organisations")  # noqa: S311
-    names = dict(Municipality.objects.values_list("id", "name"))
+    names = plan.municipality_names
     created = connection.ops.adapt_datetimefield_value(timezone.now())
     for i in range(plan.organisations):
         town = names[plan.org_municipality[i]]
-        name = f"{rng.choice(ORG_PREFIXES)} {rng.choice(ESTATE_STEMS)}{rng.choice(ESTATE_SUFFIXES)} {town}"
+        stem = f"{rng.choice(ESTATE_STEMS)}{rng.choice(ESTATE_SUFFIXES)}"
+        name = f"{rng.choice(ORG_PREFIXES)} {stem} {town}"
         yield (
             plan.first_id["organisation"] + i,
             _uuid(rng),
@@ -271,7 +277,7 @@ def _organisation_rows(plan: Plan) -> Iterator[tuple[Any, ...]]:
 
 def _estate_rows(plan: Plan) -> Iterator[tuple[Any, ...]]:
     rng = random.Random(f"{plan.seed}-estates")  # noqa: S311
-    names = dict(Municipality.objects.values_list("id", "name"))
+    names = plan.municipality_names
     for e in range(plan.estates):
         yield (
             plan.first_id["estate"] + e,
@@ -457,20 +463,15 @@ def national_seed(
     )
     counts: dict[str, int] = {}
     expected = (
-        organisations
-        + estates
-        + plan.bodies
-        + plan.buildings
-        + plan.units
-        + households
-        + residents
+        organisations + estates + plan.bodies + plan.buildings + plan.units + households + residents
     )
     progress = Progress(expected, out)
     with transaction.atomic():
-        # Taking ids after the current maximum is safe inside the write transaction on
-        # SQLite (IMMEDIATE); on PostgreSQL the sequences are moved past them below.
+        # Ids after the current maximum: safe on SQLite (the IMMEDIATE transaction holds
+        # the write lock); on PostgreSQL the sequences are moved past them below, and
+        # the command is meant for a quiet database (a concurrent insert could collide).
         for key, model, _, _ in TABLES:
-            current = model.objects.aggregate(m=models.Max("id"))["m"] or 0
+            current = model._default_manager.aggregate(m=models.Max("id"))["m"] or 0
             plan.first_id[key] = current + 1
         for key, model, columns, rows in TABLES:
             progress.label = key

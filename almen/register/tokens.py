@@ -11,18 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from almen.audit.services import audit_record, snapshot
+from almen.register.access import organisation_for_staff
 from almen.register.models import ApiScope, ApiToken, Organisation
 
 TOKEN_PREFIX = "almen_"  # noqa: S105 (a format marker, not a secret)
@@ -38,6 +40,7 @@ __all__ = [
     "ApiScope",
     "api_token_auth",
     "api_token_create",
+    "api_token_for_staff",
     "api_token_revoke",
     "digest_of",
     "require_scope",
@@ -171,4 +174,14 @@ def require_scope(request: HttpRequest, scope: str) -> ApiToken:
             403,
             _("API-tokenet har ikke rettigheden '%(scope)s'.") % {"scope": scope},
         )
+    return token
+
+
+def api_token_for_staff(request: HttpRequest, cvr: str, token_id: uuid.UUID) -> ApiToken:
+    """One of the organisation's tokens, for its own administration; 404 otherwise."""
+    organisation = organisation_for_staff(request, cvr)
+    token = ApiToken.objects.filter(organisation=organisation, public_id=token_id).first()
+    if token is None:
+        raise Http404
+    token.organisation = organisation
     return token

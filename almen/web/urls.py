@@ -10,6 +10,12 @@ urlpatterns = [
     path("organisationer/", views.organisation_list, name="organisation_list"),
     path("organisationer/<str:cvr>/", views.organisation_detail, name="organisation_detail"),
     path("organisationer/<str:cvr>/log/", views.audit_log, name="audit_log"),
+    path("organisationer/<str:cvr>/api-tokens/", views.api_tokens, name="api_tokens"),
+    path(
+        "organisationer/<str:cvr>/api-tokens/<uuid:token_id>/tilbagekald/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path(
         "organisationer/<str:cvr>/afdelinger/<int:number>/",
         views.estate_detail,

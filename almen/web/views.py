@@ -1,17 +1,29 @@
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from almen.access.policy import Scope, principal
 from almen.audit.models import AuditEntry
+from almen.goals.access import visible_goals
+from almen.goals.selectors import goal_summaries
 from almen.register import access as register_access
-from almen.register.models import Household, Organisation, Resident
+from almen.register import tokens as register_tokens
+from almen.register.models import ApiScope, ApiToken, Household, Organisation, Resident
 from almen.web import selectors
 
 
@@ -45,6 +57,11 @@ def organisation_detail(request: HttpRequest, cvr: str) -> HttpResponse:
             "estates": selectors.organisation_estates(organisation),
             "figures": selectors.organisation_figures(organisation),
             "is_staff": p.is_staff_of(organisation.pk),
+            "goals": goal_summaries(
+                visible_goals(p)
+                .filter(organisation=organisation, estate__isnull=True)
+                .order_by("title")
+            ),
         },
     )
 
@@ -63,6 +80,7 @@ def estate_detail(request: HttpRequest, cvr: str, number: int) -> HttpResponse:
             "board": selectors.estate_board(estate) if members_view else None,
             "is_resident": p.is_resident_of(estate.pk),
             "can_see_residents": p.can_read_personal_data(Scope.of_estate(estate)),
+            "goals": goal_summaries(visible_goals(p).filter(estate=estate).order_by("title")),
         },
     )
 
@@ -112,3 +130,90 @@ def profile(request: HttpRequest) -> HttpResponse:
         "web/profile.html",
         {"estates": selectors.estate_cards(p.resident_estates | p.board_estates)},
     )
+
+
+# --- API tokens --------------------------------------------------------------------
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Navn"),
+        max_length=100,
+        help_text=_("Hvad tokenet bruges til, fx navnet på jeres lejesystem."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Rettigheder"),
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Vælg mindst én rettighed.")},
+    )
+    expires_on = forms.DateField(
+        label=_("Udløber (valgfrit)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Tokenet virker til og med denne dag. Tomt: indtil det tilbagekaldes."),
+    )
+
+    def expires_at(self) -> dt.datetime | None:
+        day = self.cleaned_data.get("expires_on")
+        if day is None:
+            return None
+        # Valid through the chosen day, local time.
+        return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest, cvr: str) -> HttpResponse:
+    """The organisation's API tokens; creating one shows its plaintext this once."""
+    organisation = register_access.organisation_for_staff(request, cvr)
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
+    plaintext = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _token, plaintext = register_tokens.api_token_create(
+                    actor=request.user,
+                    organisation=organisation,
+                    name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                    expires_at=form.expires_at(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+        if plaintext is None:
+            status = 400
+        else:
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(organisation=organisation).select_related("created_by")
+    page = Paginator(tokens, 50).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "web/tokens.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "page": page,
+            "plaintext": plaintext,
+            "scope_labels": dict(ApiScope.choices),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, cvr: str, token_id: uuid.UUID) -> HttpResponse:
+    """Revoke a token: the first POST asks for confirmation, the second revokes."""
+    token = register_tokens.api_token_for_staff(request, cvr, token_id)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "web/tokens_revoke.html",
+            {"organisation": token.organisation, "token": token},
+        )
+    register_tokens.api_token_revoke(actor=request.user, token=token)
+    messages.success(
+        request, gettext("API-tokenet »%(name)s« er tilbagekaldt.") % {"name": token.name}
+    )
+    return redirect("web:api_tokens", cvr=token.organisation.cvr)

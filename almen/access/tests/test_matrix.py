@@ -23,6 +23,8 @@ LOGGED_IN = [k for k in PERSONA_KEYS if k != ANON]
 ARGS = {
     "cvr": "29190909",
     "number": "1",
+    "slug": "2026-2028",
+    "code": "1.3",
     "object_id": "1",
     "id": "1",
     "url": "",
@@ -31,6 +33,22 @@ ARGS = {
     "uidb36": "1",
     "app_label": "register",
     "content_type_id": "1",
+    "run_id": "0b9c2f4e-5d1a-4c3b-9e8f-7a6b5c4d3e2f",
+    # No token exists in the matrix's database: the revoke URL is POST-only anyway.
+    "token_id": "00000000-0000-4000-8000-000000000000",
+    # The matrix goal (almen/goals/testing.py); no estate has this id, so the estate
+    # API answers 404 to everyone.
+    "public_id": "00000000-0000-4000-8000-0000000000a1",
+    "indicator_id": "00000000-0000-4000-8000-0000000000b1",
+    "action_id": "00000000-0000-4000-8000-0000000000c1",
+    # The matrix styringsdialog (almen/dialogue/testing.py).
+    "dialogue_id": "00000000-0000-4000-8000-0000000000d1",
+    "agreement_id": "00000000-0000-4000-8000-0000000000e1",
+    # Report packs: organisation A's municipality (København) and year; no job exists.
+    "fmt": "pdf",
+    "year": "2026",
+    "municipality_code": "0101",
+    "job_id": "00000000-0000-4000-8000-0000000000f1",
 }
 
 
@@ -71,7 +89,7 @@ ORG_A_STAFF_ONLY = {
     "org_staff": 200,
     "other_org_staff": 404,
     "municipality_officer": 403,
-    "sector_staff": 403,
+    "sector_staff": 404,
     ANON: 302,
 }
 # Personal data of estate A's residents: the organisation and the estate's own board.
@@ -86,6 +104,52 @@ ESTATE_A_PERSONAL_DATA = {
     "sector_staff": 403,
     ANON: 302,
 }
+# The matrix goal: estate A's, shared with the organisation. Its organisation's
+# members read it; organisation staff and estate A's board manage it.
+GOAL_READ = {
+    "resident_a": 200,
+    "resident_b": 200,
+    "estate_board_a": 200,
+    "org_board": 200,
+    "org_staff": 200,
+    "other_org_staff": 404,
+    "municipality_officer": 404,
+    "sector_staff": 404,
+    ANON: 302,
+}
+GOAL_MANAGE = {**GOAL_READ, "resident_a": 403, "resident_b": 403, "org_board": 403}
+# Creating goals in organisation A: its staff, and estate A's board for its estate.
+GOAL_CREATE = {
+    "resident_a": 403,
+    "resident_b": 403,
+    "estate_board_a": 200,
+    "org_board": 403,
+    "org_staff": 200,
+    "other_org_staff": 404,
+    "municipality_officer": 404,
+    "sector_staff": 404,
+    ANON: 302,
+}
+# The matrix styringsdialog: organisation A with København. Both sides write (A's
+# staff, København's officer); A's board reads; everyone else is an outsider.
+DIALOGUE_WRITE = {
+    **everyone(404),
+    "org_board": 403,
+    "org_staff": 200,
+    "municipality_officer": 200,
+    ANON: 302,
+}
+DIALOGUE_READ = {**DIALOGUE_WRITE, "org_board": 200}
+# Report packs (almen/reports/access.py). The board report: organisation A's staff
+# and board; members and its municipality's officer read-only (403).
+REPORT_BOARD = {**ORG_A_STAFF_ONLY, "org_board": 200}
+# The residents' handout for estate A: its residents and board, organisation staff
+# and board.
+REPORT_HANDOUT = {**REPORT_BOARD, "resident_a": 200, "estate_board_a": 200}
+# The styringsdialog pack for København: also København's officer.
+REPORT_MUNICIPALITY = {**REPORT_BOARD, "municipality_officer": 200}
+# The list of packs: everyone who may read at least one of them.
+REPORT_INDEX = {**REPORT_HANDOUT, "resident_b": 200, "municipality_officer": 200}
 # Django admin: superusers only; everyone else is sent to the admin login.
 ADMIN = everyone(302)
 
@@ -95,10 +159,70 @@ EXPECTED: dict[str, dict[str, int]] = {
     "organisationer/": everyone(200),
     "organisationer/<str:cvr>/": everyone(200),
     "organisationer/<str:cvr>/log/": ORG_A_STAFF_ONLY,
+    "organisationer/<str:cvr>/api-tokens/": ORG_A_STAFF_ONLY,
+    # POST-only (a POST asks for confirmation, a second POST revokes): GET is 405 for
+    # everyone, before any access decision.
+    "organisationer/<str:cvr>/api-tokens/<uuid:token_id>/tilbagekald/": everyone(405),
     "organisationer/<str:cvr>/afdelinger/<int:number>/": everyone(200),
     "organisationer/<str:cvr>/afdelinger/<int:number>/beboere/": ESTATE_A_PERSONAL_DATA,
     "import/<str:cvr>/": ORG_A_STAFF_ONLY,
+    # A run id that does not exist (ARGS): staff get 404, everyone else the same
+    # answer as for the organisation's import page.
+    "import/<str:cvr>/<uuid:run_id>/": {**ORG_A_STAFF_ONLY, "org_staff": 404},
+    "import/<str:cvr>/<uuid:run_id>/godkend/": everyone(405),  # POST only
     "healthz": everyone(200),
+    # Report packs
+    "rapporter/organisationer/<str:cvr>/": REPORT_INDEX,
+    "rapporter/organisationer/<str:cvr>/bestyrelse.<reportfmt:fmt>": REPORT_BOARD,
+    "rapporter/organisationer/<str:cvr>/afdelinger/<int:number>/afdelingsmoede.<reportfmt:fmt>": (
+        REPORT_HANDOUT
+    ),
+    (
+        "rapporter/organisationer/<str:cvr>/kommune/<str:municipality_code>/"
+        "<int:year>.<reportfmt:fmt>"
+    ): REPORT_MUNICIPALITY,
+    # Background jobs are the requester's own; no job exists in the matrix (ARGS).
+    "rapporter/organisationer/<str:cvr>/job/<uuid:job_id>/": login_required(404),
+    "rapporter/organisationer/<str:cvr>/job/<uuid:job_id>/hent/": login_required(404),
+    # Almene mål: the published framework is public
+    "almene-maal/": everyone(200),
+    "almene-maal/<slug:slug>/": everyone(200),
+    "almene-maal/<slug:slug>/pejlemaerke-<int:number>/": everyone(200),
+    "almene-maal/<slug:slug>/<code:code>/": everyone(200),
+    # Local goals
+    "maal/": everyone(200),
+    "maal/ny/<str:cvr>/": GOAL_CREATE,
+    "maal/<uuid:public_id>/": GOAL_READ,
+    "maal/<uuid:public_id>/rediger/": GOAL_MANAGE,
+    # Copy ("use this goal"): needs a place to put it — staff or an estate board.
+    "maal/<uuid:public_id>/kopier/": {**GOAL_MANAGE, "org_board": 403},
+    "maal/<uuid:public_id>/indikatorer/ny/": GOAL_MANAGE,
+    "maal/<uuid:public_id>/indikatorer/<uuid:indicator_id>/rediger/": GOAL_MANAGE,
+    "maal/<uuid:public_id>/indikatorer/<uuid:indicator_id>/maalinger/": everyone(405),
+    "maal/<uuid:public_id>/indikatorer/<uuid:indicator_id>/import/": GOAL_MANAGE,
+    "maal/<uuid:public_id>/indsatser/ny/": GOAL_MANAGE,
+    "maal/<uuid:public_id>/indsatser/<uuid:action_id>/rediger/": GOAL_MANAGE,
+    "maal/<uuid:public_id>/status/ny/": GOAL_MANAGE,
+    "mine-indsatser/": login_required(),
+    "inspiration/": everyone(200),
+    "almene-maal/overblik/": everyone(200),
+    # The municipality's overview is for its officers.
+    "kommune/": {**everyone(404), "municipality_officer": 200, ANON: 302},
+    # Styringsdialog: the list shows each person what they may see (often nothing);
+    # creating needs an organisation's staff or a municipality's officer (organisation
+    # B's staff create for B).
+    "styringsdialog/": login_required(),
+    "styringsdialog/ny/": {
+        **login_required(403),
+        "org_staff": 200,
+        "other_org_staff": 200,
+        "municipality_officer": 200,
+    },
+    "styringsdialog/<uuid:dialogue_id>/": DIALOGUE_READ,
+    "styringsdialog/<uuid:dialogue_id>/rediger/": DIALOGUE_WRITE,
+    "styringsdialog/<uuid:dialogue_id>/aftaler/ny/": DIALOGUE_WRITE,
+    "styringsdialog/<uuid:dialogue_id>/aftaler/<uuid:agreement_id>/rediger/": DIALOGUE_WRITE,
+    "styringsdialog/<uuid:dialogue_id>/aftaler/<uuid:agreement_id>/opfoelgning/": DIALOGUE_WRITE,
     "i18n/setlang/": everyone(302),
     # allauth: logging in. Residents have no password (they log in with an e-mail
     # code), boards have a password, staff have a password and TOTP.
@@ -151,10 +275,24 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api/v1/": everyone(404),
     "api/v1/openapi.json": everyone(200),
     "api/v1/docs": everyone(200),
+    "api/v1/frameworks/current": everyone(200),
     "api/v1/municipalities": everyone(200),
     "api/v1/organisations": everyone(200),
     "api/v1/organisations/<cvr>": everyone(200),
     "api/v1/organisations/<cvr>/estates": everyone(200),
+    "api/v1/estates/<public_id>": everyone(404),  # unknown id (ARGS)
+    "api/v1/me": everyone(401),  # needs an API token; a logged-in session is not one
+    "api/v1/imports": everyone(405),  # POST only (with an API token)
+    "api/v1/imports/<run_id>": everyone(401),  # needs an API token
+    # Goals: public reads (a session is not a token, so the matrix goal, shared only
+    # with its organisation, is 404 for everyone); writes need a token with goals:write.
+    "api/v1/goals": everyone(200),
+    "api/v1/goals/<public_id>": everyone(404),
+    "api/v1/goals/<public_id>/indicators/<indicator_id>/measurements": everyone(404),
+    "api/v1/goals/<public_id>/actions": everyone(405),  # POST only
+    "api/v1/goals/<public_id>/actions/<action_id>": everyone(405),  # PATCH only
+    "api/v1/goals/<public_id>/reviews": everyone(405),  # POST only
+    "api/v1/open-data.zip": everyone(200),
 }
 PREFIX_RULES: dict[str, dict[str, int]] = {"admin/": ADMIN}
 

@@ -18,7 +18,7 @@ def login_code_from_outbox(email: str) -> str:
     """The one-time code in the newest e-mail to ``email``."""
     messages = [m for m in mail.outbox if email in m.to]
     assert messages, f"no e-mail to {email}"
-    match = _CODE.search(messages[-1].body)
+    match = _CODE.search(str(messages[-1].body))
     assert match, messages[-1].body
     return match.group(1)
 

@@ -3,7 +3,10 @@ residents by e-mail code, staff by password + TOTP, closed sign-up, rate limits.
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -53,7 +56,7 @@ def test_resident_logs_in_with_an_emailed_code(client: Client, cast: dict[str, P
     assert response.wsgi_request.user == resident.user
     html = response.content.decode()
     assert "Din afdeling" in html
-    estate = resident.user.resident_set.get().household.unit.estate  # type: ignore[attr-defined]
+    estate = resident.user.residencies.get().household.unit.estate
     assert estate.name in html
 
 
@@ -78,7 +81,7 @@ def test_unknown_email_gets_no_code_and_no_account(client: Client) -> None:
     assert not User.objects.filter(email="fremmed@example.com").exists()
 
 
-def _password_login(client: Client, email: str, password: str = DEMO_PASSWORD):  # type: ignore[no-untyped-def]
+def _password_login(client: Client, email: str, password: str = DEMO_PASSWORD):
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
@@ -118,30 +121,38 @@ def test_wrong_password_is_refused_in_danish(client: Client, cast: dict[str, Per
     assert "_auth_user_id" not in client.session
 
 
-def test_staff_without_totp_is_sent_to_totp_setup(cast: dict[str, Persona]) -> None:
+def test_staff_without_totp_is_sent_to_totp_setup(client: Client, cast: dict[str, Persona]) -> None:
     staff = cast["org_staff"]
     assert staff.user is not None
     staff.user.authenticator_set.all().delete()  # type: ignore[attr-defined]
-    client = Client()
-    client.force_login(staff.user)
+    assert _password_login(client, staff.email)["Location"] == reverse("web:home")
 
     response = client.get(reverse("web:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
+    # allauth asks for the password again before a second factor is added.
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": DEMO_PASSWORD})
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
     assert "Aktiver autentificeringsapp" in page.content.decode()
 
+    # Setting up the app (with the secret the page shows) opens the site again.
+    secret = client.session["mfa.totp.secret"]
+    code = format_hotp_value(hotp_value(secret, int(time.time() // 30)))
+    client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert staff.user.authenticator_set.filter(type="totp").exists()  # type: ignore[attr-defined]
+    assert client.get(reverse("web:home")).status_code == 200
 
-def test_resident_without_totp_is_not_sent_to_setup(client_for) -> None:  # type: ignore[no-untyped-def]
+
+def test_resident_without_totp_is_not_sent_to_setup(client_for) -> None:
     response = client_for("resident_a").get(reverse("web:home"))
     assert response.status_code == 200
 
 
 @override_settings(ACCOUNT_RATE_LIMITS={"login_failed": "3/5m/key", "login": "30/m/ip"})
-def test_repeated_failed_logins_are_rate_limited(
-    client: Client, cast: dict[str, Persona]
-) -> None:
+def test_repeated_failed_logins_are_rate_limited(client: Client, cast: dict[str, Persona]) -> None:
     email = cast["estate_board_a"].email
     for _ in range(3):
         response = _password_login(client, email, "forkert-adgangskode")
@@ -156,11 +167,9 @@ def test_repeated_failed_logins_are_rate_limited(
 @override_settings(ACCOUNT_RATE_LIMITS={"request_login_code": "2/5m/key"})
 def test_login_code_requests_are_rate_limited(client: Client, cast: dict[str, Persona]) -> None:
     email = cast["resident_a"].email
-    for _ in range(2):
-        _request_code(client, email)
-    response = client.post(reverse("account_request_login_code"), {"email": email})
-    assert response.status_code in (200, 429)
-    assert len([m for m in mail.outbox if email in m.to]) == 2
+    for _ in range(5):
+        client.post(reverse("account_request_login_code"), {"email": email})
+    assert 1 <= len([m for m in mail.outbox if email in m.to]) <= 2
 
 
 def test_signup_is_closed(client: Client) -> None:
@@ -168,7 +177,11 @@ def test_signup_is_closed(client: Client) -> None:
     assert "Du har ingen konto i Almen" in response.content.decode()
     response = client.post(
         reverse("account_signup"),
-        {"email": "ny@example.com", "password1": "en-lang-adgangskode-1", "password2": "en-lang-adgangskode-1"},
+        {
+            "email": "ny@example.com",
+            "password1": "en-lang-adgangskode-1",
+            "password2": "en-lang-adgangskode-1",
+        },
     )
     assert not User.objects.filter(email="ny@example.com").exists()
 

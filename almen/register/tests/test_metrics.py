@@ -30,6 +30,7 @@ def test_register_metrics_count_what_the_register_holds(cast) -> None:
 def test_a_move_out_changes_the_households_metric(cast) -> None:
     estate = Estate.objects.get(organisation__cvr="29190909", number=1)
     before = metrics.get("register.households").value("estate", estate.pk, PERIOD)
+    assert before is not None
     household = Household.objects.active(on=PERIOD.end).filter(unit__estate=estate).first()
     assert household is not None
     household.moved_out = dt.date(2026, 6, 30)

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from almen.dialogue.demo import dialogue_demo_create
 from almen.goals.demo import goals_demo_create
 from almen.register.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_create
 
@@ -15,7 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_create()
         goals = goals_demo_create()
-        self.stdout.write(f"Demo: {result['households']} husstande, {goals} nye mål.\n")
+        dialogues = dialogue_demo_create()
+        self.stdout.write(
+            f"Demo: {result['households']} husstande, {goals} nye mål, "
+            f"{dialogues} nye styringsdialoger.\n"
+        )
         self.stdout.write("Demo-logins (én pr. persona):")
         for persona in result["personas"].values():
             if not persona.email:

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DialogueConfig(AppConfig):
+    """Styringsdialog: the yearly dialogue between municipality and organisation."""
+
+    name = "almen.dialogue"
+    verbose_name = _("Styringsdialog")

@@ -1,0 +1,428 @@
+"""What goes into each pack: the goals a reader may see, with computed statuses,
+measurements, actions and reviews, read in a fixed number of queries whatever the
+number of goals. The formats (PDF, DOCX, XLSX) all render the same ``Pack``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import unescape
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from almen.access.policy import Principal
+from almen.dialogue.models import Agreement, Dialogue
+from almen.goals.access import visible_goals
+from almen.goals.models import (
+    Action,
+    Commitment,
+    Goal,
+    GoalStatus,
+    Indicator,
+    Review,
+)
+from almen.goals.progress import Calculation, Status
+from almen.goals.selectors import (
+    ReviewDue,
+    calculation,
+    indicator_chart,
+    review_due,
+    with_last_review,
+    with_latest,
+)
+from almen.lib import metrics
+from almen.lib.visibility import LADDER, Visibility
+from almen.register.models import Estate, Municipality, Organisation
+from almen.reports.models import ReportKind
+
+Progress = Callable[[int], None]
+DATA_COLUMNS = 3
+
+# Worst first: a goal with several indicators shows its weakest one.
+STATUS_ORDER = [
+    Status.DETERIORATION,
+    Status.LIMITED,
+    Status.MODERATE,
+    Status.SUBSTANTIAL,
+    Status.TARGET_ACHIEVED,
+]
+
+# The residents' words for a status (short words keep the handout easy to read).
+PLAIN_STATUS = {
+    Status.TARGET_ACHIEVED: gettext_lazy("Vi har nået målet."),
+    Status.SUBSTANTIAL: gettext_lazy("Det går godt."),
+    Status.MODERATE: gettext_lazy("Det går frem, men for langsomt."),
+    Status.LIMITED: gettext_lazy("Det går for langsomt."),
+    Status.DETERIORATION: gettext_lazy("Det går den forkerte vej."),
+    Status.NO_DATA: gettext_lazy("Vi har ikke målt endnu."),
+}
+
+# "Det kan du gøre": concrete, generic ways in, per cornerstone number.
+RESIDENT_ACTIONS = {
+    1: [
+        gettext_lazy("Hils på dine naboer. Hjælp en nabo, der har brug for det."),
+        gettext_lazy("Kom til vores fælles spisning og til kaffe i fælleshuset."),
+        gettext_lazy("Giv os dit nummer. Så kan vi nå dig, hvis der sker noget."),
+    ],
+    2: [
+        gettext_lazy("Sluk lys og luk for varmen, når du går ud."),
+        gettext_lazy("Meld dig til haveholdet. Vi så frø og passer bedene sammen."),
+        gettext_lazy("Sortér dit affald. Spørg os, hvis du er i tvivl."),
+    ],
+    3: [
+        gettext_lazy("Kom til afdelingsmødet. Du og din husstand har to stemmer."),
+        gettext_lazy("Sig din mening til bestyrelsen. Du kan også stille et forslag."),
+        gettext_lazy("Har du en idé? Vi kan give penge til en god plan."),
+    ],
+}
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    calc: Calculation
+    chart: SafeString | str = ""
+
+    @property
+    def measurements(self) -> list:
+        return list(self.indicator.measurements.all())
+
+    @property
+    def data_rows(self) -> list[list[tuple[dt.date, Decimal, str]]]:
+        """Baseline, measurements and target, three to a table row: a third of the
+        rows to lay out, which keeps a 100-goal PDF within seconds."""
+        i = self.indicator
+        cells = [(i.baseline_date, i.baseline_value, str(_("udgangspunkt")))]
+        cells += [(m.date, m.value, m.note) for m in self.measurements]
+        cells.append((i.target_date, i.target_value, str(_("mål"))))
+        return [cells[n : n + DATA_COLUMNS] for n in range(0, len(cells), DATA_COLUMNS)]
+
+
+@dataclass
+class GoalRow:
+    goal: Goal
+    commitments: list[Commitment]
+    indicators: list[IndicatorRow]
+    actions: list[tuple[Action, bool]]  # (action, overdue)
+    reviews: list[Review]
+    review: ReviewDue
+    status: Status
+
+    @property
+    def plain_status(self) -> str:
+        return str(PLAIN_STATUS[self.status])
+
+    @property
+    def overdue_actions(self) -> int:
+        return sum(1 for _a, overdue in self.actions if overdue)
+
+    @property
+    def cornerstone_numbers(self) -> list[int]:
+        return sorted({c.cornerstone.number for c in self.commitments})
+
+
+@dataclass
+class Figure:
+    label: str
+    value: Decimal | None
+    unit: str = ""
+
+
+@dataclass
+class Pack:
+    kind: str
+    title: str
+    organisation: Organisation
+    today: dt.date
+    period: str
+    goals: list[GoalRow]
+    estate: Estate | None = None
+    municipality: Municipality | None = None
+    year: int | None = None
+    figures: list[Figure] = field(default_factory=list)
+    estate_figures: list[tuple[Estate, Decimal | None, Decimal | None]] = field(
+        default_factory=list
+    )
+    resident_actions: list[tuple[str, list[str]]] = field(default_factory=list)
+    dialogue: Dialogue | None = None
+    # (agreement, overdue, the goal's title when the reader may see that goal)
+    agreements: list[tuple[Agreement, bool, str]] = field(default_factory=list)
+    lix: float | None = None
+
+    @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        counts = {s: 0 for s in Status}
+        for row in self.goals:
+            counts[row.status] += 1
+        return [(s.value, str(s.label), counts[s]) for s in [*STATUS_ORDER, Status.NO_DATA]]
+
+    @property
+    def filename(self) -> str:
+        parts = [self.kind, self.organisation.cvr]
+        if self.estate:
+            parts.append(str(self.estate.number))
+        if self.municipality:
+            parts.append(self.municipality.code)
+        if self.year:
+            parts.append(str(self.year))
+        return "-".join(parts)
+
+
+def _goal_status(indicators: list[IndicatorRow]) -> Status:
+    measured = [i.calc.status for i in indicators if i.calc.status != Status.NO_DATA]
+    if not measured:
+        return Status.NO_DATA
+    return min(measured, key=STATUS_ORDER.index)
+
+
+def goals_queryset(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+    """Goals with everything a pack shows, in seven queries."""
+    return (
+        with_last_review(goals)
+        .select_related("estate", "framework")
+        .prefetch_related(
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related("cornerstone").order_by(
+                    "cornerstone__number", "number"
+                ),
+            ),
+            Prefetch(
+                "indicators",
+                queryset=with_latest(Indicator.objects.order_by("title")).prefetch_related(
+                    "measurements", "milestones"
+                ),
+            ),
+            Prefetch("actions", queryset=Action.objects.order_by(F("due").asc(nulls_last=True))),
+            Prefetch("reviews", queryset=Review.objects.order_by("-date")),
+        )
+        .order_by(F("estate__number").asc(nulls_first=True), "title")
+    )
+
+
+def goal_rows(
+    goals: QuerySet[Goal], *, today: dt.date, charts: bool, progress: Progress | None = None
+) -> list[GoalRow]:
+    rows = []
+    loaded = list(goals_queryset(goals))
+    for n, goal in enumerate(loaded, start=1):
+        indicators = [
+            IndicatorRow(i, calculation(i), indicator_chart(i) if charts else "")
+            for i in goal.indicators.all()
+        ]
+        rows.append(
+            GoalRow(
+                goal=goal,
+                commitments=list(goal.commitments.all()),
+                indicators=indicators,
+                actions=[(a, a.is_overdue(today)) for a in goal.actions.all()],
+                reviews=list(goal.reviews.all())[:2],
+                review=review_due(goal, today),
+                status=_goal_status(indicators),
+            )
+        )
+        if progress and n % 10 == 0:
+            progress(10 + 50 * n // len(loaded))
+    return rows
+
+
+def _period(rows: list[GoalRow], fallback: int) -> str:
+    if not rows:
+        return str(fallback)
+    start = min(r.goal.period_start for r in rows).year
+    end = max(r.goal.period_end for r in rows).year
+    return f"{start}–{end}" if start != end else str(start)
+
+
+def board_goal_count(p: Principal, organisation: Organisation) -> int:
+    return visible_goals(p).filter(organisation=organisation).count()
+
+
+def board_pack(
+    p: Principal,
+    organisation: Organisation,
+    *,
+    charts: bool = True,
+    progress: Progress | None = None,
+) -> Pack:
+    """Every goal the organisation owns (organisation and estates) that ``p`` sees."""
+    today = timezone.localdate()
+    goals = visible_goals(p).filter(organisation=organisation)
+    rows = goal_rows(goals, today=today, charts=charts, progress=progress)
+    return Pack(
+        kind=ReportKind.BOARD,
+        title=_("Almene mål – rapport til bestyrelsen"),
+        organisation=organisation,
+        today=today,
+        period=_period(rows, today.year),
+        goals=rows,
+    )
+
+
+def handout_pack(p: Principal, estate: Estate, *, charts: bool = False) -> Pack:
+    """The estate's adopted goals and the organisation's goals that cover it."""
+    today = timezone.localdate()
+    goals = (
+        visible_goals(p)
+        .filter(organisation_id=estate.organisation_id, status=GoalStatus.ADOPTED)
+        .filter(Q(estate=estate) | Q(estate__isnull=True))
+    )
+    rows = goal_rows(goals, today=today, charts=charts)
+    numbers = sorted({n for row in rows for n in row.cornerstone_numbers})
+    return Pack(
+        kind=ReportKind.HANDOUT,
+        title=_("Vores mål i %(estate)s") % {"estate": estate.name},
+        organisation=estate.organisation,
+        estate=estate,
+        today=today,
+        period=_period(rows, today.year),
+        goals=rows,
+        resident_actions=[
+            (_cornerstone_title(rows, n), [str(s) for s in RESIDENT_ACTIONS.get(n, [])])
+            for n in numbers
+        ],
+    )
+
+
+def _cornerstone_title(rows: list[GoalRow], number: int) -> str:
+    for row in rows:
+        for c in row.commitments:
+            if c.cornerstone.number == number:
+                return c.cornerstone.tr("title")
+    return str(number)
+
+
+def municipality_pack(
+    p: Principal,
+    organisation: Organisation,
+    municipality: Municipality,
+    year: int,
+    *,
+    charts: bool = True,
+    progress: Progress | None = None,
+) -> Pack:
+    """The goals the organisation shares with ``municipality`` (organisation goals
+    when its seat is there, estate goals of estates there), with key figures."""
+    today = timezone.localdate()
+    shared = LADDER[LADDER.index(Visibility.MUNICIPALITY) :]
+    goals = (
+        visible_goals(p)
+        .filter(organisation=organisation, visibility__in=shared)
+        .exclude(status=GoalStatus.DRAFT)
+    )
+    if organisation.municipality_id == municipality.pk:
+        goals = goals.filter(Q(estate__municipality=municipality) | Q(estate__isnull=True))
+    else:
+        goals = goals.filter(estate__municipality=municipality)
+    rows = goal_rows(goals, today=today, charts=charts, progress=progress)
+    period = metrics.Period(dt.date(year, 1, 1), min(dt.date(year, 12, 31), today))
+    if period.end < period.start:  # a future year: the figures as of today
+        period = metrics.Period(today, today)
+    figures, estate_figures = _key_figures(organisation, municipality, period)
+    dialogue = Dialogue.objects.filter(
+        organisation=organisation, municipality=municipality, year=year
+    ).first()
+    agreements = []
+    if dialogue is not None:
+        seen = {row.goal.pk for row in rows}
+        for agreement in dialogue.agreements.select_related("goal").order_by("due", "title"):
+            title = agreement.goal.title if agreement.goal and agreement.goal_id in seen else ""
+            agreements.append((agreement, agreement.is_overdue(today), title))
+    return Pack(
+        kind=ReportKind.MUNICIPALITY,
+        title=_("Styringsdialog %(year)s – almene mål") % {"year": year},
+        organisation=organisation,
+        municipality=municipality,
+        year=year,
+        today=today,
+        period=str(year),
+        goals=rows,
+        figures=figures,
+        estate_figures=estate_figures,
+        dialogue=dialogue,
+        agreements=agreements,
+    )
+
+
+def _metric(key: str, scope: str, scope_id: int, period: metrics.Period) -> Decimal | None:
+    try:
+        return metrics.get(key).value(scope, scope_id, period)
+    except metrics.UnknownMetric:
+        return None  # the register module is not installed: leave the figure out
+
+
+def _key_figures(
+    organisation: Organisation, municipality: Municipality, period: metrics.Period
+) -> tuple[list[Figure], list[tuple[Estate, Decimal | None, Decimal | None]]]:
+    figures = [
+        Figure(
+            _("Boliger i hele organisationen"),
+            _metric("register.homes", "organisation", organisation.pk, period),
+        ),
+        Figure(
+            _("Husstande i hele organisationen"),
+            _metric("register.households", "organisation", organisation.pk, period),
+        ),
+    ]
+    estates = []
+    for estate in organisation.estates.filter(municipality=municipality).order_by("number"):
+        estates.append(
+            (
+                estate,
+                _metric("register.homes", "estate", estate.pk, period),
+                _metric("register.households", "estate", estate.pk, period),
+            )
+        )
+    if estates:
+        figures.append(
+            Figure(
+                _("Boliger i %(municipality)s") % {"municipality": municipality.name},
+                sum((e[1] or Decimal(0) for e in estates), Decimal(0)),
+            )
+        )
+        figures.append(
+            Figure(
+                _("Husstande i %(municipality)s") % {"municipality": municipality.name},
+                sum((e[2] or Decimal(0) for e in estates), Decimal(0)),
+            )
+        )
+    return figures, estates
+
+
+# --- readability ---------------------------------------------------------------------
+
+_BLOCK_END = re.compile(r"<(?:/(?:p|h[1-6]|li|td|th|tr|div|section|dt|dd|caption)|br\s*/?)>", re.I)
+_HIDDEN = re.compile(r"<(style|script|title|head)\b.*?</\1>", re.I | re.S)
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_SENTENCE_END = re.compile(r"[.!?:;]+(?:\s|$)|\n")
+
+
+def plain_text(html: str) -> str:
+    """The text a reader sees: no styles or scripts, blocks on their own lines."""
+    text = _HIDDEN.sub(" ", html)
+    text = _BLOCK_END.sub("\n", text)
+    return unescape(strip_tags(text))
+
+
+def lix(text: str) -> float:
+    """Læsbarhedsindeks: words per sentence + percentage of long words (> 6 letters).
+
+    ``text`` may be HTML; tags are stripped. A heading, list item or table cell
+    (a line of its own) counts as a sentence, as LIX counters do for line breaks.
+    Below 25 is very easy, 25–34 easy, 35–44 average.
+    """
+    plain = plain_text(text) if "<" in text else text
+    sentences = [s for s in _SENTENCE_END.split(plain) if _WORD.search(s)]
+    words = _WORD.findall(plain)
+    if not words:
+        return 0.0
+    long_words = sum(1 for w in words if len(w.replace("-", "")) > 6)
+    return len(words) / max(len(sentences), 1) + 100 * long_words / len(words)

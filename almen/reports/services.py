@@ -1,0 +1,106 @@
+"""Report jobs: packs too big to render inside a request go to the worker."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from almen.access.policy import principal_for
+from almen.audit.services import audit_record
+from almen.register.models import Municipality, Organisation
+from almen.reports import formats, packs
+from almen.reports.models import JobStatus, ReportJob, ReportKind
+
+logger = logging.getLogger(__name__)
+
+
+def needs_background(goal_count: int) -> bool:
+    return goal_count > settings.REPORT_BACKGROUND_GOALS
+
+
+@transaction.atomic
+def report_job_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    kind: str,
+    fmt: str,
+    municipality_code: str = "",
+    year: int | None = None,
+) -> ReportJob:
+    """Queue a pack for the worker; the task starts when the transaction commits."""
+    job = ReportJob.objects.create(
+        organisation=organisation,
+        kind=kind,
+        fmt=fmt,
+        municipality_code=municipality_code,
+        year=year,
+        requested_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="report",
+        obj=job,
+        organisation_id=organisation.pk,
+        after={"kind": kind, "fmt": fmt, "municipality": municipality_code, "year": year},
+    )
+    from almen.reports.tasks import report_job_render as task
+
+    job_id = str(job.public_id)
+    transaction.on_commit(lambda: task.enqueue(job_id))
+    return job
+
+
+def _progress(job: ReportJob, percent: int) -> None:
+    ReportJob.objects.filter(pk=job.pk).update(progress=min(percent, 100))
+
+
+def report_job_render(*, job_id: str) -> ReportJob:
+    """Render a queued pack. Access is asked again with the requester's current
+    roles, so a pack never shows what its reader may no longer see.
+
+    Not one transaction on purpose: the progress must be visible to the page that
+    polls it."""
+    job = ReportJob.objects.select_related("organisation__municipality", "requested_by").get(
+        public_id=job_id
+    )
+    if not job.is_busy:
+        return job
+    job.status = JobStatus.RUNNING
+    job.save(update_fields=["status"])
+    try:
+        p = principal_for(job.requested_by)
+
+        def progress(percent: int) -> None:
+            _progress(job, percent)
+
+        if job.kind == ReportKind.MUNICIPALITY:
+            municipality = Municipality.objects.get(code=job.municipality_code)
+            pack = packs.municipality_pack(
+                p,
+                job.organisation,
+                municipality,
+                job.year or timezone.localdate().year,
+                progress=progress,
+            )
+        else:
+            pack = packs.board_pack(p, job.organisation, progress=progress)
+        _progress(job, 65)
+        rendered = formats.render(pack, job.fmt)
+        job.file.save(
+            f"{job.public_id}-{rendered.filename}", ContentFile(rendered.content), save=False
+        )
+        job.status = JobStatus.DONE
+        job.progress = 100
+    except Exception:
+        logger.exception("Report job %s failed", job.public_id)
+        job.status = JobStatus.FAILED
+        job.error = "render failed"
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "progress", "error", "finished_at"])
+    return job
