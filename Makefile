@@ -51,7 +51,7 @@ check: install
 	DEBUG=true $(PY) manage.py check
 
 messages: install
-	cd almen && DEBUG=true ../$(PY) ../manage.py compilemessages --ignore=.venv -v0
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 totp: install
 	@DEBUG=true $(PY) manage.py demo_totp

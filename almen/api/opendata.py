@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -96,7 +96,7 @@ def _organisations() -> Iterator[tuple[Any, ...]]:
 
 def _estates() -> Iterator[tuple[Any, ...]]:
     yield from (
-        Estate.objects.annotate(homes=Count("units"))
+        Estate.objects.annotate(homes=F("unit_count"))
         .order_by("organisation__cvr", "number")
         .values_list(
             "public_id",

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from almen.goals.models import Goal
-from almen.register.models import Unit
 
 SIZE_BUCKETS: dict[str, tuple[int, int | None]] = {
     "small": (0, 99),
@@ -30,19 +29,12 @@ class LibraryQuery:
 
 
 def library_search(query: LibraryQuery) -> QuerySet[Goal]:
-    homes = (
-        Unit.objects.filter(estate_id=OuterRef("estate_id"))
-        .order_by()
-        .values("estate_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     goals = (
         Goal.objects.published()
         .select_related("organisation__municipality", "estate__municipality")
         .annotate(
             adoption_count=Count("adoptions", distinct=True),
-            estate_homes=Coalesce(Subquery(homes, output_field=IntegerField()), 0),
+            estate_homes=Coalesce(F("estate__unit_count"), 0),
         )
     )
     if query.text:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import F, Q, Sum
 
 from almen.goals.models import Commitment, Framework, Goal, GoalStatus, Indicator
 from almen.goals.progress import Status
@@ -125,9 +125,9 @@ def compute_picture(level: str) -> Picture:
     # Estates with their homes, organisation and municipality: one grouped query.
     estates = {
         e["id"]: e
-        for e in Estate.objects.values("id", "organisation_id", "municipality_id")
-        .annotate(homes=Count("units"))
-        .order_by()
+        for e in Estate.objects.values(
+            "id", "organisation_id", "municipality_id", homes=F("unit_count")
+        ).order_by()
     }
     estates_of: dict[int, list[int]] = defaultdict(list)
     for estate in estates.values():
@@ -289,7 +289,7 @@ def municipality_figures(municipality_ids: frozenset[int]) -> dict[str, Any]:
         .distinct()
         .count(),
         "estates": estates.count(),
-        "homes": estates.aggregate(n=Count("units"))["n"],
+        "homes": estates.aggregate(n=Sum("unit_count"))["n"] or 0,
     }
 
 

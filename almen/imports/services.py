@@ -51,7 +51,7 @@ from almen.lib.tabular import (
     parse_int,
 )
 from almen.register.models import Estate, Household, Organisation, Resident, Unit, UnitKind
-from almen.register.services import estate_create
+from almen.register.services import estate_counts_refresh, estate_create
 
 logger = logging.getLogger(__name__)
 
@@ -820,6 +820,12 @@ def _commit(*, actor: Any, run: ImportRun) -> ImportRun:
             if parsed.findings.errors:
                 raise FileRejected(parsed.findings)
             _apply(actor=actor, organisation=organisation, plan=plan, run=run)
+            # Key figures on the organisation's estates follow the register.
+            estate_counts_refresh(
+                estate_ids=Estate.objects.filter(organisation=organisation).values_list(
+                    "pk", flat=True
+                )
+            )
             run.summary = plan.summary()
             run.status = ImportStatus.COMMITTED
             run.finished_at = timezone.now()

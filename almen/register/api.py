@@ -7,7 +7,7 @@ integration which organisation and scopes its token carries.
 
 import uuid
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -71,10 +71,8 @@ def _organisations() -> QuerySet[Organisation]:
 
 
 def _estates() -> QuerySet[Estate]:
-    return (
-        Estate.objects.select_related("organisation", "municipality")
-        .annotate(unit_count=Count("units"))
-        .order_by("organisation__cvr", "number")
+    return Estate.objects.select_related("organisation", "municipality").order_by(
+        "organisation__cvr", "number"
     )
 
 

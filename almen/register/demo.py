@@ -318,6 +318,7 @@ def personas_create(
                         fill=0.95,
                     )
             _cast_create()
+            services.estate_counts_refresh()
     return personas()
 
 

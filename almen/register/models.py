@@ -87,6 +87,18 @@ class Estate(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("Afdelingsmødet skal holdes senest 3 måneder før regnskabsåret starter."),
     )
+    # Key figures kept with the estate so that pages never count a national register
+    # on a request. Written only by ``services.estate_counts_refresh`` (after imports,
+    # seeds and nightly by ``manage.py refresh_estate_counts``).
+    unit_count = models.PositiveIntegerField(_("boliger"), db_default=0, editable=False)
+    family_units = models.PositiveIntegerField(db_default=0, editable=False)
+    elderly_units = models.PositiveIntegerField(db_default=0, editable=False)
+    youth_units = models.PositiveIntegerField(db_default=0, editable=False)
+    household_count = models.PositiveIntegerField(_("husstande"), db_default=0, editable=False)
+    area_m2 = models.DecimalField(
+        _("boligareal (m²)"), max_digits=12, decimal_places=2, db_default=0, editable=False
+    )
+    counts_refreshed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["organisation_id", "number"]

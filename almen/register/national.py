@@ -45,6 +45,7 @@ from almen.register.models import (
     Resident,
     Unit,
 )
+from almen.register.services import estate_counts_refresh
 
 NATIONAL_CVR_PREFIX = "9"
 
@@ -482,6 +483,8 @@ def national_seed(
                     no_style(), [model for _, model, _, _ in TABLES]
                 ):
                     cursor.execute(sql)
+        first = plan.first_id["estate"]
+        estate_counts_refresh(estate_ids=range(first, first + plan.estates))
     seconds = progress.close()
     # Fresh planner statistics: without them the first queries plan for empty tables.
     with connection.cursor() as cursor:

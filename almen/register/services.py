@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,9 +29,12 @@ from almen.register.models import (
     BodyKind,
     BodyMembership,
     Estate,
+    Household,
     Membership,
     Municipality,
     Organisation,
+    Unit,
+    UnitKind,
 )
 
 
@@ -186,3 +202,42 @@ __all__ = [
     "membership_grant",
     "organisation_create",
 ]
+
+
+def estate_counts_refresh(*, estate_ids: Iterable[int] | None = None) -> int:
+    """Recount units, households and area for the given estates (all when None), in
+    one UPDATE with correlated subqueries. Returns the number of estates updated."""
+    today = timezone.localdate()
+    units = Unit.objects.filter(estate_id=OuterRef("pk")).order_by().values("estate_id")
+
+    def count(queryset: QuerySet[Any]) -> Coalesce:
+        return Coalesce(
+            Subquery(queryset.annotate(n=Count("id")).values("n"), output_field=IntegerField()),
+            0,
+        )
+
+    households = (
+        Household.objects.active(on=today)
+        .filter(unit__estate_id=OuterRef("pk"))
+        .order_by()
+        .values("unit__estate_id")
+    )
+    estates = Estate.objects.all()
+    if estate_ids is not None:
+        estates = estates.filter(pk__in=list(estate_ids))
+    return estates.update(
+        unit_count=count(units),
+        family_units=count(units.filter(kind=UnitKind.FAMILY)),
+        elderly_units=count(units.filter(kind=UnitKind.ELDERLY)),
+        youth_units=count(units.filter(kind=UnitKind.YOUTH)),
+        household_count=count(households),
+        area_m2=Coalesce(
+            Subquery(
+                units.annotate(a=Sum("area_m2")).values("a"),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        ),
+        counts_refreshed_at=timezone.now(),
+    )

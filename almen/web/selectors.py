@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from almen.access.policy import Principal
 from almen.audit.models import AuditEntry
@@ -13,10 +15,8 @@ from almen.register.models import (
     BodyKind,
     BodyMembership,
     Estate,
-    Household,
     Municipality,
     Organisation,
-    Unit,
 )
 
 
@@ -24,22 +24,20 @@ def estate_cards(estate_ids: frozenset[int]) -> list[Estate]:
     return list(
         Estate.objects.filter(pk__in=estate_ids)
         .select_related("organisation", "municipality")
-        .annotate(unit_count=Count("units", distinct=True))
         .order_by("organisation__name", "number")
     )
 
 
 def estate_figures(estate: Estate) -> dict[str, Any]:
-    units = Unit.objects.filter(estate=estate)
-    agg = units.aggregate(
-        units=Count("id"),
-        area=Sum("area_m2"),
-        family=Count("id", filter=Q(kind="family")),
-        elderly=Count("id", filter=Q(kind="elderly")),
-        youth=Count("id", filter=Q(kind="youth")),
-    )
-    agg["households"] = Household.objects.active().filter(unit__estate=estate).count()
-    return agg
+    """The estate's key figures, kept on the estate (see ``estate_counts_refresh``)."""
+    return {
+        "units": estate.unit_count,
+        "area": estate.area_m2,
+        "family": estate.family_units,
+        "elderly": estate.elderly_units,
+        "youth": estate.youth_units,
+        "households": estate.household_count,
+    }
 
 
 def estate_board(estate: Estate) -> list[BodyMembership]:
@@ -51,47 +49,55 @@ def estate_board(estate: Estate) -> list[BodyMembership]:
     )
 
 
-def organisation_estates(organisation: Organisation) -> list[Estate]:
-    return list(
-        organisation.estates.select_related("municipality")
-        .annotate(unit_count=Count("units"))
-        .order_by("number")
-    )
+def organisation_estates(organisation: Organisation) -> QuerySet[Estate]:
+    return organisation.estates.select_related("municipality").order_by("number")
 
 
 def organisation_figures(organisation: Organisation) -> dict[str, Any]:
-    agg = Unit.objects.filter(estate__organisation=organisation).aggregate(
-        units=Count("id"), area=Sum("area_m2")
+    return Estate.objects.filter(organisation=organisation).aggregate(
+        estates=Count("id"),
+        units=Coalesce(Sum("unit_count"), 0),
+        area=Sum("area_m2"),
+        households=Coalesce(Sum("household_count"), 0),
     )
-    agg["estates"] = Estate.objects.filter(organisation=organisation).count()
-    agg["households"] = (
-        Household.objects.active().filter(unit__estate__organisation=organisation).count()
-    )
-    return agg
 
 
 def organisations_in(municipality_ids: frozenset[int]) -> list[Organisation]:
+    """Organisations seated in, or with estates in, the municipalities."""
+    with_estates = Estate.objects.filter(municipality_id__in=municipality_ids).values(
+        "organisation_id"
+    )
     return list(
         Organisation.objects.filter(
-            Q(municipality_id__in=municipality_ids)
-            | Q(estates__municipality_id__in=municipality_ids)
+            Q(municipality_id__in=municipality_ids) | Q(pk__in=with_estates)
         )
-        .distinct()
         .select_related("municipality")
-        .annotate(estate_count=Count("estates", distinct=True))
+        .annotate(estate_count=Count("estates"))
         .order_by("name")
     )
 
 
+NATIONAL_FIGURES_KEY = "web:national-figures"
+
+
 def national_figures() -> dict[str, int]:
-    return {
-        "organisations": Organisation.objects.count(),
-        "estates": Estate.objects.count(),
-        "units": Unit.objects.count(),
-        "municipalities": Municipality.objects.filter(organisations__isnull=False)
-        .distinct()
-        .count(),
-    }
+    """Sector-wide counts for the front page; cached for five minutes (they change
+    with imports, not with page views)."""
+    figures = cache.get(NATIONAL_FIGURES_KEY)
+    if figures is None:
+        estates = Estate.objects.aggregate(
+            estates=Count("id"), units=Coalesce(Sum("unit_count"), 0)
+        )
+        figures = {
+            "organisations": Organisation.objects.count(),
+            "estates": estates["estates"],
+            "units": estates["units"],
+            "municipalities": Organisation.objects.values("municipality_id")
+            .union(Estate.objects.values("municipality_id"))
+            .count(),
+        }
+        cache.set(NATIONAL_FIGURES_KEY, figures, 300)
+    return figures
 
 
 def recent_changes(organisation_ids: frozenset[int], limit: int = 8) -> list[AuditEntry]:

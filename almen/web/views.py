@@ -54,7 +54,10 @@ def organisation_detail(request: HttpRequest, cvr: str) -> HttpResponse:
         "web/organisation_detail.html",
         {
             "organisation": organisation,
-            "estates": selectors.organisation_estates(organisation),
+            # Large organisations have hundreds of estates: 50 a page.
+            "page": Paginator(selectors.organisation_estates(organisation), 50).get_page(
+                request.GET.get("side")
+            ),
             "figures": selectors.organisation_figures(organisation),
             "is_staff": p.is_staff_of(organisation.pk),
             "goals": goal_summaries(

@@ -1,0 +1,50 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from almen.register.models import Estate, Household, Unit, UnitKind
+from almen.register.services import estate_counts_refresh
+
+pytestmark = pytest.mark.django_db
+
+
+def _live(estate: Estate) -> dict[str, object]:
+    units = Unit.objects.filter(estate=estate)
+    return {
+        "unit_count": units.count(),
+        "family_units": units.filter(kind=UnitKind.FAMILY).count(),
+        "elderly_units": units.filter(kind=UnitKind.ELDERLY).count(),
+        "youth_units": units.filter(kind=UnitKind.YOUTH).count(),
+        "household_count": Household.objects.active().filter(unit__estate=estate).count(),
+        "area_m2": units.aggregate(a=Sum("area_m2"))["a"] or Decimal(0),
+    }
+
+
+def _stored(estate: Estate) -> dict[str, object]:
+    estate.refresh_from_db()
+    return {key: getattr(estate, key) for key in _live(estate)}
+
+
+def test_counts_match_the_register_after_refresh(cast) -> None:
+    for estate in Estate.objects.all():
+        assert _stored(estate) == _live(estate)
+
+
+def test_refresh_follows_changes_and_only_touches_the_given_estates(cast) -> None:
+    one, two = Estate.objects.filter(organisation__cvr="29190909").order_by("number")[:2]
+    Unit.objects.create(
+        estate=one, number="NY-1", kind=UnitKind.YOUTH, rooms=1, area_m2=Decimal("31.50")
+    )
+    household = Household.objects.active().filter(unit__estate=two).first()
+    assert household is not None
+    household.moved_out = (
+        dt.date(2020, 1, 1) if household.moved_in <= dt.date(2020, 1, 1) else (household.moved_in)
+    )
+    household.save(update_fields=["moved_out"])
+    assert estate_counts_refresh(estate_ids=[one.pk]) == 1
+    assert _stored(one) == _live(one)
+    assert _stored(two) != _live(two)  # not refreshed yet
+    estate_counts_refresh()
+    assert _stored(two) == _live(two)
