@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from almen.goals.models import (
     Action,
     Commitment,
+    Framework,
     Goal,
     Indicator,
     IndicatorSource,
@@ -15,7 +17,7 @@ from almen.goals.models import (
     Review,
 )
 from almen.lib import metrics
-from almen.register.models import Estate
+from almen.register.models import Estate, Municipality, Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -196,3 +198,40 @@ class ReviewForm(StyledForm, forms.ModelForm):
             "did_not_work": forms.Textarea(attrs={"rows": 3}),
             "change": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class LibraryForm(forms.Form):
+    q = forms.CharField(label=_("Søg"), required=False, max_length=100)
+    commitment = forms.ChoiceField(label=_("»Derfor vil vi«-punkt"), required=False)
+    municipality = forms.ChoiceField(label=_("Kommune"), required=False)
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("Alle regioner")), *Region.choices]
+    )
+    size = forms.ChoiceField(
+        label=_("Afdelingens størrelse"),
+        required=False,
+        choices=[
+            ("", _("Alle størrelser")),
+            ("small", _("Under 100 boliger")),
+            ("medium", _("100–299 boliger")),
+            ("large", _("300–999 boliger")),
+            ("xlarge", _("1.000 boliger eller flere")),
+        ],
+    )
+    indicator = forms.CharField(label=_("Indikator indeholder"), required=False, max_length=100)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        framework = Framework.objects.current()
+        commitments = Commitment.objects.filter(cornerstone__framework=framework)
+        cast(forms.ChoiceField, self.fields["commitment"]).choices = [
+            ("", gettext("Alle punkter")),
+            *[(c.code, f"{c.code} {c.tr('text')[:70]}…") for c in commitments],
+        ]
+        cast(forms.ChoiceField, self.fields["municipality"]).choices = [
+            ("", gettext("Alle kommuner")),
+            *Municipality.objects.values_list("code", "name"),
+        ]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.TextInput):
+                field.widget.attrs["class"] = "form-input"

@@ -135,8 +135,8 @@ class Commitment(Localized, models.Model):
 
     class Meta:
         ordering = ["cornerstone__number", "number"]
-        verbose_name = _("\u201dDerfor vil vi\u201d-punkt")
-        verbose_name_plural = _("\u201dDerfor vil vi\u201d-punkter")
+        verbose_name = _("»Derfor vil vi«-punkt")
+        verbose_name_plural = _("»Derfor vil vi«-punkter")
         constraints = [
             models.UniqueConstraint(
                 fields=["cornerstone", "number"], name="commitment_number_unique"

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import cast
 from uuid import UUID
 
 from django import forms
@@ -17,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from almen.access.policy import deny, principal
@@ -26,15 +24,16 @@ from almen.goals.forms import (
     ActionForm,
     GoalForm,
     IndicatorForm,
+    LibraryForm,
     MeasurementForm,
     MeasurementImportForm,
     ReviewForm,
 )
 from almen.goals.library import LibraryQuery, library_search
-from almen.goals.models import Action, Commitment, Framework, Goal, Indicator
+from almen.goals.models import Action, Framework, Goal, Indicator
 from almen.goals.progress import Status
 from almen.lib.charts import bar_chart_svg
-from almen.register.models import Estate, Municipality, Organisation, Region
+from almen.register.models import Estate, Municipality, Organisation
 
 
 @require_GET
@@ -412,43 +411,6 @@ def goal_url(goal: Goal) -> str:
 
 
 # --- inspiration library ----------------------------------------------------------------
-
-
-class LibraryForm(forms.Form):
-    q = forms.CharField(label=_l("Søg"), required=False, max_length=100)
-    commitment = forms.ChoiceField(label=_l("»Derfor vil vi«-punkt"), required=False)
-    municipality = forms.ChoiceField(label=_l("Kommune"), required=False)
-    region = forms.ChoiceField(
-        label=_l("Region"), required=False, choices=[("", _l("Alle regioner")), *Region.choices]
-    )
-    size = forms.ChoiceField(
-        label=_l("Afdelingens størrelse"),
-        required=False,
-        choices=[
-            ("", _l("Alle størrelser")),
-            ("small", _l("Under 100 boliger")),
-            ("medium", _l("100–299 boliger")),
-            ("large", _l("300–999 boliger")),
-            ("xlarge", _l("1.000 boliger eller flere")),
-        ],
-    )
-    indicator = forms.CharField(label=_l("Indikator indeholder"), required=False, max_length=100)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        framework = Framework.objects.current()
-        commitments = Commitment.objects.filter(cornerstone__framework=framework)
-        cast(forms.ChoiceField, self.fields["commitment"]).choices = [
-            ("", _("Alle punkter")),
-            *[(c.code, f"{c.code} {c.tr('text')[:70]}…") for c in commitments],
-        ]
-        cast(forms.ChoiceField, self.fields["municipality"]).choices = [
-            ("", _("Alle kommuner")),
-            *Municipality.objects.values_list("code", "name"),
-        ]
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.TextInput):
-                field.widget.attrs["class"] = "form-input"
 
 
 @require_GET

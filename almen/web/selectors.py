@@ -62,12 +62,15 @@ def organisation_figures(organisation: Organisation) -> dict[str, Any]:
     )
 
 
-def organisations_in(municipality_ids: frozenset[int]) -> list[Organisation]:
+HOME_LIST = 15
+
+
+def organisations_in(municipality_ids: frozenset[int]) -> QuerySet[Organisation]:
     """Organisations seated in, or with estates in, the municipalities."""
     with_estates = Estate.objects.filter(municipality_id__in=municipality_ids).values(
         "organisation_id"
     )
-    return list(
+    return (
         Organisation.objects.filter(
             Q(municipality_id__in=municipality_ids) | Q(pk__in=with_estates)
         )
@@ -127,7 +130,11 @@ def home_context(p: Principal) -> dict[str, Any]:
         ctx["municipality_names"] = list(
             Municipality.objects.filter(pk__in=p.municipalities).values_list("name", flat=True)
         )
-        ctx["municipality_organisations"] = organisations_in(p.municipalities)
+        # The home page shows the first few; the organisation list has them all.
+        ctx["municipality_organisations"] = organisations_in(p.municipalities)[:HOME_LIST]
+        ctx["municipality_codes"] = list(
+            Municipality.objects.filter(pk__in=p.municipalities).values_list("code", flat=True)
+        )
     if p.sector:
         ctx["national"] = national_figures()
     return ctx

@@ -23,7 +23,14 @@ from almen.goals.access import visible_goals
 from almen.goals.selectors import goal_summaries
 from almen.register import access as register_access
 from almen.register import tokens as register_tokens
-from almen.register.models import ApiScope, ApiToken, Household, Organisation, Resident
+from almen.register.models import (
+    ApiScope,
+    ApiToken,
+    Household,
+    Municipality,
+    Organisation,
+    Resident,
+)
 from almen.web import selectors
 
 
@@ -40,6 +47,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     if query:
         organisations = organisations.filter(name__icontains=query) | organisations.filter(
             cvr=query
+        )
+    municipality = request.GET.get("kommune", "").strip()[:4]
+    if municipality:
+        organisations = selectors.organisations_in(
+            frozenset(Municipality.objects.filter(code=municipality).values_list("pk", flat=True))
         )
     page = Paginator(organisations, 50).get_page(request.GET.get("side"))
     return render(request, "web/organisation_list.html", {"page": page, "query": query})

@@ -54,9 +54,9 @@ def parse_po(path: Path) -> list[Entry]:
             current.msgid_plural = ast.literal_eval(line[len("msgid_plural ") :])
             target = ("msgid_plural", 0)
         elif line.startswith("msgstr["):
-            index, _, value = line[len("msgstr[") :].partition("] ")
-            current.msgstr[int(index)] = ast.literal_eval(value)
-            target = ("msgstr", int(index))
+            raw_index, _, value = line[len("msgstr[") :].partition("] ")
+            current.msgstr[int(raw_index)] = ast.literal_eval(value)
+            target = ("msgstr", int(raw_index))
         elif line.startswith("msgstr "):
             current.msgstr[0] = ast.literal_eval(line[len("msgstr ") :])
             target = ("msgstr", 0)
