@@ -18,4 +18,9 @@ def ensure_personas() -> None:
     if not Municipality.objects.exists():
         migration = importlib.import_module("almen.register.migrations.0002_load_municipalities")
         migration.load(apps, None)
+    from almen.goals.models import Framework
+
+    if not Framework.objects.exists():
+        migration = importlib.import_module("almen.goals.migrations.0002_load_framework_2026_2028")
+        migration.load(apps, None)
     personas_create(homes_per_estate=6, estates_per_org=2)

@@ -49,3 +49,47 @@ def browser() -> Iterator[Any]:
 def site(live_server: Any, transactional_db: None) -> str:
     ensure_personas()
     return str(live_server.url)
+
+
+class Visit:
+    """A browser tab that runs axe-core on each page it lands on."""
+
+    def __init__(self, page: Any, site: str) -> None:
+        self.page = page
+        self.site = site
+        self.checked: list[str] = []
+
+    def axe(self) -> None:
+        # Served as a static file: the site's CSP allows same-origin scripts only.
+        self.page.add_script_tag(url=f"{self.site}/static/vendor/axe/axe.min.js")
+        result = self.page.evaluate("() => axe.run(document)")
+        assert result["passes"], "axe-core did not run"
+        violations = result["violations"]
+        self.checked.append(self.page.url)
+        assert not violations, f"axe on {self.page.url}:\n" + "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} → "
+            + "; ".join(", ".join(n["target"]) for n in v["nodes"])
+            for v in violations
+        )
+
+    def goto(self, path: str) -> None:
+        self.page.goto(f"{self.site}{path}")
+        self.axe()
+
+    def click(self, name: str, role: str = "link") -> None:
+        self.page.get_by_role(role, name=name, exact=True).first.click()
+        self.page.wait_for_load_state()
+        self.axe()
+
+
+@pytest.fixture
+def visit(browser: Any, site: str) -> Iterator[Any]:
+    def make(**options: Any) -> Visit:
+        context = browser.new_context(locale="da-DK", **options)
+        contexts.append(context)
+        return Visit(context.new_page(), site)
+
+    contexts: list[Any] = []
+    yield make
+    for context in contexts:
+        context.close()
