@@ -111,10 +111,12 @@ def goals_demo_create(*, seed: int = 2026) -> int:
             # inspiration library, the municipality view and private goals all show.
             visibility = [
                 Visibility.PUBLIC,
+                Visibility.PUBLIC,
                 Visibility.MUNICIPALITY,
-                Visibility.ORGANISATION,
+                Visibility.PUBLIC,
                 Visibility.SECTOR,
-            ][(index + n) % 4]
+                Visibility.ORGANISATION,
+            ][(index + n) % 6]
             goal = services.goal_create(
                 actor=None,
                 organisation=organisation,

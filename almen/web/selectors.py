@@ -8,9 +8,13 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from almen.access.policy import Principal
 from almen.audit.models import AuditEntry
+from almen.goals.access import visible_goals
+from almen.goals.models import Action, ActionStatus, Goal, GoalStatus
+from almen.goals.selectors import goal_summaries, review_due, with_last_review
 from almen.register.models import (
     BodyKind,
     BodyMembership,
@@ -107,6 +111,24 @@ def recent_changes(organisation_ids: frozenset[int], limit: int = 8) -> list[Aud
     return list(AuditEntry.objects.filter(organisation_id__in=organisation_ids)[:limit])
 
 
+def attention(scope: Q, limit: int = 8) -> dict[str, Any]:
+    """Goals whose review is overdue and actions past their due date, in ``scope``."""
+    today = timezone.localdate()
+    goals = with_last_review(Goal.objects.filter(scope).exclude(status=GoalStatus.ENDED))
+    overdue_reviews = [
+        g
+        for g in goals.select_related("organisation", "estate").order_by("title")
+        if review_due(g, today).overdue
+    ]
+    overdue_actions = list(
+        Action.objects.filter(Q(goals__in=Goal.objects.filter(scope)), due__lt=today)
+        .filter(status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS])
+        .distinct()
+        .order_by("due")[:limit]
+    )
+    return {"reviews": overdue_reviews[:limit], "actions": overdue_actions}
+
+
 def home_context(p: Principal) -> dict[str, Any]:
     """Sections of the home page, one per role the principal holds."""
     ctx: dict[str, Any] = {}
@@ -117,7 +139,20 @@ def home_context(p: Principal) -> dict[str, Any]:
         ctx["my_estates"] = estate_cards(p.resident_estates)
     if p.board_estates:
         ctx["board_estates"] = estate_cards(p.board_estates)
+    if p.resident_estates or p.board_estates:
+        # What the estate is working on, with how it is going.
+        ctx["estate_goals"] = goal_summaries(
+            visible_goals(p)
+            .filter(estate_id__in=p.resident_estates | p.board_estates)
+            .exclude(status=GoalStatus.DRAFT)
+            .order_by("title"),
+            limit=6,
+        )
     orgs = p.staff_organisations | p.board_organisations
+    managed = p.staff_organisations
+    if managed or p.board_estates:
+        scope = Q(organisation_id__in=managed) | Q(estate_id__in=p.board_estates)
+        ctx["attention"] = attention(scope)
     if orgs:
         ctx["my_organisations"] = list(
             Organisation.objects.filter(pk__in=orgs)

@@ -110,7 +110,7 @@ HOME_BOUNDS = {
     "anonymous": 4 + SLACK,
     "resident_a": 6 + SLACK,
     "resident_b": 6 + SLACK,
-    "estate_board_a": 7 + SLACK,
+    "estate_board_a": 9 + SLACK,  # its estate's goals and what needs attention
     "org_board": 6 + SLACK,
     "org_staff": 8 + SLACK,
     "other_org_staff": 8 + SLACK,
