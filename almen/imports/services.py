@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,9 +38,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from almen.audit.models import AuditEntry
-from almen.audit.services import audit_bulk, audit_record
+from almen.audit.services import audit_record
 from almen.imports import columns
 from almen.imports.models import FINDINGS_CAP, ImportFormat, ImportRun, ImportStatus
+from almen.lib.bulk import insert_rows, reserve_ids
 from almen.lib.csvsafe import is_formula_like
 from almen.lib.tabular import (
     TabularError,
@@ -571,18 +573,15 @@ def _apply(*, actor: Any, organisation: Organisation, plan: Plan, run: ImportRun
         )
         estate_ids[number] = estate.pk
 
-    new_units = [
-        Unit(
-            estate_id=estate_ids[estate_number],
-            number=unit_number,
-            address=u.address,
-            kind=u.kind,
-            area_m2=u.area,
-            rooms=u.rooms,
-        )
-        for (estate_number, unit_number), u in plan.units_to_create
-    ]
-    Unit.objects.bulk_create(new_units, batch_size=BATCH)
+    # Large writes go through lib.bulk: plain executemany with ids reserved up front.
+    insert_rows(
+        Unit,
+        ["estate_id", "number", "address", "kind", "area_m2", "rooms"],
+        (
+            (estate_ids[estate_number], unit_number, u.address, u.kind, u.area, u.rooms)
+            for (estate_number, unit_number), u in plan.units_to_create
+        ),
+    )
     Unit.objects.bulk_update(
         [
             Unit(pk=pk, address=u.address, kind=u.kind, area_m2=u.area, rooms=u.rooms)
@@ -605,29 +604,33 @@ def _apply(*, actor: Any, organisation: Organisation, plan: Plan, run: ImportRun
         ["moved_out"],
         batch_size=BATCH,
     )
-    new_households = [
-        Household(
-            unit_id=unit_ids[(estate_ids[estate_number], unit_number)],
-            moved_in=moved_in,
-            moved_out=data.moved_out,
-        )
-        for (estate_number, unit_number, moved_in), data in plan.households_to_create
-    ]
-    Household.objects.bulk_create(new_households, batch_size=BATCH)
+    household_ids = reserve_ids(Household, len(plan.households_to_create))
+    insert_rows(
+        Household,
+        ["id", "public_id", "unit_id", "moved_in", "moved_out"],
+        (
+            (
+                pk,
+                uuid.uuid4(),
+                unit_ids[(estate_ids[estate_number], unit_number)],
+                moved_in,
+                data.moved_out,
+            )
+            for pk, ((estate_number, unit_number, moved_in), data) in zip(
+                household_ids, plan.households_to_create, strict=True
+            )
+        ),
+    )
 
-    def resident(household_id: int, r: ResidentData) -> Resident:
-        return Resident(
-            household_id=household_id,
-            name=r.name,
-            email=r.email,
-            phone=r.phone,
-            birth_year=r.birth_year,
-        )
+    def resident(household_id: int, r: ResidentData) -> tuple[Any, ...]:
+        return (uuid.uuid4(), household_id, r.name, r.email, r.phone, r.birth_year)
 
     residents = [resident(hid, r) for hid, r in plan.residents_to_create]
-    for household, (_key, data) in zip(new_households, plan.households_to_create, strict=True):
-        residents.extend(resident(household.pk, r) for r in data.residents)
-    Resident.objects.bulk_create(residents, batch_size=BATCH)
+    for household_id, (_key, data) in zip(household_ids, plan.households_to_create, strict=True):
+        residents.extend(resident(household_id, r) for r in data.residents)
+    insert_rows(
+        Resident, ["public_id", "household_id", "name", "email", "phone", "birth_year"], residents
+    )
     Resident.objects.bulk_update(
         [
             Resident(pk=pk, email=r.email, phone=r.phone, birth_year=r.birth_year)
@@ -643,17 +646,21 @@ def _apply(*, actor: Any, organisation: Organisation, plan: Plan, run: ImportRun
     label = f"{label} (import)"[:200]
     user = actor if actor is not None and actor.is_authenticated else None
 
-    def entry(action: str, pk: int, text: str, before: Any, after: Any) -> AuditEntry:
-        return AuditEntry(
-            actor=user,
-            actor_label=label,
-            action=action,
-            object_type="register.household",
-            object_id=str(pk),
-            object_repr=text[:200],
-            organisation_id=organisation.pk,
-            before=before,
-            after=after,
+    now = timezone.now()
+    actor_id = user.pk if user is not None else None
+
+    def entry(action: str, pk: int, text: str, before: Any, after: Any) -> tuple[Any, ...]:
+        return (
+            now,
+            actor_id,
+            label,
+            action,
+            "register.household",
+            str(pk),
+            text[:200],
+            organisation.pk,
+            before,
+            after,
         )
 
     entries = [
@@ -669,7 +676,7 @@ def _apply(*, actor: Any, organisation: Organisation, plan: Plan, run: ImportRun
     entries.extend(
         entry(
             "move_in",
-            household.pk,
+            household_id,
             f"{key[1]} ({key[0]}) ({key[2]:%d-%m-%Y})",
             None,
             {
@@ -679,9 +686,24 @@ def _apply(*, actor: Any, organisation: Organisation, plan: Plan, run: ImportRun
                 "import": str(run.public_id),
             },
         )
-        for household, (key, data) in zip(new_households, plan.households_to_create, strict=True)
+        for household_id, (key, data) in zip(household_ids, plan.households_to_create, strict=True)
     )
-    audit_bulk(entries)
+    insert_rows(
+        AuditEntry,
+        [
+            "at",
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "organisation_id",
+            "before",
+            "after",
+        ],
+        entries,
+    )
 
 
 # --- services -----------------------------------------------------------------------

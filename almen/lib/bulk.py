@@ -1,0 +1,96 @@
+"""Fast inserts for large writes (register imports): one ``executemany`` per batch with
+ids reserved up front, instead of building a model instance and SQL per row.
+
+``bulk_create`` spent ~70 % of a register import compiling SQL for each object; this
+path prepares each value with the field's own ``get_db_prep_save`` (so dates, decimals
+and JSON are stored exactly as the ORM would) and sends plain rows. Call it inside
+``transaction.atomic``: on SQLite the IMMEDIATE transaction holds the write lock, so
+``MAX(id) + 1`` cannot be taken by anyone else; on PostgreSQL ids come from the table's
+own sequence, so concurrent writers are safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+
+# Values of these types go to the database as they are (str and int).
+_AS_IS = {
+    "CharField",
+    "TextField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+    "ForeignKey",
+    "BigAutoField",
+    "AutoField",
+}
+
+
+def _preparer(field: models.Field[Any, Any], db: Any) -> Callable[[Any], Any]:
+    if field.get_internal_type() in _AS_IS:
+        return _identity
+    return lambda value: field.get_db_prep_save(value, db)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` fresh primary keys for ``model``'s table."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quoted = connection.ops.quote_name(table)
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quoted}")  # noqa: S608 - a table name
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + count))
+
+
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch_size: int = 5000,
+) -> int:
+    """Insert ``rows`` (values in ``columns`` order, attnames such as ``unit_id``).
+    Returns the number of rows written."""
+    fields = [model._meta.get_field(name) for name in columns]
+    concrete = [f for f in fields if isinstance(f, models.Field)]
+    if len(concrete) != len(fields):
+        raise ValueError("insert_rows takes concrete columns only")
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the thread-local proxy
+    prepare = [_preparer(field, db) for field in concrete]
+    quoted = ", ".join(connection.ops.quote_name(f.column or f.name) for f in concrete)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) "  # noqa: S608
+        f"VALUES ({placeholders})"
+    )
+    written = 0
+    batch: list[list[Any]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append([prep(value) for prep, value in zip(prepare, row, strict=True)])
+            if len(batch) >= batch_size:
+                cursor.executemany(sql, batch)
+                written += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            written += len(batch)
+    return written
