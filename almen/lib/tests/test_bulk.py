@@ -73,8 +73,8 @@ def test_reserved_ids_do_not_collide_with_the_next_orm_insert(cast) -> None:
         (reserved,) = reserve_ids(Unit, 1)
         insert_rows(
             Unit,
-            ["id", "estate_id", "number", "kind", "area_m2", "rooms"],
-            [(reserved, estate.pk, "R-1", "family", Decimal(50), 2)],
+            ["id", "estate_id", "number", "address", "kind", "area_m2", "rooms"],
+            [(reserved, estate.pk, "R-1", "", "family", Decimal(50), 2)],
         )
     later = Unit.objects.create(
         estate=estate, number="R-2", kind="family", area_m2=Decimal(50), rooms=2
