@@ -53,6 +53,9 @@ PERSONA_KEYS = [
 ]
 IMPORT_CVR = "89000000"
 CONN_MAX_AGE: int | None = None  # --conn-max-age
+# Added to the environment of every subprocess (manage.py, gunicorn); bench/goals.py
+# uses it to give the server and itself one shared Redis cache.
+EXTRA_ENV: dict[str, str] = {}
 
 
 def log(message: str) -> None:
@@ -64,6 +67,7 @@ def bench_env(db: str) -> dict[str, str]:
     if CONN_MAX_AGE is not None:
         env["BENCH_CONN_MAX_AGE"] = str(CONN_MAX_AGE)
     env.update(DATABASE_URL=URLS[db], DJANGO_SETTINGS_MODULE="config.settings_bench")
+    env.update(EXTRA_ENV)
     return env
 
 

@@ -17,18 +17,7 @@ from almen.dialogue import access, selectors, services
 from almen.dialogue.forms import AgreementForm, DialogueCreateForm, DialogueForm, FollowUpForm
 from almen.dialogue.models import Agreement, Dialogue
 from almen.goals.access import can_view_goal
-
-
-def _errors_to_form(exc: ValidationError, form: forms.BaseForm) -> None:
-    """Put a service's ValidationError on the form, field by field where possible."""
-    if hasattr(exc, "error_dict"):
-        for field_name, errors in exc.error_dict.items():
-            target = field_name if field_name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+from almen.lib.forms import add_service_errors
 
 
 def _form_status(request: HttpRequest, form: forms.BaseForm) -> int:
@@ -68,7 +57,7 @@ def dialogue_create(request: HttpRequest) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Styringsdialogen er oprettet."))
             return redirect("dialogue:dialogue_detail", dialogue.public_id)
@@ -116,7 +105,7 @@ def dialogue_edit(request: HttpRequest, dialogue_id: UUID) -> HttpResponse:
         try:
             services.dialogue_update(actor=request.user, dialogue=dialogue, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Ændringerne er gemt."))
             return redirect("dialogue:dialogue_detail", dialogue.public_id)
@@ -157,7 +146,7 @@ def _agreement_form(
                     actor=request.user, agreement=agreement, **form.cleaned_data
                 )
         except ValidationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Aftalen er gemt."))
             return redirect("dialogue:dialogue_detail", dialogue.public_id)
@@ -182,7 +171,7 @@ def agreement_follow_up(
                 actor=request.user, agreement=agreement, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Opfølgningen er gemt."))
             return redirect("dialogue:dialogue_detail", dialogue.public_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from almen.goals.models import Goal
@@ -32,10 +32,7 @@ def library_search(query: LibraryQuery) -> QuerySet[Goal]:
     goals = (
         Goal.objects.published()
         .select_related("organisation__municipality", "estate__municipality")
-        .annotate(
-            adoption_count=Count("adoptions", distinct=True),
-            estate_homes=Coalesce(F("estate__unit_count"), 0),
-        )
+        .annotate(estate_homes=Coalesce(F("estate__unit_count"), 0))
     )
     if query.text:
         goals = goals.filter(

@@ -274,6 +274,9 @@ class Goal(models.Model):
     )
     # Kept even if the source is later unpublished or deleted, so the credit survives.
     inspired_by_label = models.CharField(max_length=300, blank=True)
+    # How many goals were copied from this one; kept by ``services.goal_copy`` so the
+    # library can sort by it without counting across the sector on every search.
+    adoption_count = models.PositiveIntegerField(_("brugt af andre"), db_default=0, editable=False)
     review_interval_months = models.PositiveSmallIntegerField(
         _("status hver (måneder)"),
         default=6,

@@ -88,6 +88,8 @@ class Picture:
     regions: list[dict[str, Any]] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
     left_out: list[dict[str, Any]] = field(default_factory=list)
+    # The cache key it was stored under: pages cache their rendered tables with it.
+    cache_key: str = ""
 
 
 def picture_invalidate() -> None:
@@ -109,6 +111,7 @@ def national_picture(level: str = "public") -> Picture:
     picture = cache.get(key)
     if picture is None:
         picture = compute_picture(level)
+        picture.cache_key = key
         cache.set(key, picture, CACHE_TTL)
     return picture
 

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -150,6 +151,7 @@ def goal_copy(
         inspired_by=source,
         inspired_by_label=label[:300],
     )
+    Goal.objects.filter(pk=source.pk).update(adoption_count=F("adoption_count") + 1)
     for indicator in source.indicators.all():
         Indicator.objects.create(
             goal=copy,

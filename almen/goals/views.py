@@ -4,7 +4,6 @@ import datetime as dt
 from collections import Counter
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -33,6 +32,7 @@ from almen.goals.library import LibraryQuery, library_search
 from almen.goals.models import Action, Framework, Goal, Indicator
 from almen.goals.progress import Status
 from almen.lib.charts import bar_chart_svg
+from almen.lib.forms import add_service_errors
 from almen.register.models import Estate, Municipality, Organisation
 
 
@@ -56,7 +56,7 @@ def cornerstone_detail(request: HttpRequest, slug: str, number: int) -> HttpResp
 def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     commitment = access.commitment_for_view(request, slug, code)
     cornerstone = commitment.cornerstone
-    goals = library_search(LibraryQuery(commitment=commitment.code))
+    goals = library_search(LibraryQuery(commitment=commitment.code)).prefetch_related("commitments")
     return render(
         request,
         "goals/commitment_detail.html",
@@ -71,18 +71,6 @@ def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
 
 
 # --- local goals -----------------------------------------------------------------------
-
-
-def _form_errors_to_messages(exc: ValidationError, form: forms.BaseForm) -> None:
-    """Put a service's ValidationError on the form, field by field where possible."""
-    if hasattr(exc, "error_dict"):
-        for field_name, errors in exc.error_dict.items():
-            target = field_name if field_name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @require_GET
@@ -131,7 +119,7 @@ def goal_create(request: HttpRequest, cvr: str) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            _form_errors_to_messages(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Målet er oprettet. Tilføj nu en indikator."))
             return redirect("goals:goal_detail", goal.public_id)
@@ -159,9 +147,15 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         for indicator in indicators
     ]
     can_manage = access.can_manage_goal(p, goal)
-    adoptions = goal.adoptions.all()
-    if not can_manage:
-        adoptions = adoptions.filter(pk__in=access.visible_goals(p).values("pk"))
+    # Few goals adopt or contribute to one goal: check each with the per-object rule
+    # instead of filtering by every goal the person may see (22,000 for the sector).
+    related = ("organisation__municipality", "estate__municipality")
+    adoptions = [
+        a for a in goal.adoptions.select_related(*related)[:50] if access.can_view_goal(p, a)
+    ][:20]
+    contributions = [
+        c for c in goal.contributions.select_related(*related)[:50] if access.can_view_goal(p, c)
+    ]
     return render(
         request,
         "goals/goal_detail.html",
@@ -175,11 +169,11 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "review_due": selectors.review_due(goal, today),
             "today": today,
             "can_manage": can_manage,
-            "adoption_count": goal.adoptions.count(),
-            "adoptions": adoptions.select_related("organisation")[:20],
+            "adoption_count": goal.adoption_count,
+            "adoptions": adoptions,
             "inspired_by_visible": goal.inspired_by is not None
             and access.can_view_goal(p, goal.inspired_by),
-            "contributions": goal.contributions.filter(pk__in=access.visible_goals(p).values("pk")),
+            "contributions": contributions,
             "measurement_form": MeasurementForm(initial={"date": today}),
             "import_form": MeasurementImportForm(),
             "places": access.places_for_copy(request) if p.user_id else [],
@@ -215,7 +209,7 @@ def goal_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 goal.commitments.set(commitments)
                 goal.prerequisites.set(prerequisites)
         except ValidationError as exc:
-            _form_errors_to_messages(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Ændringerne er gemt."))
             return redirect("goals:goal_detail", goal.public_id)
@@ -291,7 +285,7 @@ def _indicator_form(request: HttpRequest, goal: Goal, indicator: Indicator | Non
                 indicator.refresh_from_db()
                 services.indicator_update(actor=request.user, indicator=indicator, **data)
         except ValidationError as exc:
-            _form_errors_to_messages(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Indikatoren er gemt."))
             return redirect("goals:goal_detail", goal.public_id)
@@ -311,7 +305,7 @@ def measurement_add(request: HttpRequest, public_id: UUID, indicator_id: UUID) -
                 actor=request.user, indicator=indicator, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors_to_messages(exc, form)
+            add_service_errors(form, exc)
     if form.errors:
         return render(
             request,
@@ -374,7 +368,7 @@ def _action_form(request: HttpRequest, goal: Goal, action: Action | None) -> Htt
                 action.refresh_from_db()
                 services.action_update(actor=request.user, action=action, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_to_messages(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Indsatsen er gemt."))
             return redirect(f"{goal_url(goal)}#indsatser")
@@ -389,7 +383,7 @@ def review_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             services.review_record(actor=request.user, goal=goal, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_to_messages(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Status er gemt."))
             return redirect(f"{goal_url(goal)}#status")

@@ -45,6 +45,8 @@ from almen.reports.models import ReportKind
 
 Progress = Callable[[int], None]
 DATA_COLUMNS = 3
+# The printed table shows the latest measurements; the XLSX pack has every one.
+PRINT_MEASUREMENTS = 10
 
 # Worst first: a goal with several indicators shows its weakest one.
 STATUS_ORDER = [
@@ -96,12 +98,18 @@ class IndicatorRow:
         return list(self.indicator.measurements.all())
 
     @property
+    def omitted(self) -> int:
+        """Measurements left out of the printed table (all are in the XLSX)."""
+        return max(len(self.measurements) - PRINT_MEASUREMENTS, 0)
+
+    @property
     def data_rows(self) -> list[list[tuple[dt.date, Decimal, str]]]:
-        """Baseline, measurements and target, three to a table row: a third of the
-        rows to lay out, which keeps a 100-goal PDF within seconds."""
+        """Baseline, the latest measurements and target, three to a table row. Table
+        layout is what a PDF spends its time on: a board report with monthly data for
+        hundreds of indicators took half a minute with every measurement printed."""
         i = self.indicator
         cells = [(i.baseline_date, i.baseline_value, str(_("udgangspunkt")))]
-        cells += [(m.date, m.value, m.note) for m in self.measurements]
+        cells += [(m.date, m.value, m.note) for m in self.measurements[-PRINT_MEASUREMENTS:]]
         cells.append((i.target_date, i.target_value, str(_("mål"))))
         return [cells[n : n + DATA_COLUMNS] for n in range(0, len(cells), DATA_COLUMNS)]
 

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 reviews=options["reviews"],
                 seed=options["seed"],
                 # The raw stream: OutputWrapper would end every "\r" update with a newline.
-                out=self.stderr._out,
+                out=cast(TextIO, self.stderr._out),
             )
         except NationalGoalsExist as exc:
             raise CommandError(
