@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from almen.goals.models import Goal
+from almen.goals.models import Goal, Indicator
 
 SIZE_BUCKETS: dict[str, tuple[int, int | None]] = {
     "small": (0, 99),
@@ -40,8 +40,13 @@ def library_search(query: LibraryQuery) -> QuerySet[Goal]:
             | Q(local_context__icontains=query.text)
             | Q(organisation__name__icontains=query.text)
         )
+    # Exists, not a join: a join needs DISTINCT, and DISTINCT over whole rows made every
+    # search and its count sort thousands of goals (docs/performance.md).
     if query.commitment:
-        goals = goals.filter(commitments__code=query.commitment)
+        adopts = Goal.commitments.through.objects.filter(
+            goal_id=OuterRef("pk"), commitment__code=query.commitment
+        )
+        goals = goals.filter(Exists(adopts))
     if query.municipality:
         goals = goals.filter(
             Q(estate__municipality__code=query.municipality)
@@ -58,5 +63,9 @@ def library_search(query: LibraryQuery) -> QuerySet[Goal]:
         if high is not None:
             goals = goals.filter(estate_homes__lte=high)
     if query.indicator:
-        goals = goals.filter(indicators__title__icontains=query.indicator)
-    return goals.distinct().order_by("-adoption_count", "title")
+        goals = goals.filter(
+            Exists(
+                Indicator.objects.filter(goal_id=OuterRef("pk"), title__icontains=query.indicator)
+            )
+        )
+    return goals.order_by("-adoption_count", "title")
