@@ -178,6 +178,31 @@ def organisation_for_goal_create(request: HttpRequest, cvr: str) -> GoalPlace:
     deny(p, can_read=p.is_member_of(organisation.pk))
 
 
+def place_for_edit(request: HttpRequest, goal: Goal) -> GoalPlace:
+    """Where an already-authorised editor may place the goal: staff anywhere in the
+    organisation, an estate board on its own estates."""
+    p = principal(request)
+    estates = goal.organisation.estates.order_by("number")
+    if p.is_staff_of(goal.organisation_id):
+        return GoalPlace(goal.organisation, estates, True)
+    return GoalPlace(goal.organisation, estates.filter(pk__in=p.board_estates), False)
+
+
+def picture_level(request: HttpRequest) -> str:
+    """Sector staff see goals shared with the sector in the national picture; everyone
+    else sees published goals only."""
+    p = principal(request)
+    return "sector" if (p.sector or p.superuser) else "public"
+
+
+def municipalities_for_overview(request: HttpRequest) -> frozenset[int]:
+    """The municipalities whose officer the person is (the overview is theirs only)."""
+    p = principal(request)
+    if not p.municipalities:
+        deny(p, can_read=False)
+    return p.municipalities
+
+
 def places_for_copy(request: HttpRequest) -> list[GoalPlace]:
     """Where the person could put a copy of someone else's goal."""
     p = principal(request)

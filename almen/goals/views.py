@@ -184,19 +184,13 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     goal = access.goal_for_manage(request, public_id)
-    p = principal(request)
-    if p.is_staff_of(goal.organisation_id):
-        estates = goal.organisation.estates.order_by("number")
-        org_level = True
-    else:
-        estates = goal.organisation.estates.filter(pk__in=p.board_estates)
-        org_level = False
+    place = access.place_for_edit(request, goal)
     form = GoalForm(
         request.POST or None,
         instance=goal,
-        estates=estates,
+        estates=place.estates,
         framework=goal.framework,
-        org_level=org_level,
+        org_level=place.org_level,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -445,9 +439,7 @@ def library(request: HttpRequest) -> HttpResponse:
 def national(request: HttpRequest) -> HttpResponse:
     """Adoption per commitment, statuses and roll-ups, per municipality and region.
     Everyone sees published goals; sector staff also those shared with the sector."""
-    p = principal(request)
-    level = "sector" if (p.sector or p.superuser) else "public"
-    result = picture.national_picture(level)
+    result = picture.national_picture(access.picture_level(request))
     chart = bar_chart_svg(
         title=_("Andel af boligerne med et lokalt mål, pr. »Derfor vil vi«-punkt"),
         description=_(
@@ -471,14 +463,12 @@ def national(request: HttpRequest) -> HttpResponse:
 @require_GET
 def municipality_overview(request: HttpRequest) -> HttpResponse:
     """For a municipality officer: what organisations share with the municipality."""
-    p = principal(request)
-    if not p.municipalities:
-        deny(p, can_read=False)
+    municipalities = access.municipalities_for_overview(request)
     goals = (
-        access.visible_goals(p)
+        access.visible_goals(principal(request))
         .filter(
-            Q(estate__municipality_id__in=p.municipalities)
-            | Q(estate__isnull=True, organisation__municipality_id__in=p.municipalities)
+            Q(estate__municipality_id__in=municipalities)
+            | Q(estate__isnull=True, organisation__municipality_id__in=municipalities)
         )
         .exclude(status="draft")
         .select_related("organisation", "estate")
@@ -493,8 +483,8 @@ def municipality_overview(request: HttpRequest) -> HttpResponse:
         "goals/municipality.html",
         {
             "page": page,
-            "figures": picture.municipality_figures(p.municipalities),
-            "municipalities": Municipality.objects.filter(pk__in=p.municipalities),
+            "figures": picture.municipality_figures(municipalities),
+            "municipalities": Municipality.objects.filter(pk__in=municipalities),
             "statuses": [(s, statuses.get(s, 0)) for s in Status],
             "indicator_count": len(indicators),
         },

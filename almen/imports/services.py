@@ -518,9 +518,13 @@ def plan_diff(*, organisation: Organisation, parsed: Parsed, as_of: dt.date) -> 
 
     matched: dict[int, HouseholdData] = {}
     in_almen: set[HouseholdKey] = set()
+    # By estate, not by a list of unit ids: 360,000 ids exceed SQLite's limit on
+    # query parameters (and would be slow to send on PostgreSQL).
     for pk, unit_id, moved_in, moved_out in Household.objects.filter(
-        unit_id__in=list(unit_key_of)
+        unit__estate_id__in=list(estates.values())
     ).values_list("pk", "unit_id", "moved_in", "moved_out"):
+        if unit_id not in unit_key_of:
+            continue
         estate_number, unit_number = unit_key_of[unit_id]
         household_key = (estate_number, unit_number, moved_in)
         in_almen.add(household_key)
