@@ -305,6 +305,10 @@ class Goal(models.Model):
         ]
         indexes = [
             models.Index(fields=["visibility", "status"]),
+            # The library's order: most adopted first, among published goals.
+            models.Index(
+                fields=["visibility", "-adoption_count", "title"], name="goal_library_order"
+            ),
             models.Index(fields=["organisation", "estate"]),
         ]
 

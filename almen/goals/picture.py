@@ -7,11 +7,13 @@ measurement changes (``picture_invalidate`` runs on commit of every such change)
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db.models import F, Q, Sum
@@ -104,6 +106,12 @@ def picture_invalidate() -> None:
 def _key(level: str) -> str:
     version = cache.get_or_set(CACHE_VERSION_KEY, 1, None)
     return f"goals:picture:{level}:{version}"
+
+
+def cached_on_goals[T](key: str, compute: Callable[[], T], timeout: int = CACHE_TTL) -> T:
+    """Cache ``compute()`` until any goal changes (same version as the picture)."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # any text makes a safe key
+    return cast(T, cache.get_or_set(_key(f"derived:{digest}"), compute, timeout))
 
 
 def national_picture(level: str = "public") -> Picture:

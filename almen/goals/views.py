@@ -65,7 +65,8 @@ def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
             "cornerstone": cornerstone,
             "commitment": commitment,
             "goals": goals[:20],
-            "goal_count": goals.count(),
+            # Counting thousands of published goals on every view is the slow part.
+            "goal_count": picture.cached_on_goals(f"commitment-count:{code}", goals.count),
         },
     )
 
@@ -417,7 +418,10 @@ def library(request: HttpRequest) -> HttpResponse:
             indicator=data["indicator"].strip(),
         )
     goals = library_search(query).prefetch_related("commitments")
-    page = Paginator(goals, 20).get_page(request.GET.get("side"))
+    paginator = Paginator(goals, 20)
+    # The same search is counted once until a goal changes (the count is the slow part).
+    paginator.count = picture.cached_on_goals(f"library-count:{query!r}", goals.count)
+    page = paginator.get_page(request.GET.get("side"))
     params = request.GET.copy()
     params.pop("side", None)
     return render(
