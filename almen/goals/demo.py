@@ -150,6 +150,7 @@ def goals_demo_create(*, seed: int = 2026) -> int:
             # Three years of quarterly measurements with a pace that differs per goal.
             pace = rng.choice([1.1, 0.8, 0.45, 0.15, -0.2])
             rows = []
+            step = Decimal("1") if unit == "antal" else Decimal("0.1")  # whole counts
             for quarter in range(1, 12):
                 day = dt.date(2024 + quarter // 4, 3 * (quarter % 4) + 1, 1)
                 if day > dt.date(2026, 10, 1):
@@ -162,7 +163,11 @@ def goals_demo_create(*, seed: int = 2026) -> int:
                     + noise
                 )
                 rows.append(
-                    Measurement(indicator=indicator, date=day, value=value.quantize(Decimal("0.1")))
+                    Measurement(
+                        indicator=indicator,
+                        date=day,
+                        value=value.quantize(step),
+                    )
                 )
             Measurement.objects.bulk_create(rows)
             for a, action_title in enumerate(actions):
