@@ -46,6 +46,7 @@ from almen.goals.models import (
 )
 from almen.goals.picture import picture_invalidate
 from almen.goals.progress import Direction
+from almen.lib.bulk import copy_rows
 from almen.lib.visibility import Visibility
 from almen.register.models import Body, BodyKind, Estate
 from almen.register.national import BATCH, NATIONAL_CVR_PREFIX, Progress
@@ -572,36 +573,6 @@ TABLES: list[tuple[str, type[models.Model] | None, str, list[str], Rows]] = [
 ]
 
 
-def _write(table: str, columns: list[str], rows: Iterable[Any], progress: Progress) -> int:
-    """Insert ``rows`` into ``table`` the fastest way the database offers."""
-    count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-                    if count % BATCH == 0:
-                        progress.tick(BATCH)
-            progress.tick(count % BATCH)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-            batch: list[Any] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == BATCH:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-                    progress.tick(len(batch))
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                progress.tick(len(batch))
-    return count
-
-
 def goals_national_seed(
     *,
     goals: int = 30_000,
@@ -638,7 +609,9 @@ def goals_national_seed(
                 plan.first_id[key] = current + 1
         for key, _model, table, columns, rows in TABLES:
             progress.label = key
-            counts[key] = _write(table, columns, rows(plan), progress)
+            counts[key] = copy_rows(
+                table, columns, rows(plan), batch_size=BATCH, on_batch=progress.tick
+            )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(

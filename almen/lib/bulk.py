@@ -94,3 +94,45 @@ def insert_rows(
             cursor.executemany(sql, batch)
             written += len(batch)
     return written
+
+
+def copy_rows(
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch_size: int = 5000,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Insert ready-made database values the fastest way the database offers: ``COPY``
+    on PostgreSQL, batched ``executemany`` on SQLite (for generated national data, whose
+    values need no preparation). ``on_batch(n)`` reports progress."""
+    tick = on_batch or (lambda n: None)
+    count = 0
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    quoted = connection.ops.quote_name(table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+                    if count % batch_size == 0:
+                        tick(batch_size)
+            tick(count % batch_size)
+            return count
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {quoted} ({names}) VALUES ({marks})"  # noqa: S608 - identifiers
+        batch: list[Sequence[Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == batch_size:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                tick(len(batch))
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+            tick(len(batch))
+    return count

@@ -33,6 +33,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from almen.lib.bulk import copy_rows
 from almen.register.demo import FIRST_NAMES, STREETS, SURNAMES
 from almen.register.models import (
     Body,
@@ -412,34 +413,7 @@ TABLES: list[tuple[str, type[models.Model], list[str], Callable[[Plan], Iterable
 
 
 def _write(table: str, columns: list[str], rows: Iterable[Any], progress: Progress) -> int:
-    """Insert ``rows`` into ``table`` the fastest way the database offers."""
-    count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            with cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-                    if count % BATCH == 0:
-                        progress.tick(BATCH)
-            progress.tick(count % BATCH)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-            batch: list[Any] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == BATCH:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-                    progress.tick(len(batch))
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                progress.tick(len(batch))
-    return count
+    return copy_rows(table, columns, rows, batch_size=BATCH, on_batch=progress.tick)
 
 
 def national_seed(
