@@ -122,16 +122,27 @@ class Cornerstone(Localized, models.Model):
         return f"{self.number}. {self.title_da}"
 
 
-class Commitment(Localized, models.Model):
+class CatalogueItem(Localized, models.Model):
+    """A numbered, coded text of the framework that a local goal can adopt."""
+
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    code = models.CharField(_("kode"), max_length=10)
+    text_da = models.TextField(_("tekst (dansk)"))
+    text_en = models.TextField(_("tekst (engelsk)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text_da[:60]}"
+
+
+class Commitment(CatalogueItem):
     """A "Derfor vil vi" point, coded 1.1–3.4."""
 
     cornerstone = models.ForeignKey(
         Cornerstone, on_delete=models.CASCADE, related_name="commitments"
     )
-    number = models.PositiveSmallIntegerField(_("nummer"))
-    code = models.CharField(_("kode"), max_length=10)
-    text_da = models.TextField(_("tekst (dansk)"))
-    text_en = models.TextField(_("tekst (engelsk)"), blank=True)
 
     class Meta:
         ordering = ["cornerstone__number", "number"]
@@ -143,18 +154,11 @@ class Commitment(Localized, models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.text_da[:60]}"
 
-
-class Prerequisite(Localized, models.Model):
+class Prerequisite(CatalogueItem):
     """Forudsætning for at lykkes, coded F1–F3."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="prerequisites")
-    number = models.PositiveSmallIntegerField(_("nummer"))
-    code = models.CharField(_("kode"), max_length=10)
-    text_da = models.TextField(_("tekst (dansk)"))
-    text_en = models.TextField(_("tekst (engelsk)"), blank=True)
 
     class Meta:
         ordering = ["framework_id", "number"]
@@ -165,9 +169,6 @@ class Prerequisite(Localized, models.Model):
                 fields=["framework", "number"], name="prerequisite_number_unique"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.text_da[:60]}"
 
 
 # --- local goals ------------------------------------------------------------------------
