@@ -94,7 +94,12 @@ def can_manage_goal(p: Principal, goal: Goal) -> bool:
 def _goal(public_id: UUID | str) -> Goal:
     try:
         return Goal.objects.select_related(
-            "organisation__municipality", "estate__municipality", "framework", "inspired_by"
+            "organisation__municipality",
+            "estate__municipality",
+            "framework",
+            "inspired_by",
+            "adopted_by__organisation",
+            "adopted_by__estate",
         ).get(public_id=public_id)
     except (Goal.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None

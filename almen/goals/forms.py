@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +19,8 @@ from almen.goals.models import (
     Prerequisite,
     Review,
 )
-from almen.lib import metrics
-from almen.register.models import Estate, Municipality, Region
+from almen.lib import metrics, tabular
+from almen.register.models import Body, Estate, Municipality, Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,6 +80,7 @@ class GoalForm(StyledForm, forms.ModelForm):
             "period_start",
             "period_end",
             "status",
+            "adopted_by",
             "adopted_on",
             "decision_reference",
             "visibility",
@@ -92,9 +96,21 @@ class GoalForm(StyledForm, forms.ModelForm):
         }
 
     def __init__(
-        self, *args: Any, estates: Any, framework: Any, org_level: bool, **kwargs: Any
+        self,
+        *args: Any,
+        organisation: Any,
+        estates: Any,
+        framework: Any,
+        org_level: bool,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # The body that adopted the goal: the organisation's own bodies and its estates'.
+        adopted_by = cast(forms.ModelChoiceField, self.fields["adopted_by"])
+        adopted_by.queryset = Body.objects.filter(organisation=organisation).select_related(
+            "organisation", "estate"
+        )
+        adopted_by.empty_label = _("– ikke angivet –")
         estate = cast(forms.ModelChoiceField, self.fields["estate"])
         estate.queryset = estates
         if not org_level:
@@ -121,6 +137,12 @@ class GoalForm(StyledForm, forms.ModelForm):
 
 class IndicatorForm(StyledForm, forms.ModelForm):
     metric_key = forms.ChoiceField(required=False, label=_("Beregnet tal"))
+    milestones = forms.CharField(
+        label=_("Delmål"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Én pr. linje: dato og værdi, fx 31-12-2027; 110,5"),
+    )
 
     class Meta:
         model = Indicator
@@ -147,11 +169,41 @@ class IndicatorForm(StyledForm, forms.ModelForm):
         if current and current not in dict(choices):
             choices.append((current, str(_("%s (findes ikke længere)")) % current))
         cast(forms.ChoiceField, self.fields["metric_key"]).choices = choices
+        if self.instance.pk and not self.is_bound:
+            self.initial["milestones"] = "\n".join(
+                f"{m.date:%d-%m-%Y}; {number_format(m.value.normalize())}"
+                for m in self.instance.milestones.all()
+            )
+
+    def clean_milestones(self) -> list[tuple[dt.date, Decimal]]:
+        """Lines of "date; value" → [(date, value)], with the line named in each error."""
+        parsed: list[tuple[dt.date, Decimal]] = []
+        for number, line in enumerate(self.cleaned_data["milestones"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            date_text, _sep, value_text = line.partition(";")
+            try:
+                parsed.append((tabular.parse_date(date_text), tabular.parse_decimal(value_text)))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Linje %(n)d: skriv dato og værdi adskilt af semikolon, fx 31-12-2027; 110,5")
+                    % {"n": number}
+                ) from None
+        if len({d for d, _v in parsed}) != len(parsed):
+            raise forms.ValidationError(_("To delmål har samme dato."))
+        return parsed
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("source") == IndicatorSource.METRIC and not data.get("metric_key"):
             self.add_error("metric_key", _("Vælg det tal, Almen skal beregne."))
+        start, end = data.get("baseline_date"), data.get("target_date")
+        for day, _value in data.get("milestones") or []:
+            if start and end and not start < day < end:
+                self.add_error(
+                    "milestones", _("Delmål skal ligge mellem udgangspunktet og måldatoen.")
+                )
+                break
         return data
 
 

@@ -24,6 +24,7 @@ from almen.goals.models import (
     Indicator,
     IndicatorSource,
     Measurement,
+    Milestone,
     Prerequisite,
     Review,
 )
@@ -245,6 +246,35 @@ def indicator_update(*, actor: Any, indicator: Indicator, **changes: Any) -> Ind
     )
     transaction.on_commit(picture_invalidate)
     return indicator
+
+
+@transaction.atomic
+def milestones_set(
+    *, actor: Any, indicator: Indicator, milestones: list[tuple[dt.date, Decimal]]
+) -> None:
+    """Replace the indicator's milestones (optional waypoints between baseline and
+    target, drawn on its chart)."""
+    for day, _value in milestones:
+        if not indicator.baseline_date < day < indicator.target_date:
+            raise ValidationError(
+                {"milestones": _("Delmål skal ligge mellem udgangspunktet og måldatoen.")}
+            )
+    before = [[m.date.isoformat(), str(m.value)] for m in indicator.milestones.all()]
+    after = [[d.isoformat(), str(v)] for d, v in sorted(milestones)]
+    if before == after:
+        return
+    indicator.milestones.all().delete()
+    Milestone.objects.bulk_create(
+        [Milestone(indicator=indicator, date=d, value=v) for d, v in sorted(milestones)]
+    )
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=indicator,
+        organisation_id=indicator.goal.organisation_id,
+        before={"milestones": before},
+        after={"milestones": after},
+    )
 
 
 def _check_measurement_date(date: dt.date) -> None:

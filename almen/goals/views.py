@@ -100,6 +100,7 @@ def goal_create(request: HttpRequest, cvr: str) -> HttpResponse:
         raise Http404
     form = GoalForm(
         request.POST or None,
+        organisation=place.organisation,
         estates=place.estates,
         framework=framework,
         org_level=place.org_level,
@@ -189,6 +190,7 @@ def goal_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = GoalForm(
         request.POST or None,
         instance=goal,
+        organisation=place.organisation,
         estates=place.estates,
         framework=goal.framework,
         org_level=place.org_level,
@@ -272,13 +274,18 @@ def indicator_edit(request: HttpRequest, public_id: UUID, indicator_id: UUID) ->
 def _indicator_form(request: HttpRequest, goal: Goal, indicator: Indicator | None) -> HttpResponse:
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
+        data = dict(form.cleaned_data)
+        milestones = data.pop("milestones")
         try:
-            if indicator is None:
-                services.indicator_create(actor=request.user, goal=goal, **data)
-            else:
-                indicator.refresh_from_db()
-                services.indicator_update(actor=request.user, indicator=indicator, **data)
+            with transaction.atomic():
+                if indicator is None:
+                    saved = services.indicator_create(actor=request.user, goal=goal, **data)
+                else:
+                    indicator.refresh_from_db()
+                    saved = services.indicator_update(
+                        actor=request.user, indicator=indicator, **data
+                    )
+                services.milestones_set(actor=request.user, indicator=saved, milestones=milestones)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

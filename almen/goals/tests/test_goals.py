@@ -299,3 +299,54 @@ def test_goal_detail_query_count_does_not_grow_with_indicators(
             )
     with django_assert_max_num_queries(len(one)):
         assert client.get(f"/maal/{GOAL_ID}/").status_code == 200
+
+
+def test_indicator_form_sets_milestones_and_refuses_bad_lines(goal, indicator, client_for) -> None:
+    url = f"/maal/{GOAL_ID}/indikatorer/{INDICATOR_ID}/rediger/"
+    fields = {
+        "title": indicator.title,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "baseline_value": "12",
+        "baseline_date": "2025-09-01",
+        "target_value": "25",
+        "target_date": "2028-09-01",
+        "source": "manual",
+    }
+    client = client_for("estate_board_a")
+    bad = client.post(url, {**fields, "milestones": "31-12-2026 16"})
+    assert bad.status_code == 200 and "Linje 1" in bad.content.decode()
+    outside = client.post(url, {**fields, "milestones": "31-12-2030; 30"})
+    assert "mellem udgangspunktet og måldatoen" in outside.content.decode()
+    assert not indicator.milestones.exists()
+    ok = client.post(url, {**fields, "milestones": "31-12-2026; 16,5\n31-12-2027; 20"})
+    assert ok.status_code == 302
+    assert [(m.date, m.value) for m in indicator.milestones.all()] == [
+        (dt.date(2026, 12, 31), Decimal("16.5")),
+        (dt.date(2027, 12, 31), Decimal("20")),
+    ]
+    page = client.get(url).content.decode()
+    assert "31-12-2026; 16,5" in page
+
+
+def test_goal_records_the_adopting_body(goal, client_for) -> None:
+    from almen.register.models import Body, BodyKind
+
+    board = Body.objects.get(organisation=goal.organisation, kind=BodyKind.ORGANISATION_BOARD)
+    response = client_for("org_staff").post(
+        f"/maal/{GOAL_ID}/rediger/",
+        {
+            "title": goal.title,
+            "commitments": [c.pk for c in goal.commitments.all()],
+            "period_start": "2026-01-01",
+            "period_end": "2028-12-31",
+            "status": "adopted",
+            "adopted_by": board.pk,
+            "adopted_on": "2026-03-12",
+            "visibility": "organisation",
+            "review_interval_months": 6,
+        },
+    )
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert goal.adopted_by == board
