@@ -23,7 +23,8 @@ import logging
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -287,9 +288,19 @@ def _row_values(
 UNIT_FIELD_LABELS = ("adresse", "boligtype", "areal", "værelser")
 
 
+# Who else wants to hear about progress in this context (the command's progress bar);
+# the web page reads ``processed_rows`` from the database instead.
+progress_listener: ContextVar[Callable[[int], None] | None] = ContextVar(
+    "import_progress_listener", default=None
+)
+
+
 def _progress(run: ImportRun | None, processed: int) -> None:
     if run is not None:
         ImportRun.objects.filter(pk=run.pk).update(processed_rows=processed)
+    listener = progress_listener.get()
+    if listener is not None:
+        listener(processed)
 
 
 def parse_file(fileobj: Any, *, run: ImportRun | None = None, today: dt.date) -> Parsed:
@@ -441,6 +452,7 @@ def parse_file(fileobj: Any, *, run: ImportRun | None = None, today: dt.date) ->
     if parsed.rows == 0:
         findings.error(None, "", _("Filen indeholder ingen rækker under overskrifterne."))
         raise FileRejected(findings)
+    _progress(run, parsed.rows)  # the last stretch, below PROGRESS_EVERY
     return parsed
 
 

@@ -321,8 +321,12 @@ def test_command(org, tmp_path, capsys) -> None:
     good.write_bytes(csv_bytes(GOOD))
     call_command("import_register", str(good), organisation=CVR, dry_run=True)
     assert not Estate.objects.filter(organisation=org, number=90).exists()
+    capsys.readouterr()
     call_command("import_register", str(good), organisation=CVR)
     assert Estate.objects.filter(organisation=org, number=90).exists()
+    # The command shows a progress bar on stderr while it checks and loads.
+    err = capsys.readouterr().err
+    assert "Indlæser" in err and "100%" in err
 
 
 # --- views ----------------------------------------------------------------------------

@@ -45,9 +45,27 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from None
         # The command is the worker here: no queue, whatever the size.
-        run = services.import_run_validate(run=run)
-        if run.status == ImportStatus.VALIDATED and not run.dry_run:
-            run = services.import_run_commit(actor=None, run=run)
+        total = max(run.total_rows, 1)
+        phase = {"label": "Kontrollerer"}
+
+        def bar(processed: int) -> None:
+            share = min(processed / total, 1.0)
+            filled = int(share * 30)
+            self.stderr.write(
+                f"\r{phase['label']:<12} [{'#' * filled}{'.' * (30 - filled)}] "
+                f"{share:4.0%} {processed:,}/{total:,} rækker".replace(",", "."),
+                ending="",
+            )
+
+        token = services.progress_listener.set(bar)
+        try:
+            run = services.import_run_validate(run=run)
+            if run.status == ImportStatus.VALIDATED and not run.dry_run:
+                phase["label"] = "Indlæser"
+                run = services.import_run_commit(actor=None, run=run)
+        finally:
+            services.progress_listener.reset(token)
+            self.stderr.write("")
         if run.findings:
             self.stderr.write(services.findings_text(run.findings))
         if run.findings_omitted:
