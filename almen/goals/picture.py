@@ -103,9 +103,13 @@ def picture_invalidate() -> None:
         cache.set(CACHE_VERSION_KEY, 1, None)
 
 
+def goals_version() -> int:
+    """Bumped whenever a goal, indicator, measurement, action or review changes."""
+    return int(cache.get_or_set(CACHE_VERSION_KEY, 1, None) or 1)
+
+
 def _key(level: str) -> str:
-    version = cache.get_or_set(CACHE_VERSION_KEY, 1, None)
-    return f"goals:picture:{level}:{version}"
+    return f"goals:picture:{level}:{goals_version()}"
 
 
 def cached_on_goals[T](key: str, compute: Callable[[], T], timeout: int = CACHE_TTL) -> T:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from functools import partial
 from uuid import UUID
 
 from django.contrib import messages
@@ -144,7 +145,8 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         {
             "indicator": indicator,
             "calc": selectors.calculation(indicator),
-            "chart": selectors.indicator_chart(indicator),
+            # Called by the template only when its cached fragment is stale.
+            "chart": partial(selectors.indicator_chart, indicator),
         }
         for indicator in indicators
     ]
@@ -170,6 +172,7 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "reviews": goal.reviews.select_related("created_by"),
             "review_due": selectors.review_due(goal, today),
             "today": today,
+            "goals_version": picture.goals_version(),
             "can_manage": can_manage,
             "adoption_count": goal.adoption_count,
             "adoptions": adoptions,

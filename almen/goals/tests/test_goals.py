@@ -350,3 +350,18 @@ def test_goal_records_the_adopting_body(goal, client_for) -> None:
     assert response.status_code == 302
     goal.refresh_from_db()
     assert goal.adopted_by == board
+
+
+@time_machine.travel(TODAY)
+def test_cached_indicator_fragment_shows_a_new_measurement(
+    goal, indicator, client_for, django_capture_on_commit_callbacks
+) -> None:
+    client = client_for("org_staff")
+    url = f"/maal/{GOAL_ID}/"
+    assert "17,25" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{url}indikatorer/{INDICATOR_ID}/maalinger/", {"date": "2026-10-01", "value": "17,25"}
+        )
+    assert response.status_code == 302
+    assert "17,25" in client.get(url).content.decode()
