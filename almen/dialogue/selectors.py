@@ -1,5 +1,6 @@
 """Reads for the styringsdialog: the agreements with their goals' computed status, and
-everything the organisation's pack for the meeting needs (``dialogue_pack_data``)."""
+the key figures the organisation's pack for the meeting shows (the report pack in
+``almen.reports`` reads them from here)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from almen.dialogue.access import goals_for_agreement
 from almen.dialogue.models import Agreement, Dialogue
 from almen.goals.models import Goal, Indicator
 from almen.goals.progress import Calculation
@@ -59,72 +59,50 @@ def agreement_rows(dialogue: Dialogue, today: dt.date | None = None) -> list[Agr
     return [AgreementRow(a, a.is_overdue(today), _statuses(a.goal)) for a in agreements]
 
 
-def shared_goals(dialogue: Dialogue) -> list[dict[str, Any]]:
-    """The organisation's goals the municipality may see, each with its indicators'
-    computed status (two queries)."""
-    goals = goals_for_agreement(dialogue).prefetch_related(_indicator_prefetch(""))
-    return [{"goal": g, "indicators": _statuses(g)} for g in goals]
-
-
-def _period(year: int, today: dt.date) -> Period:
-    """The dialogue's year, up to today if the year is not over (households are
-    counted at the period's end)."""
+def year_period(year: int, today: dt.date) -> Period:
+    """A dialogue year, up to today if the year is not over (households are counted at
+    the period's end); a future year gives today's figures."""
     start = dt.date(year, 1, 1)
-    end = max(start, min(dt.date(year, 12, 31), today))
-    return Period(start, end)
+    if start > today:
+        return Period(today, today)
+    return Period(start, min(dt.date(year, 12, 31), today))
 
 
-def _metric(key: str, estate: Estate, period: Period) -> Decimal | None:
+def _metric(key: str, scope: str, scope_id: int, period: Period) -> Decimal | None:
     try:
-        return metrics.get(key).value("estate", estate.pk, period)
+        return metrics.get(key).value(scope, scope_id, period)
     except metrics.UnknownMetric:
-        return None
+        return None  # the register module is not installed: leave the figure out
 
 
-def key_figures(dialogue: Dialogue, today: dt.date | None = None) -> dict[str, Any]:
-    """Homes and households in the organisation's estates in the dialogue's
-    municipality, per estate and in total, from the metric registry (the same numbers
-    an indicator bound to ``register.homes``/``register.households`` would get)."""
-    period = _period(dialogue.year, today or timezone.localdate())
+def municipal_key_figures(
+    organisation_id: int, municipality_id: int, year: int, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Homes and households for the styringsdialog, from the metric registry (the same
+    numbers an indicator bound to ``register.homes``/``register.households`` gets): the
+    whole organisation, and per estate and in total for its estates in the municipality.
+    A total is None when any estate's figure is unknown."""
+    period = year_period(year, today or timezone.localdate())
     estates = Estate.objects.filter(
-        organisation_id=dialogue.organisation_id, municipality_id=dialogue.municipality_id
+        organisation_id=organisation_id, municipality_id=municipality_id
     ).order_by("number")
     rows = []
     totals: dict[str, Decimal | None] = {"homes": Decimal(0), "households": Decimal(0)}
     for estate in estates:
         row: dict[str, Any] = {"estate": estate}
         for name, key in (("homes", "register.homes"), ("households", "register.households")):
-            value = _metric(key, estate, period)
+            value = _metric(key, "estate", estate.pk, period)
             row[name] = value
             total = totals[name]
             totals[name] = None if value is None or total is None else total + value
         rows.append(row)
-    return {"period": period, "estates": rows, "estate_count": len(rows), **totals}
-
-
-def dialogue_pack_data(dialogue: Dialogue, today: dt.date | None = None) -> dict[str, Any]:
-    """Everything the organisation's pack for the meeting shows (PDF/DOCX/XLSX):
-
-    - ``dialogue``, ``organisation``, ``municipality``, ``year``;
-    - ``participants``: rows with ``name``, ``role``, ``side``;
-    - ``agreements``: ``AgreementRow`` (agreement, overdue, indicators with calculation);
-    - ``goals``: the organisation's goals shared with the municipality, each
-      ``{"goal", "indicators"}``;
-    - ``key_figures``: ``homes``, ``households``, ``estate_count``, ``period`` and
-      per-estate ``estates`` rows, for the organisation's estates in the municipality;
-    - ``today``: the date the numbers were computed.
-
-    Callers must have authorised the reader for ``dialogue`` (``dialogue_for_view``).
-    """
-    today = today or timezone.localdate()
     return {
-        "dialogue": dialogue,
-        "organisation": dialogue.organisation,
-        "municipality": dialogue.municipality,
-        "year": dialogue.year,
-        "participants": dialogue.participant_rows(),
-        "agreements": agreement_rows(dialogue, today),
-        "goals": shared_goals(dialogue),
-        "key_figures": key_figures(dialogue, today),
-        "today": today,
+        "period": period,
+        "estates": rows,
+        "estate_count": len(rows),
+        "organisation_homes": _metric("register.homes", "organisation", organisation_id, period),
+        "organisation_households": _metric(
+            "register.households", "organisation", organisation_id, period
+        ),
+        **totals,
     }

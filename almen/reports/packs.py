@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from almen.access.policy import Principal
 from almen.dialogue.models import Agreement, Dialogue
+from almen.dialogue.selectors import municipal_key_figures
 from almen.goals.access import visible_goals
 from almen.goals.models import (
     Action,
@@ -38,7 +39,6 @@ from almen.goals.selectors import (
     with_last_review,
     with_latest,
 )
-from almen.lib import metrics
 from almen.lib.visibility import LADDER, Visibility
 from almen.register.models import Estate, Municipality, Organisation
 from almen.reports.models import ReportKind
@@ -331,10 +331,7 @@ def municipality_pack(
     else:
         goals = goals.filter(estate__municipality=municipality)
     rows = goal_rows(goals, today=today, charts=charts, progress=progress)
-    period = metrics.Period(dt.date(year, 1, 1), min(dt.date(year, 12, 31), today))
-    if period.end < period.start:  # a future year: the figures as of today
-        period = metrics.Period(today, today)
-    figures, estate_figures = _key_figures(organisation, municipality, period)
+    figures, estate_figures = _key_figures(organisation, municipality, year, today)
     dialogue = Dialogue.objects.filter(
         organisation=organisation, municipality=municipality, year=year
     ).first()
@@ -360,48 +357,19 @@ def municipality_pack(
     )
 
 
-def _metric(key: str, scope: str, scope_id: int, period: metrics.Period) -> Decimal | None:
-    try:
-        return metrics.get(key).value(scope, scope_id, period)
-    except metrics.UnknownMetric:
-        return None  # the register module is not installed: leave the figure out
-
-
 def _key_figures(
-    organisation: Organisation, municipality: Municipality, period: metrics.Period
+    organisation: Organisation, municipality: Municipality, year: int, today: dt.date
 ) -> tuple[list[Figure], list[tuple[Estate, Decimal | None, Decimal | None]]]:
+    data = municipal_key_figures(organisation.pk, municipality.pk, year, today)
     figures = [
-        Figure(
-            _("Boliger i hele organisationen"),
-            _metric("register.homes", "organisation", organisation.pk, period),
-        ),
-        Figure(
-            _("Husstande i hele organisationen"),
-            _metric("register.households", "organisation", organisation.pk, period),
-        ),
+        Figure(_("Boliger i hele organisationen"), data["organisation_homes"]),
+        Figure(_("Husstande i hele organisationen"), data["organisation_households"]),
     ]
-    estates = []
-    for estate in organisation.estates.filter(municipality=municipality).order_by("number"):
-        estates.append(
-            (
-                estate,
-                _metric("register.homes", "estate", estate.pk, period),
-                _metric("register.households", "estate", estate.pk, period),
-            )
-        )
+    estates = [(row["estate"], row["homes"], row["households"]) for row in data["estates"]]
     if estates:
-        figures.append(
-            Figure(
-                _("Boliger i %(municipality)s") % {"municipality": municipality.name},
-                sum((e[1] or Decimal(0) for e in estates), Decimal(0)),
-            )
-        )
-        figures.append(
-            Figure(
-                _("Husstande i %(municipality)s") % {"municipality": municipality.name},
-                sum((e[2] or Decimal(0) for e in estates), Decimal(0)),
-            )
-        )
+        place = {"municipality": municipality.name}
+        figures.append(Figure(_("Boliger i %(municipality)s") % place, data["homes"]))
+        figures.append(Figure(_("Husstande i %(municipality)s") % place, data["households"]))
     return figures, estates
 
 

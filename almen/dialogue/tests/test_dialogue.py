@@ -22,7 +22,7 @@ from almen.dialogue.models import (
     FollowUpStatus,
     ResponsibleParty,
 )
-from almen.dialogue.selectors import dialogue_pack_data
+from almen.dialogue.selectors import agreement_rows, municipal_key_figures
 from almen.dialogue.testing import AGREEMENT_ID, DIALOGUE_ID
 from almen.goals import services as goal_services
 from almen.goals.models import Commitment, Framework, Goal, GoalStatus, Measurement
@@ -475,21 +475,13 @@ def test_unknown_dialogue_is_404(cast, client_for) -> None:
 # --- pack data --------------------------------------------------------------------------
 
 
-def test_pack_data(dialogue) -> None:
-    goal = _goal()
-    services.agreement_create(actor=None, dialogue=dialogue, title="med mål", goal=goal)
-    _goal(title="Ikke delt", visibility=Visibility.ORGANISATION)
-    data = dialogue_pack_data(dialogue, today=dt.date(2026, 11, 27))
-    assert data["organisation"].cvr == ORG_A and data["municipality"].code == "0101"
-    assert data["participants"][1] == {
-        "name": "Lars Poulsen",
-        "role": "specialkonsulent",
-        "side": "kommunen",
-    }
-    linked = next(r for r in data["agreements"] if r.agreement.goal_id == goal.pk)
-    assert linked.indicators[0].calculation.status != Status.NO_DATA
-    assert [g["goal"].title for g in data["goals"]] == ["Færre fraflytninger"]
-    figures = data["key_figures"]
+def test_municipal_key_figures(dialogue) -> None:
+    figures = municipal_key_figures(
+        dialogue.organisation_id,
+        dialogue.municipality_id,
+        dialogue.year,
+        today=dt.date(2026, 11, 27),
+    )
     estates = Estate.objects.filter(
         organisation=dialogue.organisation, municipality=dialogue.municipality
     )
@@ -501,7 +493,23 @@ def test_pack_data(dialogue) -> None:
         .filter(unit__estate__in=estates)
         .count()
     )
+    assert (
+        figures["organisation_homes"]
+        == Unit.objects.filter(estate__organisation=dialogue.organisation).count()
+    )
     assert figures["period"].end == dt.date(2026, 11, 27)
+
+
+def test_agreement_rows_carry_the_goals_computed_status(dialogue) -> None:
+    goal = _goal()
+    services.agreement_create(actor=None, dialogue=dialogue, title="med mål", goal=goal)
+    linked = next(r for r in agreement_rows(dialogue) if r.agreement.goal_id == goal.pk)
+    assert linked.indicators[0].calculation.status != Status.NO_DATA
+    assert dialogue.participant_rows()[1] == {
+        "name": "Lars Poulsen",
+        "role": "specialkonsulent",
+        "side": "kommunen",
+    }
 
 
 # --- demo -------------------------------------------------------------------------------
