@@ -58,8 +58,3 @@ def audit_record(
         before=before,
         after=after,
     )
-
-
-def audit_bulk(entries: list[AuditEntry]) -> None:
-    """For imports: many entries in one statement."""
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -12,24 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from almen.access.policy import LoginRequired, principal
+from almen.access.policy import principal
 from almen.dialogue import access, selectors, services
 from almen.dialogue.forms import AgreementForm, DialogueCreateForm, DialogueForm, FollowUpForm
 from almen.dialogue.models import Agreement, Dialogue
 from almen.goals.access import can_view_goal
-from almen.lib.forms import add_service_errors
+from almen.lib.forms import add_service_errors, form_status
 
 
-def _form_status(request: HttpRequest, form: forms.BaseForm) -> int:
-    """A form sent back with errors is a 400, not a 200."""
-    return 400 if request.method == "POST" and form.errors else 200
-
-
+@login_required
 @require_GET
 def dialogue_list(request: HttpRequest) -> HttpResponse:
     p = principal(request)
-    if p.is_anonymous:
-        raise LoginRequired
     dialogues = access.visible_dialogues(p).for_list()
     page = Paginator(dialogues, 25).get_page(request.GET.get("side"))
     return render(
@@ -65,7 +59,7 @@ def dialogue_create(request: HttpRequest) -> HttpResponse:
         request,
         "dialogue/dialogue_form.html",
         {"form": form, "dialogue": None},
-        status=_form_status(request, form),
+        status=form_status(request, form),
     )
 
 
@@ -113,7 +107,7 @@ def dialogue_edit(request: HttpRequest, dialogue_id: UUID) -> HttpResponse:
         request,
         "dialogue/dialogue_form.html",
         {"form": form, "dialogue": dialogue},
-        status=_form_status(request, form),
+        status=form_status(request, form),
     )
 
 
@@ -154,7 +148,7 @@ def _agreement_form(
         request,
         "dialogue/agreement_form.html",
         {"form": form, "dialogue": dialogue, "agreement": agreement},
-        status=_form_status(request, form),
+        status=form_status(request, form),
     )
 
 
@@ -179,5 +173,5 @@ def agreement_follow_up(
         request,
         "dialogue/follow_up_form.html",
         {"form": form, "dialogue": dialogue, "agreement": agreement},
-        status=_form_status(request, form),
+        status=form_status(request, form),
     )

@@ -33,7 +33,7 @@ from almen.goals.library import LibraryQuery, library_search
 from almen.goals.models import Action, Framework, Goal, Indicator
 from almen.goals.progress import Status
 from almen.lib.charts import bar_chart_svg
-from almen.lib.forms import add_service_errors
+from almen.lib.forms import add_service_errors, form_status
 from almen.register.models import Estate, Municipality, Organisation
 
 
@@ -130,6 +130,7 @@ def goal_create(request: HttpRequest, cvr: str) -> HttpResponse:
         request,
         "goals/goal_form.html",
         {"form": form, "organisation": place.organisation, "goal": None},
+        status=form_status(request, form),
     )
 
 
@@ -217,6 +218,7 @@ def goal_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request,
         "goals/goal_form.html",
         {"form": form, "organisation": goal.organisation, "goal": goal},
+        status=form_status(request, form),
     )
 
 
@@ -295,7 +297,10 @@ def _indicator_form(request: HttpRequest, goal: Goal, indicator: Indicator | Non
             messages.success(request, _("Indikatoren er gemt."))
             return redirect("goals:goal_detail", goal.public_id)
     return render(
-        request, "goals/indicator_form.html", {"form": form, "goal": goal, "indicator": indicator}
+        request,
+        "goals/indicator_form.html",
+        {"form": form, "goal": goal, "indicator": indicator},
+        status=form_status(request, form),
     )
 
 
@@ -377,7 +382,12 @@ def _action_form(request: HttpRequest, goal: Goal, action: Action | None) -> Htt
         else:
             messages.success(request, _("Indsatsen er gemt."))
             return redirect(f"{goal_url(goal)}#indsatser")
-    return render(request, "goals/action_form.html", {"form": form, "goal": goal, "action": action})
+    return render(
+        request,
+        "goals/action_form.html",
+        {"form": form, "goal": goal, "action": action},
+        status=form_status(request, form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -392,7 +402,12 @@ def review_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Status er gemt."))
             return redirect(f"{goal_url(goal)}#status")
-    return render(request, "goals/review_form.html", {"form": form, "goal": goal})
+    return render(
+        request,
+        "goals/review_form.html",
+        {"form": form, "goal": goal},
+        status=form_status(request, form),
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -17,3 +18,8 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def form_status(request: HttpRequest, form: forms.BaseForm) -> int:
+    """A form sent back with errors is a 400, not a 200 (bad input is a client error)."""
+    return 400 if request.method == "POST" and form.errors else 200

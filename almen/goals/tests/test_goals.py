@@ -277,7 +277,7 @@ def test_create_goal_view_validates(cast, client_for) -> None:
             "review_interval_months": 6,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # bad input is a client error
     html = response.content.decode()
     assert "Vælg mindst ét" in html and "Perioden skal slutte efter" in html
 
@@ -315,8 +315,9 @@ def test_indicator_form_sets_milestones_and_refuses_bad_lines(goal, indicator, c
     }
     client = client_for("estate_board_a")
     bad = client.post(url, {**fields, "milestones": "31-12-2026 16"})
-    assert bad.status_code == 200 and "Linje 1" in bad.content.decode()
+    assert bad.status_code == 400 and "Linje 1" in bad.content.decode()
     outside = client.post(url, {**fields, "milestones": "31-12-2030; 30"})
+    assert outside.status_code == 400
     assert "mellem udgangspunktet og måldatoen" in outside.content.decode()
     assert not indicator.milestones.exists()
     ok = client.post(url, {**fields, "milestones": "31-12-2026; 16,5\n31-12-2027; 20"})
