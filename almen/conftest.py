@@ -11,6 +11,7 @@ from django.test import Client
 from almen.dialogue.testing import matrix_dialogue_create
 from almen.goals.testing import matrix_goal_create
 from almen.register.demo import Persona, personas, personas_create
+from almen.register.testing import matrix_resident_create
 
 PERSONA_KEYS = [
     "resident_a",
@@ -31,6 +32,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         personas_create(homes_per_estate=6, estates_per_org=2)
         matrix_goal_create()
         matrix_dialogue_create()
+        matrix_resident_create()
 
 
 @pytest.fixture

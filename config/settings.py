@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "almen.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -240,6 +241,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 # Files above this many rows are processed by the worker, with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
+# Privacy (docs/privacy.md): uploaded import files are deleted this many days after
+# their run finished; moved-out households' personal data is anonymised after the
+# minutes deadline of the next ordinary meeting, or after this many days if set.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30)
+PRIVACY_MOVED_OUT_RETENTION_DAYS: int | None = (
+    env_int("PRIVACY_MOVED_OUT_RETENTION_DAYS", 0)
+    if env("PRIVACY_MOVED_OUT_RETENTION_DAYS").strip()
+    else None
+)
 # Board and municipality packs with more goals than this are rendered by the worker.
 REPORT_BACKGROUND_GOALS = env_int("REPORT_BACKGROUND_GOALS", 30)
 

@@ -6,6 +6,7 @@ from almen.web.views import healthz
 
 urlpatterns = [
     path("", include("almen.web.urls")),
+    path("", include("almen.register.urls")),
     path("import/", include("almen.imports.urls")),
     path("", include("almen.goals.urls")),
     path("styringsdialog/", include("almen.dialogue.urls")),

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     """One change a person (or an import) made: who, what, when, before and after.
 
-    Entries are append-only: nothing in the product updates or deletes them.
+    Entries are append-only: nothing in the product updates or deletes them, except
+    that erasing a resident's personal data also erases it from earlier entries about
+    them (``services.audit_redact``).
     ``organisation_id`` scopes who may read the entry (that organisation's staff).
     """
 
@@ -21,6 +23,16 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(_("udført af"), max_length=200)
+    # Set when the change was made through the API with a token (the actor is then
+    # the person who created the token).
+    api_token = models.ForeignKey(
+        "register.ApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API-token"),
+    )
     action = models.CharField(_("handling"), max_length=60)
     object_type = models.CharField(_("objekttype"), max_length=60)
     object_id = models.CharField(max_length=64)

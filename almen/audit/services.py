@@ -1,4 +1,10 @@
-"""Recording changes. Every module records through ``audit_record``."""
+"""Recording changes. Every module records through ``audit_record``.
+
+Reads of personal data are recorded too (action ``read``): who looked at which
+resident list or record, when. Writes made through the API are recorded under the
+token (``AuditEntry.api_token``) and the person who created it (see
+``almen.audit.context``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,10 @@ from typing import Any
 
 from django.db import models
 
+from almen.audit.context import current_via
 from almen.audit.models import AuditEntry
+
+REDACTED = "[slettet]"
 
 
 def _plain(value: Any) -> Any:
@@ -33,28 +42,69 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
+def _is_person(actor: Any) -> bool:
+    return actor is not None and bool(getattr(actor, "is_authenticated", False))
+
+
 def audit_record(
     *,
     actor: Any,
     action: str,
-    obj: models.Model,
+    obj: models.Model | type[models.Model],
     organisation_id: int | None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     actor_label: str | None = None,
 ) -> AuditEntry:
-    """Append one entry. Call inside the same transaction as the change."""
-    label = actor_label or (
-        str(actor) if actor is not None and actor.is_authenticated else "system"
-    )
+    """Append one entry. Call inside the same transaction as the change.
+
+    ``obj`` is the object changed or read, or a model class for a list of them.
+    During an API request authenticated with a token, the entry names the token and
+    the person who created it (the organisation answers for its integrations),
+    whatever actor the endpoint passed (none, or the token's creator).
+    """
+    api_token_id = None
+    via = current_via()
+    creator_id = via.creator.pk if via is not None and via.creator is not None else None
+    if via is not None and (not _is_person(actor) or actor.pk == creator_id):
+        actor = via.creator
+        api_token_id = via.token_id
+        actor_label = via.label
+    label = actor_label or (str(actor) if _is_person(actor) else "system")
+    instance = isinstance(obj, models.Model)
     return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if _is_person(actor) else None,
         actor_label=label[:200],
+        api_token_id=api_token_id,
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_id=str(obj.pk) if isinstance(obj, models.Model) else "",
+        object_repr=(str(obj) if instance else str(obj._meta.verbose_name_plural))[:200],
         organisation_id=organisation_id,
         before=before,
         after=after,
     )
+
+
+def audit_redact(*, object_type: str, object_ids: Iterable[str], fields: Iterable[str]) -> int:
+    """Erase personal data from earlier entries about the given objects.
+
+    The log is append-only except here: when a resident's personal data is erased,
+    earlier entries about them keep who did what and when, but their name and the
+    values of ``fields`` are replaced by "[slettet]". Returns the entries changed.
+    """
+    names = set(fields)
+    changed = []
+    for entry in AuditEntry.objects.filter(object_type=object_type, object_id__in=list(object_ids)):
+        for side in ("before", "after"):
+            data = getattr(entry, side)
+            if isinstance(data, dict):
+                cleaned = {
+                    k: (REDACTED if k in names and v not in (None, "") else v)
+                    for k, v in data.items()
+                }
+                setattr(entry, side, cleaned)
+        entry.object_repr = REDACTED
+        changed.append(entry)
+    AuditEntry.objects.bulk_update(changed, ["before", "after", "object_repr"], batch_size=500)
+    return len(changed)

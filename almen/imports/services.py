@@ -54,6 +54,7 @@ from almen.lib.tabular import (
     parse_int,
 )
 from almen.register.models import Estate, Household, Organisation, Resident, Unit, UnitKind
+from almen.register.privacy import erased_households
 from almen.register.services import estate_counts_refresh, estate_create
 
 logger = logging.getLogger(__name__)
@@ -560,7 +561,11 @@ def plan_diff(*, organisation: Organisation, parsed: Parsed, as_of: dt.date) -> 
             household_id__in=batch
         ).values_list("household_id", "pk", "name", "email", "phone", "birth_year"):
             existing_residents[household_id].append(tuple(resident_row))  # type: ignore[arg-type]
+    # Former tenancies whose personal data was erased stay erased (register.privacy).
+    erased = erased_households(estate_ids=estates.values())
     for household_id, data in matched.items():
+        if household_id in erased:
+            continue
         remaining = {r[1].casefold(): r for r in existing_residents.get(household_id, [])}
         for resident in data.residents:
             found = remaining.pop(resident.name.casefold(), None)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import Http404, HttpRequest
 
 from almen.access.policy import Principal, Scope, deny, principal
 from almen.lib.visibility import Visibility
-from almen.register.models import Estate, Organisation
+from almen.register.models import Estate, Organisation, Resident
 
 # Organisations and estates are public registers (name, number, address, size).
 # What is private about them — residents, tenancies — is asked separately.
@@ -56,3 +58,41 @@ def can_see_members_view(p: Principal, estate: Estate) -> bool:
     return p.is_resident_of(estate.pk) or p.can_read(
         Scope.of_estate(estate), Visibility.ORGANISATION
     )
+
+
+def can_administer_personal_data(p: Principal, scope: Scope) -> bool:
+    """Exporting and erasing a resident's data is the data controller's: the
+    organisation's staff. An estate board reads its residents' names but does not
+    answer data-protection requests."""
+    return p.is_staff_of(scope.organisation_id) and p.can_read_personal_data(scope)
+
+
+def organisation_for_personal_data(request: HttpRequest, cvr: str) -> Organisation:
+    """The organisation, for staff looking up its residents (search)."""
+    organisation = organisation_for_staff(request, cvr)
+    p = principal(request)
+    if not can_administer_personal_data(p, Scope.of_organisation(organisation)):
+        deny(p, can_read=True)
+    return organisation
+
+
+def resident_for_staff(request: HttpRequest, cvr: str, resident_id: uuid.UUID) -> Resident:
+    """One of the organisation's residents (current or former), for its staff.
+
+    Members and those the organisation shares with get 403 on the organisation's
+    administration; a resident id that is not the organisation's is 404.
+    """
+    organisation = organisation_for_personal_data(request, cvr)
+    resident = (
+        Resident.objects.select_related("household__unit__estate", "user")
+        .filter(public_id=resident_id, household__unit__estate__organisation=organisation)
+        .first()
+    )
+    if resident is None:
+        raise Http404
+    estate = resident.household.unit.estate
+    estate.organisation = organisation
+    p = principal(request)
+    if not can_administer_personal_data(p, Scope.of_estate(estate)):
+        deny(p, can_read=True)
+    return resident

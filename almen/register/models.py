@@ -229,6 +229,9 @@ class Resident(models.Model):
         related_name="residencies",
         db_index=False,  # see the partial index in Meta
     )
+    # Set when the resident's personal data was erased (by staff on request, or after
+    # the retention period once the household moved out): see docs/privacy.md.
+    anonymised_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

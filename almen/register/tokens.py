@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
+from almen.audit.context import act_via_token
 from almen.audit.services import audit_record, snapshot
 from almen.register.access import organisation_for_staff
 from almen.register.models import ApiScope, ApiToken, Organisation
@@ -142,7 +143,7 @@ class ApiTokenAuth(HttpBearer):
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             raise AuthenticationError(message=_("Ugyldigt API-token."))
         found = (
-            ApiToken.objects.select_related("organisation__municipality")
+            ApiToken.objects.select_related("organisation__municipality", "created_by")
             .filter(digest=digest_of(token))
             .first()
         )
@@ -158,6 +159,15 @@ class ApiTokenAuth(HttpBearer):
             # fields (a revocation racing this request, for one).
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
             found.last_used_at = now
+        # Audit entries written during this request name the token and its creator
+        # (stored as data, in Danish like the rest of the log: not translated).
+        creator = found.created_by
+        label = f"API-token »{found.name}« ({found.prefix}…)"
+        act_via_token(
+            token_id=found.pk,
+            label=f"{label}, oprettet af {creator}" if creator is not None else label,
+            creator=creator,
+        )
         return found
 
 

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from almen.access.policy import Scope, principal
 from almen.audit.models import AuditEntry
+from almen.audit.services import audit_record
 from almen.goals.access import visible_goals
 from almen.goals.selectors import goal_summaries
+from almen.lib.http import no_store
 from almen.register import access as register_access
 from almen.register import tokens as register_tokens
 from almen.register.models import (
@@ -100,6 +102,7 @@ def estate_detail(request: HttpRequest, cvr: str, number: int) -> HttpResponse:
     )
 
 
+@no_store
 @require_GET
 def estate_residents(request: HttpRequest, cvr: str, number: int) -> HttpResponse:
     estate = register_access.estate_for_residents_list(request, cvr, number)
@@ -111,9 +114,28 @@ def estate_residents(request: HttpRequest, cvr: str, number: int) -> HttpRespons
         .order_by("household__unit__number", "name")
     )
     page = Paginator(residents, 100).get_page(request.GET.get("side"))
-    return render(request, "web/estate_residents.html", {"estate": estate, "page": page})
+    # Reading personal data is recorded: one entry per page viewed.
+    audit_record(
+        actor=request.user,
+        action="read",
+        obj=estate,
+        organisation_id=estate.organisation_id,
+        after={"list": "residents", "page": page.number},
+    )
+    return render(
+        request,
+        "web/estate_residents.html",
+        {
+            "estate": estate,
+            "page": page,
+            "can_open": register_access.can_administer_personal_data(
+                principal(request), Scope.of_estate(estate)
+            ),
+        },
+    )
 
 
+@no_store
 @require_GET
 def audit_log(request: HttpRequest, cvr: str) -> HttpResponse:
     organisation = register_access.organisation_for_staff(request, cvr)
@@ -135,6 +157,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@no_store
 @login_required
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:

@@ -49,6 +49,8 @@ ARGS = {
     "year": "2026",
     "municipality_code": "0101",
     "job_id": "00000000-0000-4000-8000-0000000000f1",
+    # Persona resident_a's record (almen/register/testing.py).
+    "resident_id": "00000000-0000-4000-8000-0000000000a7",
 }
 
 
@@ -165,6 +167,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     "organisationer/<str:cvr>/api-tokens/<uuid:token_id>/tilbagekald/": everyone(405),
     "organisationer/<str:cvr>/afdelinger/<int:number>/": everyone(200),
     "organisationer/<str:cvr>/afdelinger/<int:number>/beboere/": ESTATE_A_PERSONAL_DATA,
+    # Residents' data for a data-protection request (find, read, export, erase): the
+    # organisation's staff only (the data controller), not the estate's board.
+    "organisationer/<str:cvr>/beboere/": ORG_A_STAFF_ONLY,
+    "organisationer/<str:cvr>/beboere/<uuid:resident_id>/": ORG_A_STAFF_ONLY,
+    "organisationer/<str:cvr>/beboere/<uuid:resident_id>/eksport.json": ORG_A_STAFF_ONLY,
+    "organisationer/<str:cvr>/beboere/<uuid:resident_id>/eksport.csv": ORG_A_STAFF_ONLY,
+    # GET shows what will be erased; only a confirmed POST erases.
+    "organisationer/<str:cvr>/beboere/<uuid:resident_id>/slet/": ORG_A_STAFF_ONLY,
     "import/<str:cvr>/": ORG_A_STAFF_ONLY,
     # A run id that does not exist (ARGS): staff get 404, everyone else the same
     # answer as for the organisation's import page.
