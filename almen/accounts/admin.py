@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from almen.accounts.models import User
+from almen.audit.admin import AuditedAdmin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin[User], BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "name", "is_staff", "is_active", "last_login"]
     search_fields = ["email", "name"]

@@ -1,7 +1,8 @@
 """The register in Django's admin: for operators (superusers) looking things up.
 
 Day-to-day changes go through the product's pages and services, which record audit
-entries; the admin is for support. Big tables (units, households, residents) use
+entries; the admin is for support, and its edits are audited too (``AuditedAdmin``),
+as are reads of residents. Big tables (units, households, residents) use
 ``raw_id_fields`` so a change form never renders a select with every row.
 """
 
@@ -15,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from almen.audit.admin import AuditedAdmin
 from almen.register.models import (
     ApiToken,
     Body,
@@ -32,7 +34,7 @@ from almen.register.tokens import api_token_revoke
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
+class MunicipalityAdmin(AuditedAdmin[Municipality]):
     list_display = ["code", "name", "region"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
@@ -40,7 +42,8 @@ class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(AuditedAdmin[Organisation]):
+    audit_organisation = "pk"
     list_display = ["cvr", "name", "municipality", "created_at"]
     list_filter = ["municipality__region"]
     list_select_related = ["municipality"]
@@ -50,7 +53,8 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
 
 @admin.register(Estate)
-class EstateAdmin(admin.ModelAdmin[Estate]):
+class EstateAdmin(AuditedAdmin[Estate]):
+    audit_organisation = "organisation_id"
     list_display = ["number", "name", "organisation", "municipality", "postal_code", "city"]
     list_filter = ["municipality__region"]
     list_select_related = ["organisation", "municipality"]
@@ -61,7 +65,8 @@ class EstateAdmin(admin.ModelAdmin[Estate]):
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin[Building]):
+class BuildingAdmin(AuditedAdmin[Building]):
+    audit_organisation = "estate.organisation_id"
     list_display = ["address", "estate"]
     list_select_related = ["estate"]
     search_fields = ["address", "estate__name"]
@@ -69,7 +74,8 @@ class BuildingAdmin(admin.ModelAdmin[Building]):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin[Unit]):
+class UnitAdmin(AuditedAdmin[Unit]):
+    audit_organisation = "estate.organisation_id"
     list_display = ["number", "address", "estate", "kind", "area_m2", "rooms"]
     list_filter = ["kind"]
     list_select_related = ["estate"]
@@ -78,7 +84,8 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin[Household]):
+class HouseholdAdmin(AuditedAdmin[Household]):
+    audit_organisation = "unit.estate.organisation_id"
     list_display = ["unit", "moved_in", "moved_out"]
     list_select_related = ["unit"]
     search_fields = ["unit__number", "unit__address"]
@@ -88,7 +95,9 @@ class HouseholdAdmin(admin.ModelAdmin[Household]):
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin[Resident]):
+class ResidentAdmin(AuditedAdmin[Resident]):
+    audit_organisation = "household.unit.estate.organisation_id"
+    audit_reads = True
     list_display = ["name", "email", "household", "user"]
     list_select_related = ["household__unit", "user"]
     search_fields = ["name", "email"]
@@ -97,7 +106,8 @@ class ResidentAdmin(admin.ModelAdmin[Resident]):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin[Body]):
+class BodyAdmin(AuditedAdmin[Body]):
+    audit_organisation = "organisation_id"
     list_display = ["kind", "organisation", "estate"]
     list_filter = ["kind"]
     list_select_related = ["organisation", "estate"]
@@ -107,7 +117,8 @@ class BodyAdmin(admin.ModelAdmin[Body]):
 
 
 @admin.register(BodyMembership)
-class BodyMembershipAdmin(admin.ModelAdmin[BodyMembership]):
+class BodyMembershipAdmin(AuditedAdmin[BodyMembership]):
+    audit_organisation = "body.organisation_id"
     list_display = ["user", "role", "body", "term_start", "term_end"]
     list_filter = ["role", "body__kind"]
     list_select_related = ["user", "body__organisation", "body__estate"]
@@ -116,7 +127,8 @@ class BodyMembershipAdmin(admin.ModelAdmin[BodyMembership]):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin[Membership]):
+class MembershipAdmin(AuditedAdmin[Membership]):
+    audit_organisation = "organisation_id_in_scope"
     list_display = ["user", "role", "organisation", "estate", "municipality", "starts", "ends"]
     list_filter = ["role"]
     list_select_related = ["user", "organisation", "estate", "municipality"]
@@ -125,9 +137,11 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+class ApiTokenAdmin(AuditedAdmin[ApiToken]):
     """Tokens are created on the organisation's own page (the plaintext is shown
     there once); here they can be found and revoked, never read or forged."""
+
+    audit_organisation = "organisation_id"
 
     list_display = [
         "name",

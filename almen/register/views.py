@@ -7,6 +7,7 @@ read is recorded in the organisation's audit log (action ``read``).
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
@@ -113,7 +114,11 @@ def resident_anonymise(request: HttpRequest, cvr: str, resident_id: uuid.UUID) -
     the confirmation erases it."""
     resident = access.resident_for_staff(request, cvr, resident_id)
     estate = resident.household.unit.estate
-    context = {"organisation": estate.organisation, "resident": resident, "estate": estate}
+    context: dict[str, Any] = {
+        "organisation": estate.organisation,
+        "resident": resident,
+        "estate": estate,
+    }
     if request.method == "GET" or resident.anonymised_at is not None:
         return render(request, "register/resident_anonymise.html", context)
     if request.POST.get("confirm") != "yes":
