@@ -139,8 +139,9 @@ PAGES = [
     ("estate", "anonymous", 4 + SLACK),
     ("estate", "resident_a", 11 + SLACK),
     ("estate", "org_staff", 12 + SLACK),
-    ("residents", "org_staff", 9 + SLACK),
-    ("residents", "estate_board_a", 8 + SLACK),
+    # +1 each: reading the residents list is audited (one insert per page viewed).
+    ("residents", "org_staff", 10 + SLACK),
+    ("residents", "estate_board_a", 9 + SLACK),
     ("organisation_list", "anonymous", 2 + SLACK),
     ("organisation_list", "sector_staff", 8 + SLACK),
 ]
