@@ -46,6 +46,20 @@ def _is_person(actor: Any) -> bool:
     return actor is not None and bool(getattr(actor, "is_authenticated", False))
 
 
+def audit_actor(actor: Any, actor_label: str | None = None) -> tuple[Any, str, int | None]:
+    """(user or None, label, API token id) for an entry by ``actor``: what
+    ``audit_record`` stores, for code that inserts many entries at once."""
+    api_token_id = None
+    via = current_via()
+    creator_id = via.creator.pk if via is not None and via.creator is not None else None
+    if via is not None and (not _is_person(actor) or actor.pk == creator_id):
+        actor = via.creator
+        api_token_id = via.token_id
+        actor_label = via.label
+    label = actor_label or (str(actor) if _is_person(actor) else "system")
+    return (actor if _is_person(actor) else None), label[:200], api_token_id
+
+
 def audit_record(
     *,
     actor: Any,
@@ -63,18 +77,11 @@ def audit_record(
     the person who created it (the organisation answers for its integrations),
     whatever actor the endpoint passed (none, or the token's creator).
     """
-    api_token_id = None
-    via = current_via()
-    creator_id = via.creator.pk if via is not None and via.creator is not None else None
-    if via is not None and (not _is_person(actor) or actor.pk == creator_id):
-        actor = via.creator
-        api_token_id = via.token_id
-        actor_label = via.label
-    label = actor_label or (str(actor) if _is_person(actor) else "system")
+    user, label, api_token_id = audit_actor(actor, actor_label)
     instance = isinstance(obj, models.Model)
     return AuditEntry.objects.create(
-        actor=actor if _is_person(actor) else None,
-        actor_label=label[:200],
+        actor=user,
+        actor_label=label,
         api_token_id=api_token_id,
         action=action,
         object_type=obj._meta.label_lower,

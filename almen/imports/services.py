@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from almen.audit.models import AuditEntry
-from almen.audit.services import audit_record
+from almen.audit.services import audit_actor, audit_record
 from almen.imports import columns
 from almen.imports.models import FINDINGS_CAP, ImportFormat, ImportRun, ImportStatus
 from almen.lib.bulk import insert_rows, reserve_ids
@@ -663,9 +663,8 @@ def _apply(*, actor: Any, organisation: Organisation, plan: Plan, run: ImportRun
     for batch in _chunks(plan.residents_to_delete):
         Resident.objects.filter(pk__in=batch).delete()
 
-    label = str(actor) if actor is not None and actor.is_authenticated else "system"
+    user, label, api_token_id = audit_actor(actor)  # names the API token, if any
     label = f"{label} (import)"[:200]
-    user = actor if actor is not None and actor.is_authenticated else None
 
     now = timezone.now()
     actor_id = user.pk if user is not None else None
@@ -675,6 +674,7 @@ def _apply(*, actor: Any, organisation: Organisation, plan: Plan, run: ImportRun
             now,
             actor_id,
             label,
+            api_token_id,
             action,
             "register.household",
             str(pk),
@@ -715,6 +715,7 @@ def _apply(*, actor: Any, organisation: Organisation, plan: Plan, run: ImportRun
             "at",
             "actor_id",
             "actor_label",
+            "api_token_id",
             "action",
             "object_type",
             "object_id",

@@ -64,3 +64,27 @@ def test_the_token_does_not_carry_over_to_later_writes(cast) -> None:
     entry = audit_record(actor=None, action="test", obj=organisation, organisation_id=None)
     assert entry.api_token_id is None
     assert entry.actor_label == "system"
+
+
+def test_an_api_import_names_the_token_in_every_entry(cast) -> None:
+    from almen.imports.tests.test_imports import GOOD, csv_bytes, upload
+
+    organisation = Organisation.objects.get(cvr="29190909")
+    token, plaintext = api_token_create(
+        actor=cast["org_staff"].user,
+        organisation=organisation,
+        name="Lejesystem",
+        scopes=[ApiScope.REGISTER_IMPORT],
+    )
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    response = Client().post(
+        "/api/v1/imports",
+        {"file": upload(csv_bytes(GOOD))},
+        headers={"Authorization": f"Bearer {plaintext}"},
+    )
+    assert response.json()["status"] == "committed", response.content
+    entries = AuditEntry.objects.filter(id__gt=before)
+    actions = set(entries.values_list("action", flat=True))
+    assert {"upload", "import", "move_in", "create"} <= actions
+    assert set(entries.values_list("api_token_id", flat=True)) == {token.pk}
+    assert set(entries.values_list("actor_id", flat=True)) == {cast["org_staff"].user.pk}
