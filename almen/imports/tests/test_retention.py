@@ -27,8 +27,9 @@ def _age(run: ImportRun, days: int) -> None:
     ImportRun.objects.filter(pk=run.pk).update(created_at=then, finished_at=then)
 
 
-def _exists(name: str) -> bool:
-    return ImportRun._meta.get_field("file").storage.exists(name)  # type: ignore[attr-defined]
+def _exists(name: str | None) -> bool:
+    assert name
+    return bool(ImportRun._meta.get_field("file").storage.exists(name))
 
 
 @override_settings(IMPORT_FILE_RETENTION_DAYS=30)
