@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest, HttpResponse
 
 from almen.accounts.models import User
 from almen.audit.admin import AuditedAdmin
@@ -16,3 +20,15 @@ class UserAdmin(AuditedAdmin[User], BaseUserAdmin):
         ("Datoer", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """The password form saves outside ``save_model``: audited here (never the
+        password itself)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user: Any = self.get_object(request, unquote(id))
+            if user is not None:
+                self._record(request, "admin.password", user)
+        return response

@@ -74,3 +74,17 @@ def test_reading_residents_in_the_admin_is_audited(cast, admin_client_for) -> No
         ("register.resident", ""),
         ("register.resident", str(resident.pk)),
     ]
+
+
+def test_an_admin_password_change_is_audited_without_the_password(
+    cast, admin_client_for, operator
+) -> None:
+    user = cast["org_board"].user
+    response = admin_client_for.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"password1": "Et-nyt-langt-kodeord-2026", "password2": "Et-nyt-langt-kodeord-2026"},
+    )
+    assert response.status_code == 302, response.content
+    entry = AuditEntry.objects.get(action="admin.password", object_id=str(user.pk))
+    assert entry.actor_id == operator.pk
+    assert entry.before is None and entry.after is None

@@ -290,3 +290,29 @@ def test_the_command_runs(cast, resident, capsys) -> None:
     assert "1 fraflyttede beboere anonymiseret" in capsys.readouterr().out
     resident.refresh_from_db()
     assert resident.name == privacy.ANONYMISED_NAME
+
+
+def test_record_and_export_queries_are_bounded_and_flat(
+    client_for, resident, housemate, django_assert_max_num_queries
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("org_staff")
+    paths = [url(name, resident) for name in ("resident_detail", "resident_export_json")]
+
+    def counts() -> list[int]:
+        found = []
+        for path in paths:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(path).status_code == 200
+            found.append(len(ctx.captured_queries))
+        return found
+
+    client.get(paths[0])  # session and MFA state warmed up
+    with django_assert_max_num_queries(2 * 16):
+        before = counts()
+    # More about the resident (audit entries) and more housemates: the same queries.
+    for n in range(5):
+        Resident.objects.create(household=resident.household, name=f"Barn {n}")
+    assert counts() == before
