@@ -102,7 +102,7 @@ class ResidentAdmin(AuditedAdmin[Resident]):
     list_select_related = ["household__unit", "user"]
     search_fields = ["name", "email"]
     raw_id_fields = ["household", "user"]
-    readonly_fields = ["public_id"]
+    readonly_fields = ["public_id", "anonymised_at"]
 
 
 @admin.register(Body)
