@@ -429,3 +429,29 @@ def test_report_list(client_as) -> None:
         lambda persona: exactly({url for url, who in table.items() if persona in who}),
         universe=[*table, *UNIVERSE],
     )
+
+
+def test_dialogue_list(client_as) -> None:
+    """Styringsdialoger: the organisation's staff and board and the municipality's
+    officers of each dialogue; nobody else (the list needs a login)."""
+    from almen.dialogue import services as dialogue_services
+    from almen.dialogue.testing import DIALOGUE_ID
+
+    other = dialogue_services.dialogue_create(
+        actor=None,
+        organisation=Organisation.objects.get(cvr=ORG_B),
+        municipality=Municipality.objects.get(code="0751"),
+        year=2026,
+    )
+    a_link = reverse("dialogue:dialogue_detail", args=[DIALOGUE_ID])
+    b_link = reverse("dialogue:dialogue_detail", args=[other.public_id])
+    table = {
+        a_link: {"org_staff", "org_board", "municipality_officer"},
+        b_link: {"other_org_staff", OTHER_OFFICER},
+    }
+    check_page(
+        client_as,
+        reverse("dialogue:dialogue_list"),
+        lambda persona: exactly({url for url, who in table.items() if persona in who}),
+        universe=[*table, *UNIVERSE],
+    )
