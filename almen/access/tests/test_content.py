@@ -304,11 +304,11 @@ def test_goal_list(client_as) -> None:
 
 def test_organisation_pages(client_as) -> None:
     for cvr, place in ((ORG_A, "OA"), (ORG_B, "OB")):
-        check_page(
-            client_as,
-            reverse("web:organisation_detail", args=[cvr]),
-            lambda persona, place=place: exactly(goals_where(persona, places=[place])),
-        )
+
+        def expect(persona: str, place: str = place) -> Expect:
+            return exactly(goals_where(persona, places=[place]))
+
+        check_page(client_as, reverse("web:organisation_detail", args=[cvr]), expect)
 
 
 def test_estate_page_a(client_as) -> None:

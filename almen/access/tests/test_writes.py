@@ -60,7 +60,9 @@ def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
         for model in apps.get_app_config(label).get_models():
             ignored = IGNORED_FIELDS.get(model._meta.label, set())
             names = [f.attname for f in model._meta.concrete_fields if f.name not in ignored]
-            rows[model._meta.label] = list(model.objects.order_by("pk").values_list(*names))
+            rows[model._meta.label] = list(
+                model._default_manager.order_by("pk").values_list(*names)
+            )
     return rows
 
 
