@@ -1,24 +1,45 @@
 """Progress status of an indicator, computed — never typed.
 
-The method is Statistics Canada's, as used by Open SDG for the UN Sustainable
-Development Goals ("progress status"): compare the growth achieved so far with the
-growth needed to reach the target on time.
+The method is Open SDG's "method 2" (a quantitative target), as implemented in its
+reference implementation (open-sdg/sdg-build, ``sdg/ProgressMeasure.py``), which follows
+Statistics Canada: compare the compound annual growth achieved so far with the growth
+needed to reach the target on time.
 
-    actual   = (latest / baseline) ** (1 / years since baseline) - 1
-    required = (target / baseline) ** (1 / years from baseline to target date) - 1
-    ratio    = actual / required
+    target'  = 0.001 if target = 0 else target        (zero is invalid in the reference)
+    target achieved  when latest ≥ target' (increase) or latest ≤ target' (decrease);
+                     checked first, whatever the rates
+    base'    = 0.001 if baseline = 0 else baseline
+    actual   = (latest / base') ** (1 / years since the baseline) - 1
+    required = (target' / base') ** (1 / years from the baseline to the target date) - 1
+    sign     = -1 if base' < 0 else 1;   direction = 1 (increase) or -1 (decrease)
+    progress = sign × direction × actual / |required|
 
-    target achieved       latest has reached the target (in the indicator's direction)
-    substantial progress  ratio ≥ 0.95
-    moderate progress     0.5 ≤ ratio < 0.95
-    limited progress      0 ≤ ratio < 0.5
-    deterioration         ratio < 0 (moving away from the target)
+    substantial progress  progress ≥ 0.95
+    moderate progress     0.6 ≤ progress < 0.95
+    limited progress      0 ≤ progress < 0.6
+    deterioration         progress < 0
 
-Compound growth needs positive values; when the baseline, latest value or target is
-zero or negative the linear rates (change per year) are compared instead. An
-indicator that should be *maintained* is "target achieved" while its latest value is
-within the tolerance of the target and "deterioration" otherwise. Every result carries
-its inputs so a page can show the whole calculation.
+Where we deliberately differ from the reference (decision 0011, and the goal page's
+"how status is computed"):
+
+* Time is measured in dates (days / 365.25), not whole calendar years, so a
+  measurement less than a year after the baseline already gives a status. With whole
+  years apart the two agree exactly.
+* Compound growth is undefined when base' and the latest value, or base' and target',
+  have opposite signs (the reference answers "not available", or takes a fractional
+  power of a negative number). There the linear rates (change per year) are compared
+  instead, by the same formula without the sign: direction × actual / |required|.
+* When the required growth is zero (target = baseline) the reference divides by zero;
+  an indicator that has not reached such a target is moving away from it:
+  deterioration.
+* With no measurement after the baseline the reference's rule still applies to the
+  baseline itself (target achieved if the baseline already meets the target),
+  otherwise "no data yet".
+* Indicators that should be *maintained* (not in the reference) are "target achieved"
+  while the latest value is within the tolerance of the target (default 5 % of it)
+  and "deterioration" otherwise.
+
+Every result carries its inputs so a page can show the whole calculation.
 """
 
 from __future__ import annotations
@@ -47,7 +68,9 @@ class Status(models.TextChoices):
 
 
 SUBSTANTIAL_RATIO = 0.95
-MODERATE_RATIO = 0.5
+MODERATE_RATIO = 0.6
+# The reference replaces a zero baseline or target by this (sdg-build, ProgressMeasure).
+ZERO_SUBSTITUTE = 0.001
 
 
 @dataclass(frozen=True)
@@ -70,8 +93,16 @@ def _years(start: dt.date, end: dt.date) -> float:
     return (end - start).days / 365.25
 
 
-def _reached(direction: str, latest: Decimal, target: Decimal) -> bool:
+def _reached(direction: str, latest: float, target: float) -> bool:
     return latest >= target if direction == Direction.INCREASE else latest <= target
+
+
+def _nonzero(value: Decimal) -> float:
+    return ZERO_SUBSTITUTE if value == 0 else float(value)
+
+
+def _opposite(a: float, b: float) -> bool:
+    return (a > 0 and b < 0) or (a < 0 and b > 0)
 
 
 def compute(
@@ -97,9 +128,11 @@ def compute(
         latest_date=latest_date,
         tolerance=tolerance,
     )
-    if latest is None or latest_date is None or latest_date <= baseline_date:
-        return base
+    measured = latest is not None and latest_date is not None and latest_date > baseline_date
     if direction == Direction.MAINTAIN:
+        if not measured:
+            return base
+        assert latest is not None
         band = tolerance if tolerance is not None else abs(target) * Decimal("0.05")
         kept = abs(latest - target) <= band
         return _with(
@@ -108,19 +141,37 @@ def compute(
             "maintain",
             tolerance=band,
         )
-    if _reached(direction, latest, target):
+    target_value = _nonzero(target)
+    if not measured:
+        # The reference's "current value" is then the baseline itself.
+        if _reached(direction, float(baseline), target_value):
+            return _with(base, Status.TARGET_ACHIEVED, "achieved")
+        return base
+    assert latest is not None and latest_date is not None
+    current = float(latest)
+    if _reached(direction, current, target_value):
         return _with(base, Status.TARGET_ACHIEVED, "achieved")
     elapsed = _years(baseline_date, latest_date)
     horizon = _years(baseline_date, target_date)
-    if min(baseline, latest, target) > 0:
-        method = "compound"
-        actual = (float(latest) / float(baseline)) ** (1 / elapsed) - 1
-        required = (float(target) / float(baseline)) ** (1 / horizon) - 1
-    else:
+    if horizon <= 0:
+        return base  # the database refuses this; nothing to compare with
+    heading = 1 if direction == Direction.INCREASE else -1
+    base_value = _nonzero(baseline)
+    if _opposite(base_value, current) or _opposite(base_value, target_value):
         method = "linear"
         actual = float(latest - baseline) / elapsed
         required = float(target - baseline) / horizon
-    ratio = actual / required
+        sign = 1
+    else:
+        method = "compound"
+        actual = (current / base_value) ** (1 / elapsed) - 1
+        required = (target_value / base_value) ** (1 / horizon) - 1
+        sign = -1 if base_value < 0 else 1
+    if required == 0:
+        # Target = baseline, not reached: moving away from it (the reference divides
+        # by zero here).
+        return _with(base, Status.DETERIORATION, method, actual_rate=actual, required_rate=required)
+    ratio = sign * heading * actual / abs(required)
     if ratio >= SUBSTANTIAL_RATIO:
         status = Status.SUBSTANTIAL
     elif ratio >= MODERATE_RATIO:

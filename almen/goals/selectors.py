@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from almen.access.policy import Principal
 from almen.accounts.models import User
+from almen.goals.access import visible_goals
 from almen.goals.models import Action, ActionStatus, Goal, Indicator, Measurement
 from almen.goals.progress import Calculation, compute
 
@@ -77,13 +79,22 @@ def with_last_review(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     return goals.annotate(last_review=Max("reviews__date"))
 
 
-def actions_for_user(user: User) -> QuerySet[Action]:
-    """ "My actions": those a person is responsible for, open first, by due date."""
+def actions_for_user(user: User, *, principal: Principal) -> QuerySet[Action]:
+    """ "My actions": those a person is responsible for, open first, by due date.
+
+    Goals go through the policy (``visible_goals``): only the goals the person may see
+    are listed with an action, and an action that serves none of them (say, after the
+    person left the estate's board) is left out: its goals are no longer theirs.
+    """
+    visible = visible_goals(principal)
+    serves_visible = Action.goals.through.objects.filter(
+        action_id=OuterRef("pk"), goal_id__in=visible.values("pk")
+    )
     return (
-        Action.objects.filter(responsible_user=user)
+        Action.objects.filter(Exists(serves_visible), responsible_user=user)
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
         .select_related("organisation", "estate")
-        .prefetch_related("goals")
+        .prefetch_related(Prefetch("goals", queryset=visible.order_by("title")))
         .order_by("due")
     )
 

@@ -414,7 +414,10 @@ def review_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def my_actions(request: HttpRequest) -> HttpResponse:
     """ "Mine indsatser": the actions a board member or staff member is responsible for."""
-    actions = selectors.actions_for_user(request.user)  # type: ignore[arg-type]
+    actions = selectors.actions_for_user(
+        request.user,  # type: ignore[arg-type]
+        principal=principal(request),
+    )
     return render(
         request, "goals/my_actions.html", {"actions": actions, "today": timezone.localdate()}
     )

@@ -4,6 +4,11 @@ The table below is the decision. A URL that is added without a row here fails
 ``test_every_url_has_a_decision``; a row whose outcome changes fails the matrix.
 Outcomes are HTTP status codes for GET (302 means "sent elsewhere": to the login
 page for anonymous visitors, away from the login page for logged-in users).
+
+Writes are in test_writes.py: every POST/PATCH route is sent a real, valid write as
+every persona, and those this table keeps out must change nothing (a route that accepts
+POST without a row there fails its read-only check). What a page *shows* each persona
+is in test_content.py.
 """
 
 from __future__ import annotations
