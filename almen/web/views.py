@@ -21,6 +21,7 @@ from almen.access.policy import Scope, principal
 from almen.audit.models import AuditEntry
 from almen.goals.access import visible_goals
 from almen.goals.selectors import goal_summaries
+from almen.lib import panels
 from almen.register import access as register_access
 from almen.register import tokens as register_tokens
 from almen.register.models import (
@@ -36,8 +37,8 @@ from almen.web import selectors
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    p = principal(request)
-    return render(request, "web/home.html", selectors.home_context(p))
+    """Whatever home panels the modules registered, those this principal sees."""
+    return render(request, "web/home.html", {"panels": panels.home(principal(request))})
 
 
 @require_GET
