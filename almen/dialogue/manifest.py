@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from almen.access.policy import Principal
-from almen.lib import panels, routes
+from almen.dialogue.demo import dialogue_demo_create
+from almen.lib import demo, panels, routes
+from almen.lib.demo import Demo
 from almen.lib.panels import Panel
 
 APP = "dialogue"
@@ -24,3 +26,4 @@ def register() -> None:
         Panel("dialogue.links", 70, "dialogue/panels/links.html", links_panel, queries=0), app=APP
     )
     routes.register_urls("almen.dialogue.urls", app=APP, prefix="styringsdialog/")
+    demo.register(Demo("dialogue", "nye styringsdialoger", dialogue_demo_create), app=APP)

@@ -1,6 +1,6 @@
 """What the goals module plugs into the platform (called from ``GoalsConfig.ready()``):
-its open-data tables, its home panels, the notification kinds it will send, its API
-router and its URLs. Removing these registrations removes goals from the home page,
+its open-data tables, its panels, the notification kinds it will send, its API
+router, its URLs and its demo. Removing these registrations removes goals from the home page,
 the open-data zip and the API without breaking the rest (``almen/web/tests/
 test_manifest.py``)."""
 
@@ -15,13 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from almen.access.policy import Principal
 from almen.goals.access import visible_goals
 from almen.goals.api import router
+from almen.goals.demo import goals_demo_create
 from almen.goals.models import Action, ActionStatus, Goal, GoalStatus
 from almen.goals.opendata import TABLES
 from almen.goals.picture import goals_version
 from almen.goals.selectors import goal_summaries, review_due, with_last_review
-from almen.lib import notifications, opendata, panels, routes
+from almen.lib import demo, notifications, opendata, panels, routes
+from almen.lib.demo import Demo
 from almen.lib.notifications import NotificationKind, Preference
-from almen.lib.panels import Panel
+from almen.lib.panels import ESTATE, ORGANISATION, Panel
+from almen.register.models import Estate, Organisation
 
 APP = "goals"
 ATTENTION_LIMIT = 8
@@ -61,6 +64,17 @@ def attention_panel(p: Principal) -> dict[str, Any] | None:
         .order_by("due")[:ATTENTION_LIMIT]
     )
     return {"reviews": overdue_reviews[:ATTENTION_LIMIT], "actions": overdue_actions}
+
+
+def organisation_goals_panel(p: Principal, organisation: Organisation) -> dict[str, Any]:
+    """On the organisation page: the organisation's own goals this principal may see."""
+    goals = visible_goals(p).filter(organisation=organisation, estate__isnull=True)
+    return {"goals": goal_summaries(goals.order_by("title"))}
+
+
+def estate_page_goals_panel(p: Principal, estate: Estate) -> dict[str, Any]:
+    """On the estate page: the estate's goals this principal may see."""
+    return {"goals": goal_summaries(visible_goals(p).filter(estate=estate).order_by("title"))}
 
 
 def national_link_panel(p: Principal) -> dict[str, Any] | None:
@@ -127,6 +141,28 @@ def register() -> None:
         app=APP,
     )
     panels.register(
+        Panel(
+            "goals.organisation_goals",
+            20,
+            "goals/panels/organisation_goals.html",
+            organisation_goals_panel,
+            2,
+            place=ORGANISATION,
+        ),
+        app=APP,
+    )
+    panels.register(
+        Panel(
+            "goals.estate_page_goals",
+            20,
+            "goals/panels/estate_page_goals.html",
+            estate_page_goals_panel,
+            2,
+            place=ESTATE,
+        ),
+        app=APP,
+    )
+    panels.register(
         Panel("goals.national_link", 85, "goals/panels/national_link.html", national_link_panel, 0),
         app=APP,
     )
@@ -134,3 +170,4 @@ def register() -> None:
         notifications.register(kind, app=APP)
     routes.register_api(router, app=APP)
     routes.register_urls("almen.goals.urls", app=APP)
+    demo.register(Demo("goals", "nye mål", goals_demo_create), app=APP)

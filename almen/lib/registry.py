@@ -1,7 +1,7 @@
 """Where a module plugs in: the registries it fills from ``AppConfig.ready()``.
 
-Each registry (open-data tables, home panels, notification kinds, API routers and URLs,
-next to the metric registry in ``lib/metrics.py`` and the access contributors in
+Each registry (open-data tables, panels, notification kinds, API routers and URLs, demo
+seeds, next to the metric registry in ``lib/metrics.py`` and the access contributors in
 ``access/policy.py``) is a ``Registry``: entries under a unique key, each remembering
 the app that registered it, in registration order (``INSTALLED_APPS`` order, ground
 floor first, since that is the order in which Django calls ``ready()``).

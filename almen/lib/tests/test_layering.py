@@ -85,6 +85,7 @@ def test_the_stated_seams_hold() -> None:
     assert not graph["register"] & {"goals", "imports", "dialogue", "reports"}
     assert graph["goals"] <= {"lib", "accounts", "audit", "access", "register"}
     assert graph["api"] == {"lib"}  # the open-data zip and the router list name no module
+    assert graph["web"] <= {"lib", "accounts", "audit", "access", "register"}
 
 
 def test_the_graph_sees_a_violation() -> None:

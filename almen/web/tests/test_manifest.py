@@ -23,11 +23,14 @@ from django.urls import Resolver404, clear_url_caches, resolve
 
 from almen.access.policy import principal_for
 from almen.conftest import PERSONA_KEYS
-from almen.lib import metrics, notifications, opendata, panels, routes
+from almen.lib import demo, metrics, notifications, opendata, panels, routes
 from almen.lib.registry import registries, withdrawn
-from almen.register.demo import Persona
+from almen.register.demo import ORGANISATIONS, Persona
+from almen.register.models import Estate
 
 pytestmark = pytest.mark.django_db
+
+ORG_A = ORGANISATIONS[0][0]
 
 # What each module shows, where: (persona, text on that persona's home page).
 PANEL_TEXT = {
@@ -48,6 +51,8 @@ PANEL_TEXT = {
         ("sector_staff", "Hele sektoren"),
     ],
 }
+# The web's organisation and estate pages carry other modules' sections.
+SECTION_TEXT = {"goals": ["Organisationens mål", "Afdelingens mål"]}
 # A page of each module that must disappear with it.
 PAGES = {"goals": "/maal/", "dialogue": "/styringsdialog/", "imports": "/import/12345678/"}
 
@@ -88,14 +93,27 @@ def _homes(client_for: Callable[[str], Client]) -> dict[str, str]:
     return pages
 
 
+def _sections(client: Client) -> str:
+    """The organisation page and an estate page of organisation A, as one text."""
+    estate = Estate.objects.get(organisation__cvr=ORG_A, number=1)
+    pages = ""
+    organisation = f"/organisationer/{ORG_A}/"
+    for url in (organisation, f"{organisation}afdelinger/{estate.number}/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages += response.content.decode()
+    return pages
+
+
 def _state() -> dict[str, object]:
     return {
         "tables": [t.name for t in opendata.tables()],
-        "panels": [p.key for p in panels.panels()],
+        "panels": [p.key for place in panels.PLACES for p in panels.panels(place)],
         "kinds": [k.key for k in notifications.kinds()],
         "routers": [r.router for r in routes.api_routers()],
         "urls": routes.urls(),
         "metrics": [m.key for m in metrics.all_metrics()],
+        "demos": [d.key for d in demo.demos()],
     }
 
 
@@ -114,6 +132,7 @@ def test_modules_plug_in_through_the_registries() -> None:
     assert len(routes.api_routers()) == 4  # register, imports, goals, open data
     assert len(routes.urls()) == 5  # imports, goals, dialogue, reports, web
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
+    assert [d.key for d in demo.demos()] == ["goals", "dialogue"]
 
 
 @pytest.mark.parametrize("app", ["goals", "register", "dialogue", "imports"])
@@ -128,6 +147,7 @@ def test_withdrawing_a_module_removes_its_contributions_and_nothing_else(
     for module, texts in PANEL_TEXT.items():
         for persona, text in texts:
             assert text in homes[persona], (module, persona, text)
+    assert all(text in _sections(client_for("org_staff")) for text in SECTION_TEXT["goals"])
     all_metrics = {m.key for m in metrics.all_metrics()}
     own_metrics = {key for key in all_metrics if key.startswith(f"{app}.")}
 
@@ -143,6 +163,7 @@ def test_withdrawing_a_module_removes_its_contributions_and_nothing_else(
         keys = {m.key for m in metrics.all_metrics()}
         assert keys == all_metrics - own_metrics
         assert not [k for k in notifications.kinds() if k.key.startswith(f"{app}.")]
+        assert app not in [d.key for d in demo.demos()]
         for module, page in PAGES.items():
             if module == app:
                 with pytest.raises(Resolver404):
@@ -150,6 +171,11 @@ def test_withdrawing_a_module_removes_its_contributions_and_nothing_else(
             else:
                 resolve(page)
         assert Client().get("/organisationer/").status_code == 200
+        for persona in ("anonymous", "org_staff"):
+            sections = _sections(client_for(persona))
+            for module, headings in SECTION_TEXT.items():
+                for heading in headings:
+                    assert (heading in sections) == (module != app), (module, persona, heading)
 
     assert _state() == before
 
@@ -163,13 +189,20 @@ def test_withdrawing_the_register_removes_its_metrics() -> None:
 
 
 @pytest.mark.parametrize("persona", PERSONA_KEYS)
-def test_each_home_panel_keeps_its_query_bound(persona: str, cast: dict[str, Persona]) -> None:
+def test_each_panel_keeps_its_query_bound(persona: str, cast: dict[str, Persona]) -> None:
     p = principal_for(cast[persona].user)
-    for panel in panels.panels():
-        cache.clear()
-        with CaptureQueriesContext(connection) as ctx:
-            context = panel.context(p)
-            # Querysets in the context are evaluated when the fragment renders.
-            for value in (context or {}).values():
-                bool(value)
-        assert len(ctx.captured_queries) <= panel.queries, (panel.key, ctx.captured_queries)
+    estate = Estate.objects.select_related("organisation").get(organisation__cvr=ORG_A, number=1)
+    subjects = {
+        panels.HOME: (),
+        panels.ORGANISATION: (estate.organisation,),
+        panels.ESTATE: (estate,),
+    }
+    for place, subject in subjects.items():
+        for panel in panels.panels(place):
+            cache.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                context = panel.context(p, *subject)
+                # Querysets in the context are evaluated when the fragment renders.
+                for value in (context or {}).values():
+                    bool(value)
+            assert len(ctx.captured_queries) <= panel.queries, (panel.key, ctx.captured_queries)
