@@ -32,6 +32,16 @@ pytestmark = pytest.mark.django_db
 
 ORG_A = ORGANISATIONS[0][0]
 
+
+@pytest.fixture(autouse=True)
+def own_cache(settings) -> None:
+    """A cache of this process's own, so clearing it (cold caches for honest query
+    counts) never flushes a Redis other test runs share."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "m"}
+    }
+
+
 # What each module shows, where: (persona, text on that persona's home page).
 PANEL_TEXT = {
     "goals": [
