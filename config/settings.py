@@ -46,8 +46,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "django_tasks_db",
     # Ours, ground floor first: an app may import only apps above it in this list.
-    "almen.accounts",
     "almen.audit",
+    "almen.accounts",
     "almen.access",
     "almen.register",
     "almen.imports",

@@ -2,15 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from almen.api.api import api
+from almen.lib import routes
 from almen.web.views import healthz
 
 urlpatterns = [
-    path("", include("almen.web.urls")),
-    path("", include("almen.register.urls")),
-    path("import/", include("almen.imports.urls")),
-    path("", include("almen.goals.urls")),
-    path("styringsdialog/", include("almen.dialogue.urls")),
-    path("rapporter/", include("almen.reports.urls")),
+    # Each app's pages, as registered from its AppConfig.ready() (almen/lib/routes.py).
+    *routes.url_includes(),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,4 +1,6 @@
-"""The REST API at /api/v1 (django-ninja). Each app contributes a router."""
+"""The REST API at /api/v1 (django-ninja). Each app contributes a router through the
+route registry (``almen/lib/routes.py``, from its ``AppConfig.ready()``); this module
+adds whatever is registered and names no app."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
@@ -6,10 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from almen.api.opendata import router as opendata_router
-from almen.goals.api import router as goals_router
-from almen.imports.api import router as imports_router
-from almen.register.api import router as register_router
+from almen.lib import routes
 
 api = NinjaAPI(
     title="Almen API",
@@ -18,10 +17,8 @@ api = NinjaAPI(
     "integrationer bruger et API-token pr. organisation.",
     urls_namespace="api",
 )
-api.add_router("", register_router)
-api.add_router("", goals_router)
-api.add_router("", opendata_router)
-api.add_router("/imports", imports_router)
+for contributed in routes.api_routers():
+    api.add_router(contributed.prefix, contributed.router)
 
 
 @api.exception_handler(ValidationError)

@@ -7,3 +7,8 @@ class DialogueConfig(AppConfig):
 
     name = "almen.dialogue"
     verbose_name = _("Styringsdialog")
+
+    def ready(self) -> None:
+        from almen.dialogue import manifest
+
+        manifest.register()

@@ -1,8 +1,9 @@
 """The metric registry: where modules meet.
 
 A module registers the metrics it can compute (households, CO2e per m², turnout …)
-for a scope and a period; an indicator may be bound to a metric by key. Goals never
-import other modules and other modules never import goals: both talk to this registry.
+for a scope and a period; an indicator may be bound to a metric by key. Goals does not
+import the module that computes a figure, nor does that module import goals: both talk
+to this registry (see "Module seams" in docs/architecture.md for what imports what).
 
 Register from ``AppConfig.ready()``::
 

@@ -7,9 +7,6 @@ class RegisterConfig(AppConfig):
     verbose_name = _("Register")
 
     def ready(self) -> None:
-        from almen.access.policy import register_contributor
-        from almen.register.grants import register_grants
-        from almen.register.metrics import register_metrics
+        from almen.register import manifest
 
-        register_contributor(register_grants)
-        register_metrics()
+        manifest.register()

@@ -7,3 +7,8 @@ class ReportsConfig(AppConfig):
 
     name = "almen.reports"
     verbose_name = _("Rapporter")
+
+    def ready(self) -> None:
+        from almen.reports import manifest
+
+        manifest.register()

@@ -1,5 +1,6 @@
-"""Reads for the home pages: what is new for each persona. Query counts are fixed,
-whatever the size of the register (tests bound them)."""
+"""Reads for the web's pages: the organisation and estate pages and the web's own home
+panels (what is new for each persona). Query counts are fixed, whatever the size of the
+register (tests bound them)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,9 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from almen.access.policy import Principal
 from almen.audit.models import AuditEntry
-from almen.goals.access import visible_goals
-from almen.goals.models import Action, ActionStatus, Goal, GoalStatus
-from almen.goals.selectors import goal_summaries, review_due, with_last_review
 from almen.register.models import (
     BodyKind,
     BodyMembership,
@@ -111,65 +108,58 @@ def recent_changes(organisation_ids: frozenset[int], limit: int = 8) -> list[Aud
     return list(AuditEntry.objects.filter(organisation_id__in=organisation_ids)[:limit])
 
 
-def attention(scope: Q, limit: int = 8) -> dict[str, Any]:
-    """Goals whose review is overdue and actions past their due date, in ``scope``."""
-    today = timezone.localdate()
-    goals = with_last_review(Goal.objects.filter(scope).exclude(status=GoalStatus.ENDED))
-    overdue_reviews = [
-        g
-        for g in goals.select_related("organisation", "estate").order_by("title")
-        if review_due(g, today).overdue
-    ]
-    overdue_actions = list(
-        Action.objects.filter(Q(goals__in=Goal.objects.filter(scope)), due__lt=today)
-        .filter(status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS])
-        .distinct()
-        .order_by("due")[:limit]
+# --- the web's home panels (registered in ``almen.web.manifest``) --------------------------
+
+
+def my_estates_panel(p: Principal) -> dict[str, Any] | None:
+    """For residents: the estate they live in."""
+    estates = estate_cards(p.resident_estates) if p.resident_estates else []
+    return {"estates": estates} if estates else None
+
+
+def board_estates_panel(p: Principal) -> dict[str, Any] | None:
+    """For estate boards: the estate whose board they sit on."""
+    estates = estate_cards(p.board_estates) if p.board_estates else []
+    return {"estates": estates} if estates else None
+
+
+def organisations_panel(p: Principal) -> dict[str, Any] | None:
+    """For organisation staff and boards: their organisations."""
+    ids = p.staff_organisations | p.board_organisations
+    if not ids:
+        return None
+    organisations = list(
+        Organisation.objects.filter(pk__in=ids)
+        .select_related("municipality")
+        .annotate(estate_count=Count("estates"))
     )
-    return {"reviews": overdue_reviews[:limit], "actions": overdue_actions}
+    return {"organisations": organisations} if organisations else None
 
 
-def home_context(p: Principal) -> dict[str, Any]:
-    """Sections of the home page, one per role the principal holds."""
-    ctx: dict[str, Any] = {}
-    if p.is_anonymous:
-        ctx["national"] = national_figures()
-        return ctx
-    if p.resident_estates:
-        ctx["my_estates"] = estate_cards(p.resident_estates)
-    if p.board_estates:
-        ctx["board_estates"] = estate_cards(p.board_estates)
-    if p.resident_estates or p.board_estates:
-        # What the estate is working on, with how it is going.
-        ctx["estate_goals"] = goal_summaries(
-            visible_goals(p)
-            .filter(estate_id__in=p.resident_estates | p.board_estates)
-            .exclude(status=GoalStatus.DRAFT)
-            .order_by("title"),
-            limit=6,
-        )
-    orgs = p.staff_organisations | p.board_organisations
-    managed = p.staff_organisations
-    if managed or p.board_estates:
-        scope = Q(organisation_id__in=managed) | Q(estate_id__in=p.board_estates)
-        ctx["attention"] = attention(scope)
-    if orgs:
-        ctx["my_organisations"] = list(
-            Organisation.objects.filter(pk__in=orgs)
-            .select_related("municipality")
-            .annotate(estate_count=Count("estates"))
-        )
-    if p.staff_organisations:
-        ctx["recent_changes"] = recent_changes(p.staff_organisations)
-    if p.municipalities:
-        ctx["municipality_names"] = list(
-            Municipality.objects.filter(pk__in=p.municipalities).values_list("name", flat=True)
-        )
-        # The home page shows the first few; the organisation list has them all.
-        ctx["municipality_organisations"] = organisations_in(p.municipalities)[:HOME_LIST]
-        ctx["municipality_codes"] = list(
-            Municipality.objects.filter(pk__in=p.municipalities).values_list("code", flat=True)
-        )
-    if p.sector:
-        ctx["national"] = national_figures()
-    return ctx
+def recent_changes_panel(p: Principal) -> dict[str, Any] | None:
+    """For organisation staff: the latest entries in their audit log."""
+    if not p.staff_organisations:
+        return None
+    return {"entries": recent_changes(p.staff_organisations)}
+
+
+def municipality_panel(p: Principal) -> dict[str, Any] | None:
+    """For municipality officers: the organisations in their municipality (the first few;
+    the organisation list has them all)."""
+    if not p.municipalities:
+        return None
+    municipalities = list(
+        Municipality.objects.filter(pk__in=p.municipalities).values_list("name", "code")
+    )
+    return {
+        "names": [name for name, _code in municipalities],
+        "codes": [code for _name, code in municipalities],
+        "organisations": organisations_in(p.municipalities)[:HOME_LIST],
+    }
+
+
+def national_panel(p: Principal) -> dict[str, Any] | None:
+    """For the public and the sector: the whole sector in four figures."""
+    if p.is_anonymous or p.sector:
+        return {"figures": national_figures()}
+    return None

@@ -20,8 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from almen.access.policy import Scope, principal
 from almen.audit.models import AuditEntry
 from almen.audit.services import audit_record
-from almen.goals.access import visible_goals
-from almen.goals.selectors import goal_summaries
+from almen.lib import panels
 from almen.lib.http import no_store
 from almen.register import access as register_access
 from almen.register import tokens as register_tokens
@@ -38,8 +37,8 @@ from almen.web import selectors
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    p = principal(request)
-    return render(request, "web/home.html", selectors.home_context(p))
+    """Whatever home panels the modules registered, those this principal sees."""
+    return render(request, "web/home.html", {"panels": panels.home(principal(request))})
 
 
 @require_GET
@@ -74,11 +73,8 @@ def organisation_detail(request: HttpRequest, cvr: str) -> HttpResponse:
             ),
             "figures": selectors.organisation_figures(organisation),
             "is_staff": p.is_staff_of(organisation.pk),
-            "goals": goal_summaries(
-                visible_goals(p)
-                .filter(organisation=organisation, estate__isnull=True)
-                .order_by("title")
-            ),
+            # The modules' sections (the organisation's goals …), as registered.
+            "sections": panels.shown(panels.ORGANISATION, p, organisation),
         },
     )
 
@@ -97,7 +93,7 @@ def estate_detail(request: HttpRequest, cvr: str, number: int) -> HttpResponse:
             "board": selectors.estate_board(estate) if members_view else None,
             "is_resident": p.is_resident_of(estate.pk),
             "can_see_residents": p.can_read_personal_data(Scope.of_estate(estate)),
-            "goals": goal_summaries(visible_goals(p).filter(estate=estate).order_by("title")),
+            "sections": panels.shown(panels.ESTATE, p, estate),
         },
     )
 

@@ -2,8 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from almen.dialogue.demo import dialogue_demo_create
-from almen.goals.demo import goals_demo_create
+from almen.lib import demo
 from almen.register.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_create
 
 
@@ -15,12 +14,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_create()
-        goals = goals_demo_create()
-        dialogues = dialogue_demo_create()
-        self.stdout.write(
-            f"Demo: {result['households']} husstande, {goals} nye mål, "
-            f"{dialogues} nye styringsdialoger.\n"
-        )
+        parts = [f"{result['households']} husstande"]
+        # Then each module's part (goals, styringsdialoger …), as registered.
+        parts += [f"{entry.create()} {entry.made}" for entry in demo.demos()]
+        self.stdout.write(f"Demo: {', '.join(parts)}.\n")
         self.stdout.write("Demo-logins (én pr. persona):")
         for persona in result["personas"].values():
             if not persona.email:

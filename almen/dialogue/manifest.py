@@ -1,0 +1,29 @@
+"""What the styringsdialog plugs in (called from ``DialogueConfig.ready()``): its URLs
+and a home panel with the way to the dialogues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from almen.access.policy import Principal
+from almen.dialogue.demo import dialogue_demo_create
+from almen.lib import demo, panels, routes
+from almen.lib.demo import Demo
+from almen.lib.panels import Panel
+
+APP = "dialogue"
+
+
+def links_panel(p: Principal) -> dict[str, Any] | None:
+    """For municipality officers and organisation staff, who hold the dialogue."""
+    if not (p.municipalities or p.staff_organisations):
+        return None
+    return {"municipal": bool(p.municipalities)}
+
+
+def register() -> None:
+    panels.register(
+        Panel("dialogue.links", 70, "dialogue/panels/links.html", links_panel, queries=0), app=APP
+    )
+    routes.register_urls("almen.dialogue.urls", app=APP, prefix="styringsdialog/")
+    demo.register(Demo("dialogue", "nye styringsdialoger", dialogue_demo_create), app=APP)

@@ -1,0 +1,33 @@
+"""The demo registry: what each module adds to ``manage.py seed_demo``.
+
+The register's demo (organisations, estates, households, the personas) comes first;
+then each module registered here adds its part, in registration order. ``create()`` is
+idempotent and returns how many things it made; ``made`` names them for the summary.
+
+    demo.register(Demo("goals", "nye mål", goals_demo_create), app="goals")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from almen.lib.registry import Registry
+
+
+@dataclass(frozen=True)
+class Demo:
+    key: str
+    made: str  # what create() counts, for the command's summary ("nye mål")
+    create: Callable[[], int]
+
+
+_demos: Registry[Demo] = Registry("demo seeds")
+
+
+def register(entry: Demo, *, app: str) -> None:
+    _demos.register(entry.key, entry, app=app)
+
+
+def demos() -> list[Demo]:
+    return _demos.items()

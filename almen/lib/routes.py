@@ -1,0 +1,56 @@
+"""The route registry: each module's API router and URL patterns.
+
+``config/urls.py`` includes every registered URL module and ``almen.api.api`` adds every
+registered ninja router, so neither names a module:
+
+    routes.register_urls("almen.goals.urls", app="goals")
+    routes.register_api(router, app="goals")
+
+Registration order is ``INSTALLED_APPS`` order; no two modules' URL patterns overlap,
+so the order does not decide which view answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import URLResolver, include, path
+
+from almen.lib.registry import Registry
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    prefix: str
+    router: Any  # a ninja.Router
+
+
+@dataclass(frozen=True)
+class Urls:
+    prefix: str
+    module: str
+
+
+_routers: Registry[ApiRouter] = Registry("API routers")
+_urls: Registry[Urls] = Registry("URLs")
+
+
+def register_api(router: Any, *, app: str, prefix: str = "") -> None:
+    _routers.register(f"{app}:{prefix}", ApiRouter(prefix, router), app=app)
+
+
+def register_urls(module: str, *, app: str, prefix: str = "") -> None:
+    _urls.register(module, Urls(prefix, module), app=app)
+
+
+def api_routers() -> list[ApiRouter]:
+    return _routers.items()
+
+
+def urls() -> list[Urls]:
+    return _urls.items()
+
+
+def url_includes() -> list[URLResolver]:
+    return [path(urls.prefix, include(urls.module)) for urls in _urls.items()]

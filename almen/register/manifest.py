@@ -1,0 +1,24 @@
+"""What the register plugs in (called from ``RegisterConfig.ready()``): the roles it
+implies for the access policy, the metrics it computes, its open-data tables and its
+API router and URLs (the residents' privacy pages: search, record, export, erase); the
+organisation and estate pages are the web's."""
+
+from __future__ import annotations
+
+from almen.access.policy import register_contributor
+from almen.lib import opendata, routes
+from almen.register.api import router
+from almen.register.grants import register_grants
+from almen.register.metrics import register_metrics
+from almen.register.opendata import TABLES
+
+APP = "register"
+
+
+def register() -> None:
+    register_contributor(register_grants)
+    register_metrics()
+    for table in TABLES:
+        opendata.register(table, app=APP)
+    routes.register_api(router, app=APP)
+    routes.register_urls("almen.register.urls", app=APP)
