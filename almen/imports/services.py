@@ -18,6 +18,7 @@ before that transaction so that its progress is visible to the progress bar.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -1093,15 +1094,15 @@ def import_run_process(*, run_id: str, commit: bool, in_worker: bool = False) ->
         if run.status == ImportStatus.COMMITTING:  # claimed when it was queued
             run = _commit(actor=actor, run=run, in_worker=in_worker)
         elif run.can_commit:
-            try:
+            # Without the confirmation it needs, the run stays validated: the preview
+            # (or the API's answer) asks for it.
+            with contextlib.suppress(MoveOutsNotConfirmed):
                 run = import_run_commit(
                     actor=actor,
                     run=run,
                     confirm_move_outs=run.move_outs_confirmed,
                     in_worker=in_worker,
                 )
-            except MoveOutsNotConfirmed:
-                pass  # stays validated: the preview asks for the confirmation
     return run
 
 
