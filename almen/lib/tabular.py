@@ -447,13 +447,13 @@ class AmbiguousNumber(ValueError):
 
 # Thousands separators in the Danish format: a dot, or a (no-break/thin) space.
 _SPACES = "\u0020\u00a0\u2009\u202f"
-_MINUS = "-\u2212"  # hyphen-minus and the minus sign (U+2212)
-_SIGN = re.compile(f"^([+{re.escape(_MINUS)}]?)(.*)$", re.DOTALL)
-_PLAIN = re.compile(r"^\d+$")
+_SPACE_TO_ASCII = str.maketrans(dict.fromkeys(_SPACES[1:], " "))
+# Matched whole (fullmatch), ASCII digits only.
+_PLAIN = re.compile(r"\d+", re.ASCII)
 _GROUPED = {  # integer part with thousands: first group 1–3 digits (no leading 0)
-    sep: re.compile(rf"^[1-9]\d{{0,2}}(?:{re.escape(sep)}\d{{3}})+$") for sep in (".", " ")
+    sep: re.compile(rf"[1-9]\d{{0,2}}(?:{re.escape(sep)}\d{{3}})+", re.ASCII) for sep in (".", " ")
 }
-_FRACTION = re.compile(r"^\d+$")
+_FRACTION = _PLAIN
 
 
 def parse_decimal(value: Any) -> Decimal:
@@ -489,14 +489,15 @@ def parse_decimal(value: Any) -> Decimal:
         if not number.is_finite():
             raise ValueError(value)
         return number
-    text = unicodedata.normalize("NFC", str(value if value is not None else "")).strip(_SPACES)
-    match = _SIGN.match(text)
-    assert match is not None  # the pattern matches any string
-    sign, body = match.groups()
-    negative = sign in tuple(_MINUS)
-    for space in _SPACES[1:]:
-        body = body.replace(space, " ")
+    text = str(value if value is not None else "").strip()  # also no-break spaces
+    if text and text[0] in "+-\u2212":
+        sign, body = text[0], text[1:]
+    else:
+        sign, body = "", text
+    if not body.isascii():  # no-break and thin spaces are thousands separators too
+        body = body.translate(_SPACE_TO_ASCII)
     digits = _number_body(text, body)
+    negative = sign in ("-", "\u2212")
     try:
         number = Decimal(digits)
     except InvalidOperation as exc:  # pragma: no cover - the grammar admits digits only
@@ -510,32 +511,32 @@ def _number_body(text: str, body: str) -> str:
         raise ValueError(text)
     if "," in body:  # Danish: decimal comma
         whole, fraction = body.split(",")
-        if not _FRACTION.match(fraction):
+        if not _FRACTION.fullmatch(fraction):
             raise ValueError(text)
-        if _PLAIN.match(whole):
+        if _PLAIN.fullmatch(whole):
             return f"{whole}.{fraction}"
         for sep, pattern in _GROUPED.items():
-            if pattern.match(whole):
+            if pattern.fullmatch(whole):
                 return f"{whole.replace(sep, '')}.{fraction}"
         raise ValueError(text)
     if " " in body:  # space thousands, perhaps with a decimal dot
         whole, dot, fraction = body.partition(".")
-        if not _GROUPED[" "].match(whole) or (dot and not _FRACTION.match(fraction)):
+        if not _GROUPED[" "].fullmatch(whole) or (dot and not _FRACTION.fullmatch(fraction)):
             raise ValueError(text)
         return whole.replace(" ", "") + (f".{fraction}" if dot else "")
     dots = body.count(".")
     if dots == 0:
-        if not _PLAIN.match(body):
+        if not _PLAIN.fullmatch(body):
             raise ValueError(text)
         return body
     if dots >= 2:  # Danish thousands, no decimals
-        if not _GROUPED["."].match(body):
+        if not _GROUPED["."].fullmatch(body):
             raise ValueError(text)
         return body.replace(".", "")
     whole, fraction = body.split(".")
-    if not _PLAIN.match(whole) or not _FRACTION.match(fraction):
+    if not _PLAIN.fullmatch(whole) or not _FRACTION.fullmatch(fraction):
         raise ValueError(text)
-    if len(fraction) == 3 and _GROUPED["."].match(body):
+    if len(fraction) == 3 and _GROUPED["."].fullmatch(body):
         decimal = f"{Decimal(f'{whole}.{fraction}').normalize():f}"
         raise AmbiguousNumber(text, (str(int(whole + fraction)), decimal))
     return f"{whole}.{fraction}"

@@ -256,6 +256,9 @@ def test_ambiguous_message_names_both_readings() -> None:
         "1,2,3",
         "0.123.456",  # a thousands group never follows a lone 0
         "0.125.000",
+        "12\n5",
+        "1.234\n",
+        "\u0661\u0662",  # Arabic-Indic digits: not a format we read
         "1.234 567",
         True,
         float("nan"),
