@@ -492,7 +492,7 @@ def measurements_import(
         return result
     parsed: dict[dt.date, tuple[int, Decimal, str, str]] = {}
     today = timezone.localdate()
-    for number, row in table.rows:
+    for number, row in table.rows_or_error(lambda m: result.findings.append((0, "", m))):
         if len(parsed) + len(result.findings) > MAX_MEASUREMENT_ROWS:
             result.findings.append(
                 (number, "", _("Filen har for mange rækker (højst %d).") % MAX_MEASUREMENT_ROWS)
@@ -534,7 +534,8 @@ def measurements_import(
     result.rows_read = table.rows_read
     try:
         tabular.check_rows_accounted(
-            read=table.rows_read, accounted=len(parsed) + len({f[0] for f in result.findings})
+            read=table.rows_read,
+            accounted=len(parsed) + len({f[0] for f in result.findings if f[0]}),
         )
     except tabular.TabularError as exc:
         result.findings.append((0, "", exc.message))

@@ -28,7 +28,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -59,6 +59,15 @@ class Table:
     delimiter: str = ""
     # Data rows handed out by ``rows`` so far (blank lines are not rows).
     rows_read: int = 0
+
+    def rows_or_error(self, report: Callable[[str], None]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """``rows``, stopping at a part of the file that cannot be read (a broken
+        sheet, a CSV field over the size limit) after passing its message to
+        ``report``: for callers that collect findings instead of catching."""
+        try:
+            yield from self.rows
+        except TabularError as exc:
+            report(exc.message)
 
 
 def _counted(table: Table) -> Table:

@@ -106,3 +106,21 @@ def test_big_xlsx_is_not_parsed_in_the_request(indicator) -> None:
         result = services.measurements_import(actor=None, indicator=indicator, fileobj=xlsx(FIVE))
     assert not result.ok
     assert "her kan højst" in result.findings[0][2]
+
+
+@time_machine.travel(TODAY)
+def test_unreadable_row_is_a_finding_not_a_500(indicator, client_for) -> None:
+    # A CSV field over the csv module's limit (131,072 characters) cannot be read.
+    csv = ("dato;værdi;note\n01-01-2026;1;ok\n02-01-2026;2;" + "x" * 200_000 + "\n").encode()
+    before = Measurement.objects.filter(indicator=indicator).count()
+    result = services.measurements_import(actor=None, indicator=indicator, fileobj=io.BytesIO(csv))
+    assert not result.ok
+    ((row, _column, message),) = result.findings  # the one unreadable line, nothing else
+    assert row == 0 and "Linje 3 kunne ikke læses" in message
+    assert Measurement.objects.filter(indicator=indicator).count() == before
+    upload = io.BytesIO(csv)
+    upload.name = "maalinger.csv"
+    response = client_for("org_staff").post(
+        f"/maal/{GOAL_ID}/indikatorer/{INDICATOR_ID}/import/", {"file": upload}
+    )
+    assert response.status_code == 400
