@@ -13,6 +13,18 @@ from almen.goals.testing import matrix_goal_create
 from almen.register.demo import Persona, personas, personas_create
 from almen.register.testing import matrix_resident_create
 
+
+@pytest.fixture(autouse=True)
+def _danish_by_default() -> object:
+    """Every test starts in Danish, the source language. A request through the test
+    client leaves the language its LocaleMiddleware chose active in the thread, so
+    without this a test's messages would depend on which test ran before it."""
+    from django.utils import translation
+
+    translation.activate("da")
+    yield
+    translation.deactivate()
+
 PERSONA_KEYS = [
     "resident_a",
     "resident_b",

@@ -250,6 +250,21 @@ PRIVACY_MOVED_OUT_RETENTION_DAYS: int | None = (
     if env("PRIVACY_MOVED_OUT_RETENTION_DAYS").strip()
     else None
 )
+# A commit that ends more than this share of an estate's households, or empties one,
+# needs a confirmation that names the numbers (see
+# docs/decisions/tabular-import-scope-and-confirmation.md).
+IMPORT_MOVE_OUT_CONFIRM_SHARE = env_int("IMPORT_MOVE_OUT_CONFIRM_PERCENT", 10) / 100
+# XLSX archives are checked before they are opened (lib/tabular.check_xlsx): entries,
+# unpacked size (per entry, shared strings, all together) and compression ratio.
+TABULAR_XLSX_MAX_ENTRIES = env_int("TABULAR_XLSX_MAX_ENTRIES", 1000)
+TABULAR_XLSX_MAX_ENTRY_BYTES = env_int("TABULAR_XLSX_MAX_ENTRY_BYTES", 500 * 1024 * 1024)
+TABULAR_XLSX_MAX_SHARED_STRINGS_BYTES = env_int(
+    "TABULAR_XLSX_MAX_SHARED_STRINGS_BYTES", 200 * 1024 * 1024
+)
+TABULAR_XLSX_MAX_TOTAL_BYTES = env_int("TABULAR_XLSX_MAX_TOTAL_BYTES", 1000 * 1024 * 1024)
+TABULAR_XLSX_MAX_RATIO = env_int("TABULAR_XLSX_MAX_RATIO", 100)
+# A web request parses no XLSX bigger than this unpacked; bigger ones go to the worker.
+TABULAR_XLSX_INLINE_BYTES = env_int("TABULAR_XLSX_INLINE_BYTES", 20 * 1024 * 1024)
 # Board and municipality packs with more goals than this are rendered by the worker.
 REPORT_BACKGROUND_GOALS = env_int("REPORT_BACKGROUND_GOALS", 30)
 

@@ -464,6 +464,7 @@ class MeasurementImport:
     created: int = 0
     updated: int = 0
     findings: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, message
+    rows_read: int = 0  # data rows in the file (every one is saved or has a finding)
 
     @property
     def ok(self) -> bool:
@@ -491,7 +492,7 @@ def measurements_import(
         return result
     parsed: dict[dt.date, tuple[int, Decimal, str, str]] = {}
     today = timezone.localdate()
-    for number, row in table.rows:
+    for number, row in table.rows_or_error(lambda m: result.findings.append((0, "", m))):
         if len(parsed) + len(result.findings) > MAX_MEASUREMENT_ROWS:
             result.findings.append(
                 (number, "", _("Filen har for mange rækker (højst %d).") % MAX_MEASUREMENT_ROWS)
@@ -510,10 +511,9 @@ def measurements_import(
             continue
         try:
             value = tabular.parse_decimal(row.get("value"))
-        except ValueError:
-            result.findings.append(
-                (number, "værdi", _("»%s« er ikke et tal.") % (row.get("value") or ""))
-            )
+        except ValueError as exc:
+            fallback = _("»%s« er ikke et tal.") % (row.get("value") or "")
+            result.findings.append((number, "værdi", tabular.number_error(exc, fallback)))
             continue
         if day > today:
             result.findings.append((number, "dato", _("Datoen ligger i fremtiden.")))
@@ -531,6 +531,14 @@ def measurements_import(
             )
             continue
         parsed[day] = (number, value, note, url)
+    result.rows_read = table.rows_read
+    try:
+        tabular.check_rows_accounted(
+            read=table.rows_read,
+            accounted=len(parsed) + len({f[0] for f in result.findings if f[0]}),
+        )
+    except tabular.TabularError as exc:
+        result.findings.append((0, "", exc.message))
     if not parsed and not result.findings:
         result.findings.append((0, "", _("Filen indeholder ingen målinger.")))
     if result.findings:

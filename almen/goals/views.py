@@ -341,8 +341,8 @@ def measurements_import(request: HttpRequest, public_id: UUID, indicator_id: UUI
         if result.ok:
             messages.success(
                 request,
-                _("%(created)d nye og %(updated)d rettede målinger er gemt.")
-                % {"created": result.created, "updated": result.updated},
+                _("%(rows)d rækker læst: %(created)d nye og %(updated)d rettede målinger er gemt.")
+                % {"rows": result.rows_read, "created": result.created, "updated": result.updated},
             )
             return redirect(f"{goal_url(goal)}#indikator-{indicator.public_id}")
         status = 400

@@ -67,6 +67,14 @@ class ImportRun(models.Model):
     findings = models.JSONField(_("fund"), default=list, blank=True)
     findings_omitted = models.PositiveIntegerField(default=0)
     summary = models.JSONField(_("opsummering"), default=dict, blank=True)
+    # The estates the file covers: for each, households now, in the file, moving out
+    # (imports.services.EstateScope.as_dict), as of the last validation.
+    scope = models.JSONField(_("omfang"), default=list, blank=True)
+    # The number of move-outs the person confirmed when a commit ends a large share of
+    # an estate's households (None: not confirmed).
+    move_outs_confirmed = models.PositiveIntegerField(
+        _("bekræftede fraflytninger"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
 
@@ -88,6 +96,18 @@ class ImportRun(models.Model):
     @property
     def can_commit(self) -> bool:
         return self.status == ImportStatus.VALIDATED and not self.dry_run and not self.error_count
+
+    @property
+    def needs_move_out_confirmation(self) -> bool:
+        return any(e.get("needs_confirmation") for e in self.scope)
+
+    @property
+    def move_outs(self) -> int:
+        return int(self.summary.get("households_moved_out", 0))
+
+    @property
+    def estates_to_confirm(self) -> list[dict]:
+        return [e for e in self.scope if e.get("needs_confirmation")]
 
     @property
     def progress_percent(self) -> int:

@@ -18,6 +18,7 @@ before that transaction so that its progress is visible to the progress bar.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -46,12 +47,16 @@ from almen.lib.bulk import insert_rows, reserve_ids
 from almen.lib.csvsafe import is_formula_like
 from almen.lib.tabular import (
     TabularError,
+    check_rows_accounted,
+    check_xlsx,
     count_rows,
     detect_format,
+    number_error,
     open_table,
     parse_date,
     parse_decimal,
     parse_int,
+    xlsx_needs_worker,
 )
 from almen.register.models import Estate, Household, Organisation, Resident, Unit, UnitKind
 from almen.register.privacy import erased_households
@@ -90,10 +95,13 @@ class Findings:
         self.omitted = 0
         self.errors = 0
         self.warnings = 0
+        self.error_rows: set[int] = set()  # complete, for counting rows refused
 
     def add(self, level: str, row: int | None, column: str, message: str) -> None:
         if level == ERROR:
             self.errors += 1
+            if row is not None:
+                self.error_rows.add(row)
         else:
             self.warnings += 1
         if len(self.items) < FINDINGS_CAP:
@@ -154,7 +162,9 @@ HouseholdKey = tuple[int, str, dt.date]  # (estate number, lejemålsnummer, move
 @dataclass
 class Parsed:
     findings: Findings
-    rows: int = 0
+    rows: int = 0  # data rows read from the file
+    rows_used: int = 0  # … of which taken into the register
+    rows_skipped: int = 0  # … skipped with a warning (a resident listed twice)
     estates: dict[int, tuple[str, int]] = field(default_factory=dict)  # number → (name, row)
     units: dict[UnitKey, UnitData] = field(default_factory=dict)
     households: dict[HouseholdKey, HouseholdData] = field(default_factory=dict)
@@ -212,7 +222,9 @@ def _row_values(
             findings.error(
                 number, "areal", _("Arealet skal være større end 0 og under 100.000 m².")
             )
-    except (ValueError, ArithmeticError):
+    except ValueError as exc:
+        findings.error(number, "areal", number_error(exc, _("Arealet skal være et tal, fx 72,5.")))
+    except ArithmeticError:
         findings.error(number, "areal", _("Arealet skal være et tal, fx 72,5."))
     rooms = 0
     try:
@@ -304,13 +316,16 @@ def _progress(run: ImportRun | None, processed: int) -> None:
         listener(processed)
 
 
-def parse_file(fileobj: Any, *, run: ImportRun | None = None, today: dt.date) -> Parsed:
+def parse_file(
+    fileobj: Any, *, run: ImportRun | None = None, today: dt.date, in_worker: bool = False
+) -> Parsed:
     """Read and check the whole file; raises ``FileRejected`` with the findings when
-    the file as a whole is unusable. Reports progress on ``run``."""
+    the file as a whole is unusable. Reports progress on ``run``. Every row read is
+    accounted for: used, skipped with a warning, or refused with an error."""
     findings = Findings()
     parsed = Parsed(findings=findings)
     try:
-        table = open_table(fileobj, aliases=columns.ALIASES)
+        table = open_table(fileobj, aliases=columns.ALIASES, in_worker=in_worker)
     except TabularError as exc:
         findings.error(None, "", exc.message)
         raise FileRejected(findings) from exc
@@ -445,8 +460,14 @@ def parse_file(fileobj: Any, *, run: ImportRun | None = None, today: dt.date) ->
                     "beboer_navn",
                     _("Beboeren står allerede i husstanden; rækken springes over."),
                 )
+                parsed.rows_skipped += 1
                 continue
             household.residents.append(resident)
+            parsed.rows_used += 1
+        check_rows_accounted(
+            read=table.rows_read,
+            accounted=parsed.rows_used + parsed.rows_skipped + len(findings.error_rows),
+        )
     except TabularError as exc:
         findings.error(None, "", exc.message)
         raise FileRejected(findings) from exc
@@ -471,6 +492,11 @@ class Plan:
     residents_to_create: list[tuple[int, ResidentData]] = field(default_factory=list)
     residents_to_update: list[tuple[int, ResidentData]] = field(default_factory=list)
     residents_to_delete: list[int] = field(default_factory=list)
+    # What the file covers, estate by estate (see ``EstateScope``).
+    scope: dict[int, EstateScope] = field(default_factory=dict)
+
+    def scope_list(self) -> list[dict[str, Any]]:
+        return [self.scope[number].as_dict() for number in sorted(self.scope)]
 
     def summary(self) -> dict[str, int]:
         return {
@@ -486,6 +512,54 @@ class Plan:
         }
 
 
+@dataclass
+class EstateScope:
+    """One estate the file names: what Almen has, what the file has, what changes."""
+
+    number: int
+    name: str
+    exists: bool = True
+    units_now: int = 0  # units in Almen
+    units_in_file: int = 0
+    households_now: int = 0  # current households in Almen
+    households_in_file: int = 0  # current households in the file
+    moving_in: int = 0  # new current households
+    moving_out: int = 0  # current households the commit ends
+
+    @property
+    def remaining(self) -> int:
+        return self.households_now - self.moving_out + self.moving_in
+
+    @property
+    def partial(self) -> bool:
+        """The file names only some of the estate's units in Almen."""
+        return self.exists and self.units_in_file < self.units_now
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Ends more than ``IMPORT_MOVE_OUT_CONFIRM_SHARE`` of the households, or all."""
+        if not self.households_now or not self.moving_out:
+            return False
+        share = settings.IMPORT_MOVE_OUT_CONFIRM_SHARE
+        return self.moving_out > share * self.households_now or self.remaining <= 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "name": self.name,
+            "exists": self.exists,
+            "units_now": self.units_now,
+            "units_in_file": self.units_in_file,
+            "households_now": self.households_now,
+            "households_in_file": self.households_in_file,
+            "moving_in": self.moving_in,
+            "moving_out": self.moving_out,
+            "remaining": self.remaining,
+            "partial": self.partial,
+            "needs_confirmation": self.needs_confirmation,
+        }
+
+
 def _chunks(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -496,10 +570,23 @@ def plan_diff(*, organisation: Organisation, parsed: Parsed, as_of: dt.date) -> 
     estates that neither exist nor can be created."""
     plan = Plan()
     findings = parsed.findings
-    estates = {
-        e.number: e.pk
-        for e in Estate.objects.filter(organisation=organisation, number__in=list(parsed.estates))
-    }
+    estate_names: dict[int, str] = {}
+    estates: dict[int, int] = {}
+    for pk, number, name in Estate.objects.filter(
+        organisation=organisation, number__in=list(parsed.estates)
+    ).values_list("pk", "number", "name"):
+        estates[number] = pk
+        estate_names[number] = name
+    scope = plan.scope
+    for number, (name, _row) in parsed.estates.items():
+        scope[number] = EstateScope(
+            number=number, name=estate_names.get(number, name), exists=number in estates
+        )
+    for (estate_number, _unit), _data in parsed.units.items():
+        scope[estate_number].units_in_file += 1
+    for (estate_number, _unit, _in), household in parsed.households.items():
+        if household.moved_out is None:
+            scope[estate_number].households_in_file += 1
     for number, (name, row) in sorted(parsed.estates.items()):
         if number in estates:
             continue
@@ -521,6 +608,7 @@ def plan_diff(*, organisation: Organisation, parsed: Parsed, as_of: dt.date) -> 
         estate_id__in=list(estates.values())
     ).values_list("pk", "estate_id", "number", "address", "kind", "area_m2", "rooms"):
         units[(number_of[estate_id], unit_number)] = (pk, (address, kind, area, rooms))
+        scope[number_of[estate_id]].units_now += 1
     for unit_key, unit in parsed.units.items():
         existing = units.get(unit_key)
         if existing is None:
@@ -543,16 +631,22 @@ def plan_diff(*, organisation: Organisation, parsed: Parsed, as_of: dt.date) -> 
         in_almen.add(household_key)
         data = parsed.households.get(household_key)
         label = f"{unit_number} ({estate_number})"
+        if moved_out is None:
+            scope[estate_number].households_now += 1
         if data is None:
             if moved_out is None:
                 plan.households_to_end.append((pk, label, moved_in, max(as_of, moved_in)))
+                scope[estate_number].moving_out += 1
             continue
         matched[pk] = data
         if moved_out is None and data.moved_out is not None:
             plan.households_to_end.append((pk, label, moved_in, data.moved_out))
+            scope[estate_number].moving_out += 1
     for household_key, data in parsed.households.items():
         if household_key not in in_almen:
             plan.households_to_create.append((household_key, data))
+            if data.moved_out is None:
+                scope[household_key[0]].moving_in += 1
 
     # Residents of households on both sides: matched by name, brought in line.
     existing_residents: dict[int, list[tuple[int, str, str, str, int | None]]] = defaultdict(list)
@@ -769,7 +863,17 @@ def import_run_create(
         raise ValidationError(_("Filen er tom."), code="empty")
     uploaded_file.seek(0)
     fmt = detect_format(uploaded_file)
-    total = count_rows(uploaded_file)
+    if fmt == "xlsx":
+        # The archive's table of contents only: a zip bomb is refused here, before
+        # anything is unpacked or stored.
+        try:
+            info = check_xlsx(uploaded_file)
+        except TabularError as exc:
+            raise ValidationError(exc.message, code="xlsx") from None
+        # A big sheet is counted by the worker, not in this request.
+        total = 0 if xlsx_needs_worker(info) else count_rows(uploaded_file)
+    else:
+        total = count_rows(uploaded_file)
     uploaded_file.seek(0)
     run = ImportRun(
         organisation=organisation,
@@ -791,12 +895,28 @@ def import_run_create(
     return run
 
 
-def _parse_run(run: ImportRun) -> Parsed | None:
+def _needs_worker(run: ImportRun) -> bool:
+    """Too many rows, or an XLSX too big to parse in a web request."""
+    if run.total_rows > settings.IMPORT_BACKGROUND_ROWS:
+        return True
+    if run.format != ImportFormat.XLSX:
+        return False
+    try:
+        with run.file.open("rb") as fileobj:
+            return xlsx_needs_worker(check_xlsx(fileobj))
+    except TabularError:
+        return False  # refused with its message when it is read
+
+
+def _parse_run(run: ImportRun, *, in_worker: bool = False) -> Parsed | None:
     """Parse the run's file with progress; on rejection, record it and return None."""
     today = timezone.localdate()
     try:
         with run.file.open("rb") as fileobj:
-            parsed = parse_file(fileobj, run=run, today=today)
+            if not run.total_rows and run.format == ImportFormat.XLSX and in_worker:
+                run.total_rows = count_rows(fileobj)  # for the progress bar
+                _save(run, "total_rows")
+            parsed = parse_file(fileobj, run=run, today=today, in_worker=in_worker)
     except FileRejected as exc:
         _store_findings(run, exc.findings)
         run.status = ImportStatus.REJECTED
@@ -811,7 +931,11 @@ def _parse_run(run: ImportRun) -> Parsed | None:
     return parsed
 
 
-def import_run_validate(*, run: ImportRun) -> ImportRun:
+def _summary(plan: Plan, parsed: Parsed) -> dict[str, int]:
+    return {**plan.summary(), "rows_read": parsed.rows}
+
+
+def import_run_validate(*, run: ImportRun, in_worker: bool = False) -> ImportRun:
     """Read and check every row, and compute what a commit would change (without
     changing anything). Ends ``validated`` or ``rejected``.
 
@@ -821,16 +945,48 @@ def import_run_validate(*, run: ImportRun) -> ImportRun:
     run.status = ImportStatus.VALIDATING
     run.processed_rows = 0
     _save(run, "status", "processed_rows")
-    parsed = _parse_run(run)
+    parsed = _parse_run(run, in_worker=in_worker)
     if parsed is None:
         return run
     plan = plan_diff(organisation=run.organisation, parsed=parsed, as_of=timezone.localdate())
     _store_findings(run, parsed.findings)
-    run.summary = plan.summary()
+    run.summary = _summary(plan, parsed)
+    run.scope = plan.scope_list()
     run.status = ImportStatus.REJECTED if parsed.findings.errors else ImportStatus.VALIDATED
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+class MoveOutsNotConfirmed(ValidationError):
+    """The commit would end a large share of an estate's households (or all of them)
+    and the person has not confirmed the number of move-outs."""
+
+
+def move_out_warning(run: ImportRun) -> str:
+    """The numbers a confirmation names: "afdeling 90 Æblehaven: 203 af 203 …"."""
+    parts = [
+        _("afdeling %(number)s %(name)s: %(out)s af %(now)s husstande flytter ud")
+        % {
+            "number": e["number"],
+            "name": e["name"],
+            "out": e["moving_out"],
+            "now": e["households_now"],
+        }
+        + (_(" (afdelingen bliver tom)") if e["remaining"] <= 0 else "")
+        for e in run.estates_to_confirm
+    ]
+    return _(
+        "Importen flytter %(total)s husstande ud (%(estates)s). Bekræft ved at angive "
+        "antallet af husstande, der flytter ud: %(total)s."
+    ) % {"total": run.move_outs, "estates": "; ".join(parts)}
+
+
+def check_move_out_confirmation(*, run: ImportRun, confirm_move_outs: int | None) -> None:
+    """Refuse a commit that needs a confirmation of the move-outs without one that
+    names their number (``IMPORT_MOVE_OUT_CONFIRM_SHARE``)."""
+    if run.needs_move_out_confirmation and confirm_move_outs != run.move_outs:
+        raise MoveOutsNotConfirmed(move_out_warning(run), code="confirm_move_outs")
 
 
 def _claim_for_commit(run: ImportRun) -> None:
@@ -845,16 +1001,27 @@ def _claim_for_commit(run: ImportRun) -> None:
     run.processed_rows = 0
 
 
-def import_run_commit(*, actor: Any, run: ImportRun) -> ImportRun:
-    """Apply a validated run: all or nothing."""
+def import_run_commit(
+    *, actor: Any, run: ImportRun, confirm_move_outs: int | None = None, in_worker: bool = False
+) -> ImportRun:
+    """Apply a validated run: all or nothing. A run that ends more than
+    ``IMPORT_MOVE_OUT_CONFIRM_SHARE`` of an estate's households (or empties one) needs
+    ``confirm_move_outs`` equal to the number of households moving out."""
+    check_move_out_confirmation(run=run, confirm_move_outs=confirm_move_outs)
     _claim_for_commit(run)
-    return _commit(actor=actor, run=run)
+    run.move_outs_confirmed = confirm_move_outs
+    _save(run, "move_outs_confirmed")
+    return _commit(actor=actor, run=run, in_worker=in_worker)
 
 
-def _commit(*, actor: Any, run: ImportRun) -> ImportRun:
+class _ScopeChanged(Exception):
+    pass
+
+
+def _commit(*, actor: Any, run: ImportRun, in_worker: bool = False) -> ImportRun:
     # The file is read again: Almen may have changed since the preview, and keeping
     # a 600,000-row plan between requests would cost more than reading it twice.
-    parsed = _parse_run(run)
+    parsed = _parse_run(run, in_worker=in_worker)
     if parsed is None:
         return run
     organisation = run.organisation
@@ -863,6 +1030,11 @@ def _commit(*, actor: Any, run: ImportRun) -> ImportRun:
             plan = plan_diff(organisation=organisation, parsed=parsed, as_of=timezone.localdate())
             if parsed.findings.errors:
                 raise FileRejected(parsed.findings)
+            # Checked again on the fresh plan: what was confirmed must be what happens.
+            run.summary = _summary(plan, parsed)
+            run.scope = plan.scope_list()
+            if run.needs_move_out_confirmation and run.move_outs_confirmed != run.move_outs:
+                raise _ScopeChanged
             _apply(actor=actor, organisation=organisation, plan=plan, run=run)
             # Key figures on the organisation's estates follow the register.
             estate_counts_refresh(
@@ -870,7 +1042,6 @@ def _commit(*, actor: Any, run: ImportRun) -> ImportRun:
                     "pk", flat=True
                 )
             )
-            run.summary = plan.summary()
             run.status = ImportStatus.COMMITTED
             run.finished_at = timezone.now()
             if actor is not None and actor.is_authenticated:
@@ -882,8 +1053,20 @@ def _commit(*, actor: Any, run: ImportRun) -> ImportRun:
                 action="import",
                 obj=run,
                 organisation_id=organisation.pk,
-                after=run.summary,
+                after={
+                    **run.summary,
+                    "move_out_confirmation_required": run.needs_move_out_confirmation,
+                    "move_outs_confirmed": run.move_outs_confirmed,
+                },
             )
+    except _ScopeChanged:
+        # Back to the preview with the new numbers: nothing is written, the person
+        # decides again.
+        _store_findings(run, parsed.findings)
+        run.status = ImportStatus.VALIDATED
+        run.move_outs_confirmed = None
+        run.finished_at = timezone.now()
+        run.save()
     except FileRejected:
         _store_findings(run, parsed.findings)
         run.status = ImportStatus.REJECTED
@@ -904,36 +1087,75 @@ def _commit(*, actor: Any, run: ImportRun) -> ImportRun:
     return run
 
 
-def import_run_process(*, run_id: str, commit: bool) -> ImportRun:
-    """Validate a new run, and commit it if asked and it may be committed. What the
-    background task runs; small files run it at once."""
+def import_run_process(*, run_id: str, commit: bool, in_worker: bool = False) -> ImportRun:
+    """Validate a new run, and commit it if asked and it may be committed (a run that
+    needs its move-outs confirmed is committed only with ``move_outs_confirmed``
+    stored on it matching). What the background task runs (``in_worker``); small
+    files run it at once."""
     run = ImportRun.objects.select_related("organisation__municipality").get(public_id=run_id)
     actor = run.committed_by or run.uploaded_by
     if run.status == ImportStatus.UPLOADED:
-        run = import_run_validate(run=run)
+        run = import_run_validate(run=run, in_worker=in_worker)
     if commit:
         if run.status == ImportStatus.COMMITTING:  # claimed when it was queued
-            run = _commit(actor=actor, run=run)
+            run = _commit(actor=actor, run=run, in_worker=in_worker)
         elif run.can_commit:
-            run = import_run_commit(actor=actor, run=run)
+            # Without the confirmation it needs, the run stays validated: the preview
+            # (or the API's answer) asks for it.
+            with contextlib.suppress(MoveOutsNotConfirmed):
+                run = import_run_commit(
+                    actor=actor,
+                    run=run,
+                    confirm_move_outs=run.move_outs_confirmed,
+                    in_worker=in_worker,
+                )
     return run
 
 
-def import_run_start(*, actor: Any, run: ImportRun, commit: bool) -> ImportRun:
+def import_run_start(
+    *, actor: Any, run: ImportRun, commit: bool, confirm_move_outs: int | None = None
+) -> ImportRun:
     """Validate (and, with ``commit``, apply) ``run``: at once for small files, in the
-    worker for files above ``IMPORT_BACKGROUND_ROWS`` rows."""
+    worker for files above ``IMPORT_BACKGROUND_ROWS`` rows or XLSX files above
+    ``TABULAR_XLSX_INLINE_BYTES`` unpacked. ``confirm_move_outs``: see
+    ``import_run_commit``; raises ``MoveOutsNotConfirmed`` for a validated run."""
     if commit and run.status != ImportStatus.UPLOADED:
+        check_move_out_confirmation(run=run, confirm_move_outs=confirm_move_outs)
         _claim_for_commit(run)  # refuses anything but a validated run without errors
+    if commit:
+        run.move_outs_confirmed = confirm_move_outs
+        _save(run, "move_outs_confirmed")
     if commit and actor is not None and actor.is_authenticated:
         run.committed_by = actor
         _save(run, "committed_by")
-    if run.total_rows > settings.IMPORT_BACKGROUND_ROWS:
+    if _needs_worker(run):
         from almen.imports.tasks import import_run_process as task
 
         run_id = str(run.public_id)
         transaction.on_commit(lambda: task.enqueue(run_id, commit))
         return run
     return import_run_process(run_id=str(run.public_id), commit=commit)
+
+
+def scope_text(estate: dict[str, Any]) -> str:
+    """One estate of a run's scope as a line, for the command."""
+    text = _(
+        "Afdeling %(number)s %(name)s: %(now)s husstande nu, %(in_file)s i filen, "
+        "%(in)s flytter ind, %(out)s flytter ud."
+    ) % {
+        "number": estate["number"],
+        "name": estate["name"],
+        "now": estate["households_now"],
+        "in_file": estate["households_in_file"],
+        "in": estate["moving_in"],
+        "out": estate["moving_out"],
+    }
+    if estate["partial"]:
+        text += " " + _("Filen nævner kun %(file)s af afdelingens %(now)s lejemål.") % {
+            "file": estate["units_in_file"],
+            "now": estate["units_now"],
+        }
+    return text
 
 
 def findings_text(findings: Iterable[dict[str, Any]]) -> str:

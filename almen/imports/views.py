@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from almen.imports import services
 from almen.imports.access import import_run_for_staff
 from almen.imports.forms import UploadForm
-from almen.imports.models import ImportRun
+from almen.imports.models import ImportRun, ImportStatus
 from almen.register.access import organisation_for_staff
 
 
@@ -62,14 +62,39 @@ def import_detail(request: HttpRequest, cvr: str, run_id: uuid.UUID) -> HttpResp
     return render(request, "imports/detail.html", context)
 
 
+def _confirmed_number(request: HttpRequest) -> int | None:
+    """The number of move-outs typed to confirm them (None: nothing usable typed)."""
+    text = request.POST.get("confirm_move_outs", "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
 @require_POST
 def import_commit(request: HttpRequest, cvr: str, run_id: uuid.UUID) -> HttpResponse:
     run = import_run_for_staff(request, cvr, run_id)
     try:
-        services.import_run_start(actor=request.user, run=run, commit=True)
+        run = services.import_run_start(
+            actor=request.user,
+            run=run,
+            commit=True,
+            confirm_move_outs=_confirmed_number(request),
+        )
+    except services.MoveOutsNotConfirmed as exc:
+        context = {
+            "organisation": run.organisation,
+            "run": run,
+            "confirm_error": " ".join(exc.messages),
+        }
+        return render(request, "imports/detail.html", context, status=400)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         context = {"organisation": run.organisation, "run": run}
         return render(request, "imports/detail.html", context, status=409)
-    messages.success(request, _("Importen er sat i gang."))
+    if run.status == ImportStatus.VALIDATED:
+        # Checked again at commit: the register changed, and with it the numbers.
+        messages.error(
+            request,
+            _("Antallet af fraflytninger er ændret siden kontrollen. Se tallene og bekræft igen."),
+        )
+    else:
+        messages.success(request, _("Importen er sat i gang."))
     return redirect("imports:detail", cvr=cvr, run_id=run.public_id)

@@ -45,7 +45,8 @@ class LineChart:
 def _fmt(value: float) -> str:
     text = f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
     # Danish number format: . for thousands, , for decimals.
-    return text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".").removesuffix(",0")
+    text = text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".").removesuffix(",0")
+    return "0" if text == "-0" else text  # -0.04 rounds to 0, not to "-0"
 
 
 def line_chart_svg(chart: LineChart) -> SafeString:
@@ -91,7 +92,9 @@ def line_chart_svg(chart: LineChart) -> SafeString:
             f'<text x="{PAD_LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" '
             f'fill="{TEXT}">{escape(_fmt(value))}</text>'
         )
-    years = range(dt.date.fromordinal(d0).year, dt.date.fromordinal(d1).year + 2)
+    # From the dates themselves: d1 may be one past date.max (a single day), and year
+    # 10000 does not exist.
+    years = range(min(p.date for p in all_points).year, max(p.date for p in all_points).year + 1)
     for year in years:  # year ticks
         day = dt.date(year, 1, 1)
         if d0 <= day.toordinal() <= d1:
@@ -155,7 +158,7 @@ def bar_chart_svg(
     ]
     for i, (label, value) in enumerate(bars):
         by = PAD_TOP + i * row
-        w = (WIDTH - label_w - 80) * value / top
+        w = (WIDTH - label_w - 80) * max(value, 0.0) / top  # no negative widths
         parts.append(
             f'<text x="{label_w - 8}" y="{by + 15}" text-anchor="end" '
             f'fill="{TEXT}">{escape(label)}</text>'

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from openpyxl import Workbook
 
+from almen.audit.models import AuditEntry
 from almen.imports import services
 from almen.imports.models import ImportRun, ImportStatus
 from almen.lib.csvsafe import neutralise
@@ -74,11 +79,17 @@ def org(db) -> Organisation:
     return Organisation.objects.select_related("municipality").get(cvr=CVR)
 
 
-def run_file(org, data: bytes, name: str = "register.csv", commit: bool = True) -> ImportRun:
+def run_file(
+    org,
+    data: bytes,
+    name: str = "register.csv",
+    commit: bool = True,
+    confirm: int | None = None,
+) -> ImportRun:
     run = services.import_run_create(actor=None, organisation=org, uploaded_file=upload(data, name))
     run = services.import_run_validate(run=run)
     if commit and run.status == ImportStatus.VALIDATED:
-        run = services.import_run_commit(actor=None, run=run)
+        run = services.import_run_commit(actor=None, run=run, confirm_move_outs=confirm)
     return run
 
 
@@ -252,12 +263,14 @@ def test_reimport_is_a_diff(org) -> None:
     after_first = counts()
     again = run_file(org, csv_bytes(GOOD))
     assert again.status == ImportStatus.COMMITTED
+    assert again.summary.pop("rows_read") == len(GOOD)
     assert set(again.summary.values()) == {0}
     assert counts() == after_first
 
     # Unit 3's household is gone; unit 2 has a new one (the old one moved out too).
+    # Two of the estate's three households: the move-outs must be confirmed.
     changed = [GOOD[0], GOOD[1], row("4", "Lise Berg", "01-05-2024")]
-    run = run_file(org, csv_bytes(changed))
+    run = run_file(org, csv_bytes(changed), confirm=2)
     assert run.status == ImportStatus.COMMITTED, run.findings
     assert run.summary["households_moved_in"] == 1
     assert run.summary["households_moved_out"] == 2
@@ -419,3 +432,277 @@ def test_api(org, client) -> None:
     )
     assert denied.status_code == 403
     assert client.get(f"/api/v1/imports/{body['id']}").status_code == 401
+
+
+# --- XLSX: zip bombs and understated dimensions (issue 6, items 3 and 6) ---------------
+
+
+def xlsx_bytes(rows: list[list[str]], header=HEADER) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def with_dimension(data: bytes, ref: str) -> bytes:
+    """The XLSX with its sheet's <dimension ref> rewritten (as some exports write it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content, n = re.subn(
+                    rb'<dimension ref="[^"]+"', f'<dimension ref="{ref}"'.encode(), content
+                )
+                assert n == 1
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+FIVE = [row(str(n), f"Person {n}") for n in range(1, 6)]
+
+
+def test_xlsx_rows_past_the_dimension_are_all_imported(org) -> None:
+    understated = with_dimension(xlsx_bytes(FIVE), "A1:J2")  # claims one data row
+    first = run_file(org, understated, "register.xlsx")
+    assert first.status == ImportStatus.COMMITTED, first.findings
+    assert first.summary["rows_read"] == len(FIVE)
+    assert first.summary["households_moved_in"] == 5
+
+    # The same register again: nobody moves out.
+    again = run_file(org, understated, "register.xlsx")
+    assert again.status == ImportStatus.COMMITTED, again.findings
+    assert again.summary["rows_read"] == len(FIVE)
+    assert again.summary["households_moved_out"] == 0
+    current = Household.objects.filter(
+        unit__estate__organisation=org, unit__estate__number=90, moved_out__isnull=True
+    )
+    assert current.count() == 5
+
+
+def test_rows_read_is_every_data_row(org) -> None:
+    bad = [*GOOD, row("9", "Kim", "31-02-2025"), GOOD[0]]  # an error and a repeated resident
+    run = run_file(org, csv_bytes(bad), commit=False)
+    assert run.status == ImportStatus.REJECTED and run.error_count == 1
+    assert run.summary["rows_read"] == len(bad)
+    assert run.total_rows == run.processed_rows == len(bad)
+    run = run_file(org, csv_bytes(GOOD))
+    assert run.summary["rows_read"] == len(GOOD)
+
+
+def xlsx_bomb() -> bytes:
+    """A real register XLSX whose shared strings unpack to 50 MB of one character."""
+    data = xlsx_bytes(GOOD)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                dst.writestr(info, src.read(info.filename))
+        with dst.open("xl/sharedStrings.xml", "w") as handle:
+            handle.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            handle.write(b"<si><t>")
+            for _ in range(50):
+                handle.write(b"a" * 1024 * 1024)
+            handle.write(b"</t></si></sst>")
+    return out.getvalue()
+
+
+def test_xlsx_bomb_is_refused_at_upload(org, client_for) -> None:
+    bomb = xlsx_bomb()
+    with pytest.raises(ValidationError, match="pakkes ud til"):
+        services.import_run_create(
+            actor=None, organisation=org, uploaded_file=upload(bomb, "register.xlsx")
+        )
+    response = client_for("org_staff").post(
+        f"/import/{CVR}/", {"file": upload(bomb, "register.xlsx")}
+    )
+    assert response.status_code == 400
+    assert "Regnearket er afvist" in response.content.decode()
+    assert not ImportRun.objects.filter(organisation=org).exists()
+
+
+def test_big_xlsx_is_parsed_by_the_worker_not_the_request(
+    org, django_capture_on_commit_callbacks
+) -> None:
+    data = xlsx_bytes(GOOD)  # few rows, but above the (lowered) inline size
+    with override_settings(TABULAR_XLSX_INLINE_BYTES=1000):
+        run = services.import_run_create(
+            actor=None, organisation=org, uploaded_file=upload(data, "register.xlsx")
+        )
+        assert run.total_rows == 0  # not even counted in the request
+        with pytest.raises(services.FileRejected):  # the request's reader refuses it …
+            services.parse_file(io.BytesIO(data), today=dt.date(2026, 1, 1))
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.import_run_start(actor=None, run=run, commit=False)
+        assert len(callbacks) == 1  # … so it went to the worker
+    run.refresh_from_db()
+    assert run.status == ImportStatus.VALIDATED, run.findings
+    assert run.total_rows == run.summary["rows_read"] == len(GOOD)
+
+
+# --- scope and confirmation of move-outs (issue 6, item 7) -----------------------------
+
+
+TWENTY = [row(str(n), f"Person {n}") for n in range(1, 21)]
+
+
+@pytest.fixture
+def estate_of_twenty(org) -> Estate:
+    run = run_file(org, csv_bytes(TWENTY))
+    assert run.status == ImportStatus.COMMITTED, run.findings
+    return Estate.objects.get(organisation=org, number=90)
+
+
+def current(estate: Estate) -> int:
+    return Household.objects.filter(unit__estate=estate, moved_out__isnull=True).count()
+
+
+def test_preview_lists_the_estates_the_file_covers(org, estate_of_twenty, client_for) -> None:
+    run = run_file(org, csv_bytes(TWENTY[:1]), commit=False)
+    assert run.status == ImportStatus.VALIDATED
+    (estate,) = run.scope
+    assert estate["number"] == 90 and estate["name"] == "Æblehaven"
+    assert estate["households_now"] == 20 and estate["households_in_file"] == 1
+    assert estate["moving_out"] == 19 and estate["remaining"] == 1
+    assert estate["units_now"] == 20 and estate["units_in_file"] == 1 and estate["partial"]
+    assert estate["needs_confirmation"] and run.needs_move_out_confirmation
+    page = client_for("org_staff").get(f"/import/{CVR}/{run.public_id}/").content.decode()
+    assert "Filen nævner kun 1 af afdelingens 20 lejemål." in page
+    assert "Afdeling 90 Æblehaven: 19 af 20 husstande flytter ud." in page
+    assert 'name="confirm_move_outs"' in page
+    assert "flyt 19 husstande ud" in page
+
+
+def test_small_share_needs_no_confirmation(org, estate_of_twenty) -> None:
+    run = run_file(org, csv_bytes(TWENTY[:18]))  # 2 of 20 = 10 %: not more than the share
+    assert run.status == ImportStatus.COMMITTED, run.findings
+    assert run.scope[0]["moving_out"] == 2 and not run.scope[0]["needs_confirmation"]
+    assert current(estate_of_twenty) == 18
+    run = run_file(org, csv_bytes(TWENTY[:15]), commit=False)  # 3 of 18: more
+    assert run.needs_move_out_confirmation
+
+
+def test_emptying_an_estate_needs_confirmation(org, estate_of_twenty) -> None:
+    # With the share at 100 %, only emptying an estate needs a confirmation.
+    # Every household replaced (new ones moved in on another date): 20 of 20 end, but
+    # 20 new ones keep the estate from being empty.
+    replaced = [row(str(n), f"Ny {n}", "01-01-2025") for n in range(1, 21)]
+    with override_settings(IMPORT_MOVE_OUT_CONFIRM_SHARE=1.0):
+        run = run_file(org, csv_bytes(replaced), commit=False)
+    assert run.scope[0]["moving_out"] == 20 and run.scope[0]["remaining"] == 20
+    assert not run.needs_move_out_confirmation
+    other = [row(str(n), f"Person {n}", afd="91", navn="Pæretræet") for n in range(1, 3)]
+    with override_settings(IMPORT_MOVE_OUT_CONFIRM_SHARE=1.0):
+        run = run_file(org, csv_bytes(other), commit=False)
+    # A file for estate 91 does not touch estate 90.
+    assert [e["number"] for e in run.scope] == [91]
+    assert run.summary["households_moved_out"] == 0
+    # An estate whose every current household ends without a new one: empty.
+    ended = [[*row(str(n), f"Person {n}"), "", "01-06-2025"] for n in range(1, 21)]
+    header = [*HEADER, "Beboer telefon", "Fraflytningsdato"]
+    with override_settings(IMPORT_MOVE_OUT_CONFIRM_SHARE=1.0):
+        run = run_file(org, csv_bytes(ended, header=header), commit=False)
+        assert run.status == ImportStatus.VALIDATED, run.findings
+        assert run.scope[0]["moving_out"] == 20 and run.scope[0]["remaining"] == 0
+        assert run.needs_move_out_confirmation
+        with pytest.raises(services.MoveOutsNotConfirmed, match="afdelingen bliver tom"):
+            services.import_run_commit(actor=None, run=run)
+    assert current(estate_of_twenty) == 20
+
+
+def test_commit_without_confirmation_is_refused(org, estate_of_twenty, client_for) -> None:
+    run = run_file(org, csv_bytes(TWENTY[:1]), commit=False)
+    with pytest.raises(services.MoveOutsNotConfirmed, match="19 husstande ud"):
+        services.import_run_commit(actor=None, run=run)
+    with pytest.raises(services.MoveOutsNotConfirmed):
+        services.import_run_commit(actor=None, run=run, confirm_move_outs=20)
+    client = client_for("org_staff")
+    url = f"/import/{CVR}/{run.public_id}/godkend/"
+    for data in ({}, {"confirm_move_outs": "18"}, {"confirm_move_outs": "nitten"}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "Importen flytter 19 husstande ud" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == ImportStatus.VALIDATED and run.move_outs_confirmed is None
+    assert current(estate_of_twenty) == 20  # nothing happened
+
+    response = client.post(url, {"confirm_move_outs": "19"})
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == ImportStatus.COMMITTED and run.move_outs_confirmed == 19
+    assert current(estate_of_twenty) == 1
+    entry = AuditEntry.objects.get(action="import", object_id=str(run.pk))
+    assert entry.after is not None
+    assert entry.after["move_outs_confirmed"] == 19
+    assert entry.after["move_out_confirmation_required"] is True
+
+
+def test_confirmation_is_checked_again_at_commit(org, estate_of_twenty) -> None:
+    run = run_file(org, csv_bytes(TWENTY[:1]), commit=False)
+    # Between preview and commit another household ends elsewhere: 18 would move out.
+    Household.objects.filter(unit__estate=estate_of_twenty, unit__number="20").update(
+        moved_out=dt.date(2025, 1, 1)
+    )
+    run = services.import_run_commit(actor=None, run=run, confirm_move_outs=19)
+    assert run.status == ImportStatus.VALIDATED
+    assert run.move_outs == 18 and run.move_outs_confirmed is None
+    assert current(estate_of_twenty) == 19
+    run = services.import_run_commit(actor=None, run=run, confirm_move_outs=18)
+    assert run.status == ImportStatus.COMMITTED
+
+
+def test_command_needs_confirm_move_outs(org, estate_of_twenty, tmp_path, capsys) -> None:
+    one = tmp_path / "one.csv"
+    one.write_bytes(csv_bytes(TWENTY[:1]))
+    with pytest.raises(CommandError, match="--confirm-move-outs 19"):
+        call_command("import_register", str(one), organisation=CVR)
+    assert "Filen nævner kun 1 af afdelingens 20 lejemål." in capsys.readouterr().err
+    assert current(estate_of_twenty) == 20
+    with pytest.raises(CommandError):
+        call_command("import_register", str(one), organisation=CVR, confirm_move_outs=5)
+    assert current(estate_of_twenty) == 20
+    call_command("import_register", str(one), organisation=CVR, confirm_move_outs=19)
+    assert current(estate_of_twenty) == 1
+
+
+def test_api_needs_confirm_move_outs(org, estate_of_twenty, client) -> None:
+    from almen.register.tokens import api_token_create
+
+    _token, secret = api_token_create(
+        actor=None, organisation=org, name="ERP", scopes=["register:import"]
+    )
+    auth = {"Authorization": f"Bearer {secret}"}
+    response = client.post("/api/v1/imports", {"file": upload(csv_bytes(TWENTY[:1]))}, headers=auth)
+    assert response.status_code == 400
+    assert "19 husstande ud" in response.json()["detail"]
+    assert current(estate_of_twenty) == 20
+    response = client.post(
+        "/api/v1/imports",
+        {"file": upload(csv_bytes(TWENTY[:1])), "dry_run": "true"},
+        headers=auth,
+    )
+    body = response.json()
+    assert body["move_out_confirmation_required"] and body["summary"]["households_moved_out"] == 19
+    assert body["scope"][0]["households_now"] == 20
+    response = client.post(
+        "/api/v1/imports",
+        {"file": upload(csv_bytes(TWENTY[:1])), "confirm_move_outs": "19"},
+        headers=auth,
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "committed"
+    assert current(estate_of_twenty) == 1
+
+
+def test_ambiguous_area_is_a_row_finding(org) -> None:
+    run = run_file(org, csv_bytes([row("1", "Anne", areal="72.500")]))
+    assert run.status == ImportStatus.REJECTED
+    (finding,) = [f for f in run.findings if f["column"] == "areal"]
+    assert finding["row"] == 2 and "kan læses både som 72500 og 72,5" in finding["message"]

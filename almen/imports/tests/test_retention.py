@@ -84,7 +84,7 @@ def test_purge_command(org, capsys) -> None:
 def test_reimport_does_not_restore_a_former_tenancys_erased_data(org) -> None:
     run_file(org, csv_bytes(GOOD))
     # Unit 1's household (Anne and Bo) moves out; the import ends it.
-    ended = run_file(org, csv_bytes(GOOD[2:]))
+    ended = run_file(org, csv_bytes(GOOD[2:]), confirm=1)  # 1 of 3 ends: confirmed
     assert ended.summary["households_moved_out"] == 1
     household = Household.objects.get(unit__estate__organisation=org, unit__number="1")
     assert household.moved_out is not None

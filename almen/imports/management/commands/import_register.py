@@ -1,4 +1,9 @@
-"""python manage.py import_register FILE --organisation CVR [--dry-run]"""
+"""python manage.py import_register FILE --organisation CVR [--dry-run] [--confirm-move-outs N]
+
+A file that would end more than IMPORT_MOVE_OUT_CONFIRM_SHARE of an estate's households
+(or all of them) is committed only with --confirm-move-outs naming the number of
+households that move out; without it the command stops after the check and says so.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,14 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--organisation", required=True, help="CVR-nummer")
         parser.add_argument("--dry-run", action="store_true", help="Kontrollér kun")
+        parser.add_argument(
+            "--confirm-move-outs",
+            type=int,
+            default=None,
+            metavar="N",
+            help="Bekræft, at N husstande flytter ud (kræves, når importen flytter mere "
+            "end den fastsatte andel af en afdelings husstande ud)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -58,19 +71,41 @@ class Command(BaseCommand):
             )
 
         token = services.progress_listener.set(bar)
+        unconfirmed = ""
         try:
-            run = services.import_run_validate(run=run)
+            run = services.import_run_validate(run=run, in_worker=True)
             if run.status == ImportStatus.VALIDATED and not run.dry_run:
                 phase["label"] = "Indlæser"
-                run = services.import_run_commit(actor=None, run=run)
+                try:
+                    run = services.import_run_commit(
+                        actor=None,
+                        run=run,
+                        confirm_move_outs=options["confirm_move_outs"],
+                        in_worker=True,
+                    )
+                except services.MoveOutsNotConfirmed as exc:
+                    unconfirmed = " ".join(exc.messages)
         finally:
             services.progress_listener.reset(token)
             self.stderr.write("")
+        for estate in run.scope:
+            self.stderr.write(services.scope_text(estate))
         if run.findings:
             self.stderr.write(services.findings_text(run.findings))
         if run.findings_omitted:
             self.stderr.write(f"… og {run.findings_omitted} fund mere.")
         self.stdout.write(json.dumps(run.summary, indent=2, ensure_ascii=False))
+        if unconfirmed:
+            raise CommandError(
+                f"Importen er kontrolleret, men ikke indlæst. {unconfirmed} "
+                f"Kør igen med --confirm-move-outs {run.move_outs}."
+            )
+        if run.status == ImportStatus.VALIDATED and not run.dry_run:
+            # Validated again at commit with other numbers (the register changed).
+            raise CommandError(
+                "Importen er ikke indlæst: antallet af fraflytninger er ændret siden "
+                f"kontrollen. {services.move_out_warning(run)}"
+            )
         if run.status not in {ImportStatus.VALIDATED, ImportStatus.COMMITTED}:
             raise CommandError(
                 f"Importen blev ikke gennemført ({run.get_status_display()}): "
