@@ -35,7 +35,11 @@ def has_totp(user: AbstractBaseUser) -> bool:
 
 
 def record_mfa_on_activation(
-    sender: Any, request: HttpRequest | None, user: AbstractBaseUser, authenticator: Any, **kwargs: Any
+    sender: Any,
+    request: HttpRequest | None,
+    user: AbstractBaseUser,
+    authenticator: Any,
+    **kwargs: Any,
 ) -> None:
     """Activating TOTP is a passed second factor: allauth has just asked for the password
     again and the person typed a valid code from the new app. Without this record they

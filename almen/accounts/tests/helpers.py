@@ -6,10 +6,10 @@ import re
 import time
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import mail
 from django.test import Client, RequestFactory
 
+from almen.accounts.models import User
 from almen.register.demo import DEMO_TOTP_SECRET
 
 # allauth's e-mail puts the code on a line of its own, e.g. "VLDK-SKQF".
@@ -42,7 +42,7 @@ def forget_used_totp(user_id: int, code: str) -> None:
     cache.delete(TOTP(authenticator)._get_used_cache_key(code))
 
 
-def login_with_mfa(client: Client, user: AbstractBaseUser) -> None:
+def login_with_mfa(client: Client, user: User) -> None:
     """Log ``client`` in as ``user`` as the real login leaves it: ``force_login`` plus,
     for a user with TOTP, the record allauth writes after the TOTP step (without it the
     MFA middleware rightly asks staff for a code first)."""

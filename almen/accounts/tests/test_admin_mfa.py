@@ -77,9 +77,7 @@ def test_admin_login_form_does_not_log_in_with_password_alone(
     assert client.get(reverse("admin:index")).status_code == 302
 
 
-def test_superuser_reaches_admin_only_after_the_totp_step(
-    client: Client, superuser: User
-) -> None:
+def test_superuser_reaches_admin_only_after_the_totp_step(client: Client, superuser: User) -> None:
     login = f"{reverse('account_login')}?next=/admin/"
     response = client.post(login, {"login": superuser.email, "password": ADMIN_PASSWORD})
     assert response["Location"] == reverse("mfa_authenticate")
@@ -95,9 +93,7 @@ def test_superuser_reaches_admin_only_after_the_totp_step(
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_a_session_that_skipped_mfa_is_asked_for_the_code(
-    client: Client, superuser: User
-) -> None:
+def test_a_session_that_skipped_mfa_is_asked_for_the_code(client: Client, superuser: User) -> None:
     # A session logged in without the TOTP step (as the old admin form did).
     client.force_login(superuser)
     response = client.get(reverse("admin:index"))
@@ -181,12 +177,12 @@ def test_totp_activation_counts_as_the_mfa_step(
     client.get(reverse("mfa_activate_totp"))
     secret = client.session["mfa.totp.secret"]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("mfa_activate_totp"), {"code": TOTP_code(secret)})
+        client.post(reverse("mfa_activate_totp"), {"code": totp_code_for(secret)})
     # Straight on: no second code (the one just typed would be refused as a replay).
     assert client.get(reverse("web:home")).status_code == 200
 
 
-def TOTP_code(secret: str) -> str:  # noqa: N802
+def totp_code_for(secret: str) -> str:
     import time
 
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
