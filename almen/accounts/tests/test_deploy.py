@@ -4,6 +4,7 @@ the trusted-proxy settings from the environment."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,31 @@ def test_ip_rate_limits_count_the_client_behind_a_trusted_proxy(
         # Another resident behind the same balancer: with the proxy trusted they have
         # their own budget; without, the balancer's address has used it up.
         assert _attempts_until_429(Client(), "198.51.100.9") == second_client_limited_at
+
+
+# --- the locks ----------------------------------------------------------------------
+
+_PIN = re.compile(
+    r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\]+)((?:\s*\\\n\s+--hash=sha256:[0-9a-f]{64})*)", re.M
+)
+
+
+def _pins(name: str) -> dict[str, tuple[str, int]]:
+    """{package: (version, number of hashes)} of a pip-compile lock."""
+    text = (ROOT / name).read_text(encoding="utf-8")
+    return {
+        m.group(1).lower().replace("_", "-"): (m.group(2), m.group(3).count("--hash="))
+        for m in _PIN.finditer(text)
+    }
+
+
+def test_production_lock_has_no_dev_tools_and_the_dev_locks_pins() -> None:
+    production, development = _pins("requirements.lock"), _pins("requirements-dev.lock")
+    assert "django" in production
+    for tool in ("pytest", "mypy", "playwright", "hypothesis", "ruff", "schemathesis"):
+        assert tool not in production, tool
+        assert tool in development, tool
+    # One set of versions: production is the dev lock minus the tools.
+    assert {k: development[k][0] for k in production} == {k: v[0] for k, v in production.items()}
+    # Every pin carries its hashes (pip's hash-checking mode refuses anything else).
+    assert all(hashes for _, hashes in [*production.values(), *development.values()])
