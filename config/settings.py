@@ -1,7 +1,8 @@
 """Settings for Almen, read from the environment (see .env.example).
 
-Fails closed: production (DEBUG off) refuses to start without SECRET_KEY and
-ALLOWED_HOSTS, and malformed values stop start-up with the variable's name.
+Fails closed: production (DEBUG off) refuses to start without SECRET_KEY,
+ALLOWED_HOSTS and a shared cache (REDIS_URL, or ALMEN_SINGLE_PROCESS=true), and
+malformed values stop start-up with the variable's name.
 """
 
 from __future__ import annotations
