@@ -11,12 +11,14 @@ from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from almen.lib.env import database_from_url, env, env_bool, env_int, env_list
 
 NAME = "ALMEN_TEST_VARIABLE"
+# Properties, not timings: no per-example deadline (the suite runs on busy machines).
+untimed = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BASE = Path("/srv/almen")
 
 
@@ -52,12 +54,14 @@ def _case_and_space(words: list[str]) -> st.SearchStrategy[str]:
 # --- env_bool -------------------------------------------------------------------------
 
 
+@untimed
 @given(_case_and_space(["1", "true", "yes", "on"]))
 def test_env_bool_true_in_any_case_and_spacing(raw: str) -> None:
     with environment(**{NAME: raw}):
         assert env_bool(NAME, False) is True
 
 
+@untimed
 @given(_case_and_space(["0", "false", "no", "off", ""]))
 def test_env_bool_false_in_any_case_and_spacing(raw: str) -> None:
     with environment(**{NAME: raw}):
@@ -67,6 +71,7 @@ def test_env_bool_false_in_any_case_and_spacing(raw: str) -> None:
 _BOOL_WORDS = {"1", "true", "yes", "on", "0", "false", "no", "off", ""}
 
 
+@untimed
 @given(
     st.text(st.characters(codec="utf-8", exclude_characters="\x00")).filter(
         lambda s: s.strip().lower() not in _BOOL_WORDS
@@ -86,12 +91,14 @@ def test_env_bool_unset_is_the_default(default: bool) -> None:
 # --- env_int, env_list, env -------------------------------------------------------------
 
 
+@untimed
 @given(st.integers(min_value=-(10**18), max_value=10**18))
 def test_env_int_reads_every_whole_number(value: int) -> None:
     with environment(**{NAME: str(value)}):
         assert env_int(NAME, 7) == value
 
 
+@untimed
 @given(st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1))
 def test_env_int_refuses_what_is_not_a_whole_number(raw: str) -> None:
     try:
@@ -113,6 +120,7 @@ _ITEM = st.text(
 )
 
 
+@untimed
 @given(st.lists(_ITEM, max_size=6), st.sampled_from([",", ", ", " , "]))
 def test_env_list_splits_on_commas_and_drops_blanks(items: list[str], sep: str) -> None:
     with environment(**{NAME: sep.join(["", *items, ""])}):
@@ -204,6 +212,7 @@ _OPTION = st.from_regex(r"[a-z][a-z_]{0,15}", fullmatch=True).filter(
 )
 
 
+@untimed
 @given(user=_TEXT, password=_TEXT, name=_TEXT, port=st.integers(1, 65535))
 def test_postgres_credentials_survive_any_characters(
     user: str, password: str, name: str, port: int
@@ -221,6 +230,7 @@ def test_postgres_credentials_survive_any_characters(
     )
 
 
+@untimed
 @given(st.dictionaries(_OPTION, st.from_regex(r"[A-Za-z][A-Za-z0-9/._-]{0,20}", fullmatch=True)))
 def test_postgres_passes_every_unknown_option_to_the_driver(options: dict[str, str]) -> None:
     query = "&".join(f"{key}={quote(value, safe='/')}" for key, value in options.items())
