@@ -10,11 +10,13 @@ PORT ?= 8000
 
 .PHONY: run test install migrate demo lint types check messages browser ci totp bench clean
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# Development installs requirements-dev.lock (production's requirements.lock plus the test
+# and lint tools), every file checked against its hash. Both are made by pip-compile
+# from pyproject.toml (CONTRIBUTING.md).
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (python3.13/python3.12 not found)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from almen.accounts.tests.helpers import login_with_mfa
 from almen.dialogue.testing import matrix_dialogue_create
 from almen.goals.testing import matrix_goal_create
 from almen.register.demo import Persona, personas, personas_create
@@ -60,7 +61,7 @@ def client_for(cast: dict[str, Persona]) -> Callable[[str], Client]:
         client = Client()
         user = cast[key].user
         if user is not None:
-            client.force_login(user)
+            login_with_mfa(client, user)  # as after the real login, TOTP step included
         return client
 
     return make

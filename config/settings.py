@@ -1,7 +1,8 @@
 """Settings for Almen, read from the environment (see .env.example).
 
-Fails closed: production (DEBUG off) refuses to start without SECRET_KEY and
-ALLOWED_HOSTS, and malformed values stop start-up with the variable's name.
+Fails closed: production (DEBUG off) refuses to start without SECRET_KEY,
+ALLOWED_HOSTS and a shared cache (REDIS_URL, or ALMEN_SINGLE_PROCESS=true), and
+malformed values stop start-up with the variable's name.
 """
 
 from __future__ import annotations
@@ -106,6 +107,16 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+# Login rate limits, TOTP replay protection and login codes live in the cache. A
+# per-process cache lets every gunicorn worker count (and accept a TOTP code) on its
+# own, so production needs a shared one (Redis) unless it really runs as one process.
+ALMEN_SINGLE_PROCESS = env_bool("ALMEN_SINGLE_PROCESS", False)
+if not DEBUG and not REDIS_URL and not ALMEN_SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off: login rate limits and TOTP replay "
+        "protection need a cache shared by all processes. Only if Almen runs as a single "
+        "process (one worker), set ALMEN_SINGLE_PROCESS=true instead."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -167,6 +178,13 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "5/m/ip,3/5m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# The client IP for allauth's per-IP rate limits. Behind a load balancer every request
+# comes from the balancer's address; name how many proxies you run (their
+# X-Forwarded-For entries are trusted, counted from the right) or the header your proxy
+# sets to the client's address (e.g. X-Real-IP). Neither: REMOTE_ADDR, X-Forwarded-For
+# ignored (it can be forged).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER") or None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Almen] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Almen"
@@ -282,6 +300,7 @@ LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "almen.accounts.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CSP = {
     "default-src": [CSP.SELF],

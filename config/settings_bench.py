@@ -11,6 +11,8 @@ os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 os.environ["SECURE_SSL_REDIRECT"] = "false"
+# The bench measures the app, not login protection: a per-process cache is allowed here.
+os.environ.setdefault("ALMEN_SINGLE_PROCESS", "true")
 
 from config.settings import *  # noqa: F403
 

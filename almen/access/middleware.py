@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from almen.access.policy import LoginRequired, principal
+from almen.accounts.mfa import has_totp, session_passed_mfa
 
 
 class LoginRequiredMiddleware:
@@ -28,10 +29,19 @@ class LoginRequiredMiddleware:
         return None
 
 
-# Staff roles must use two-factor login (TOTP). A user who holds a staff role but has
-# not set up an authenticator is sent to the TOTP set-up page until they do; only the
-# account pages, static files, the API (token auth) and the health check stay open.
+# Staff roles, superusers and Django-admin staff must use two-factor login (TOTP), and
+# must have passed it in this session: an authenticator on file is not enough (a
+# session logged in some other way never showed the code). A user who has no
+# authenticator is sent to the TOTP set-up page; one who has but did not use it in this
+# session is asked for a code (allauth's MFA re-authentication) before anything else.
+# Only the account pages, static files, the API (token auth) and the health check stay
+# open.
 _OPEN_PREFIXES = ("/konto/", "/static/", "/i18n/", "/healthz", "/api/")
+
+
+def _needs_mfa(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_staff or user.is_superuser or principal(request).needs_mfa)
 
 
 class RequireStaffMfaMiddleware:
@@ -41,15 +51,23 @@ class RequireStaffMfaMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(_OPEN_PREFIXES)
-            and principal(request).needs_mfa
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            user is None
+            or not user.is_authenticated
+            or request.path.startswith(_OPEN_PREFIXES)
+            or not _needs_mfa(request)
         ):
+            return self.get_response(request)
+        if not has_totp(user):
             messages.info(
                 request,
                 _("Din rolle kræver to-faktor-login. Opsæt en godkendelses-app for at fortsætte."),
             )
             return redirect(reverse("mfa_activate_totp"))
+        if not session_passed_mfa(request):
+            messages.info(
+                request,
+                _("Din rolle kræver to-faktor-login. Indtast koden fra din godkendelses-app."),
+            )
+            target = reverse("mfa_reauthenticate")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "almen.accounts"
     verbose_name = _("Konti")
+
+    def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+        from django.contrib import admin
+
+        from almen.accounts import checks  # noqa: F401  (registers the deploy checks)
+        from almen.accounts.mfa import record_mfa_on_activation
+        from almen.accounts.views import admin_login
+
+        authenticator_added.connect(record_mfa_on_activation, dispatch_uid="almen-mfa-activation")
+        # One login door: the admin's own password form (no TOTP, no rate limits) is
+        # replaced by a redirect to allauth's login, which comes back to the admin. The
+        # admin builds its URLs from ``site.login`` when the URLconf loads, after this.
+        admin.site.login = admin_login  # type: ignore[method-assign]

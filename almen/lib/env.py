@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -50,11 +51,42 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+# Query options that are Almen's own, not the database driver's.
+_OWN_OPTIONS = ("conn_max_age", "test_name")
+
+
+def _conn_max_age(options: dict[str, str]) -> int:
+    raw = options.get("conn_max_age", "60")
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL option conn_max_age must be a whole number, not {raw!r}"
+        ) from exc
+    if value < 0:
+        raise ImproperlyConfigured(f"DATABASE_URL option conn_max_age must be >= 0, not {value}")
+    return value
+
+
 def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
-    """Turn ``sqlite:///path`` or ``postgres://user@host:port/name`` into a DATABASES entry."""
+    """Turn ``sqlite:///path`` or ``postgres://user@host:port/name?opts`` into a DATABASES
+    entry.
+
+    ``conn_max_age`` (seconds, default 60) and ``test_name`` are Almen's own options.
+    For PostgreSQL every other query option goes to the driver (``OPTIONS``), parsed by
+    dj-database-url: ``?sslmode=require&sslrootcert=/etc/ssl/ca.pem&connect_timeout=5``.
+    SQLite has its own, fixed options; anything else there stops start-up.
+    """
     parsed = urlparse(url)
     options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    test_name = options.get("test_name") or None
+    conn_max_age = _conn_max_age(options)
     if parsed.scheme == "sqlite":
+        unknown = sorted(set(options) - set(_OWN_OPTIONS))
+        if unknown:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL options {', '.join(unknown)} are not supported for SQLite"
+            )
         path = unquote(parsed.path)
         # sqlite:///db.sqlite3 is relative to the project; sqlite:////abs/path is absolute.
         name_path = Path(path[1:])
@@ -73,25 +105,33 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            "TEST": {"NAME": options.get("test_name") or None},
+            "TEST": {"NAME": test_name},
             # Reusing the connection skips re-opening the file and re-running the
             # PRAGMAs on every request: the one-query view went from ~690 to ~2,700
             # req/s with it (docs/performance.md).
-            "CONN_MAX_AGE": int(options.get("conn_max_age", "60")),
+            "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
+        try:
+            config = dj_database_url.parse(url)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from exc
+        driver_options = dict(config.get("OPTIONS") or {})
+        for key in _OWN_OPTIONS:
+            driver_options.pop(key, None)
         return {
             "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parsed.path.lstrip("/")) or "postgres",
-            "USER": unquote(parsed.username or ""),
-            "PASSWORD": unquote(parsed.password or ""),
-            "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
+            "NAME": config.get("NAME") or "postgres",
+            "USER": config.get("USER", ""),
+            "PASSWORD": config.get("PASSWORD", ""),
+            "HOST": config.get("HOST", ""),
+            "PORT": str(config.get("PORT") or ""),
             # Persistent connections: without them a one-query view fell from
             # ~1,200 to ~110 req/s on these machines.
-            "CONN_MAX_AGE": int(options.get("conn_max_age", "60")),
+            "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {},
+            "OPTIONS": driver_options,
+            "TEST": {"NAME": test_name},
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported")

@@ -284,8 +284,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "konto/social/connections/": everyone(301),
     "konto/oidc/^(?P<provider_id>[^/]+)/login/": everyone(404),
     "konto/oidc/^(?P<provider_id>[^/]+)/login/callback/": everyone(404),
-    # Django admin: its login page answers everyone; the rest sends non-superusers there.
-    "admin/login/": everyone(200),
+    # Django admin: its login page is allauth's (one login door, password + TOTP):
+    # anonymous visitors are sent there, logged-in people who are not admin staff get a
+    # 403. The rest of the admin sends non-staff to the admin login.
+    "admin/login/": login_required(403),
     # API (public read endpoints; token-protected ones answer 401 without a token)
     "api/v1/": everyone(404),
     "api/v1/openapi.json": everyone(200),

@@ -7,7 +7,9 @@ import time
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
+from django.test import Client, RequestFactory
 
+from almen.accounts.models import User
 from almen.register.demo import DEMO_TOTP_SECRET
 
 # allauth's e-mail puts the code on a line of its own, e.g. "VLDK-SKQF".
@@ -38,3 +40,21 @@ def forget_used_totp(user_id: int, code: str) -> None:
 
     authenticator = Authenticator.objects.get(user_id=user_id, type=Authenticator.Type.TOTP)
     cache.delete(TOTP(authenticator)._get_used_cache_key(code))
+
+
+def login_with_mfa(client: Client, user: User) -> None:
+    """Log ``client`` in as ``user`` as the real login leaves it: ``force_login`` plus,
+    for a user with TOTP, the record allauth writes after the TOTP step (without it the
+    MFA middleware rightly asks staff for a code first)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    client.force_login(user)
+    totp = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()
+    if totp is None:
+        return
+    request = RequestFactory().get("/")
+    request.session = client.session
+    request.user = user
+    record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    request.session.save()

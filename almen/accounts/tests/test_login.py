@@ -121,7 +121,9 @@ def test_wrong_password_is_refused_in_danish(client: Client, cast: dict[str, Per
     assert "_auth_user_id" not in client.session
 
 
-def test_staff_without_totp_is_sent_to_totp_setup(client: Client, cast: dict[str, Persona]) -> None:
+def test_staff_without_totp_is_sent_to_totp_setup(
+    client: Client, cast: dict[str, Persona], django_capture_on_commit_callbacks
+) -> None:
     staff = cast["org_staff"]
     assert staff.user is not None
     staff.user.authenticator_set.all().delete()  # type: ignore[attr-defined]
@@ -141,7 +143,8 @@ def test_staff_without_totp_is_sent_to_totp_setup(client: Client, cast: dict[str
     # Setting up the app (with the secret the page shows) opens the site again.
     secret = client.session["mfa.totp.secret"]
     code = format_hotp_value(hotp_value(secret, int(time.time() // 30)))
-    client.post(reverse("mfa_activate_totp"), {"code": code})
+    with django_capture_on_commit_callbacks(execute=True):  # allauth's on-commit signal
+        client.post(reverse("mfa_activate_totp"), {"code": code})
     assert staff.user.authenticator_set.filter(type="totp").exists()  # type: ignore[attr-defined]
     assert client.get(reverse("web:home")).status_code == 200
 

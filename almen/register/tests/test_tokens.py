@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from almen.accounts.tests.helpers import login_with_mfa
 from almen.audit.models import AuditEntry
 from almen.register.models import ApiScope, ApiToken, Organisation
 from almen.register.tokens import (
@@ -393,7 +394,7 @@ def superuser_client(db) -> Client:
     # Superusers must have a second factor before the admin lets them in.
     TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     client = Client()
-    client.force_login(user)
+    login_with_mfa(client, user)  # password and TOTP, as through the login page
     return client
 
 
