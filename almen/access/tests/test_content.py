@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from almen.access.roles import Role
 from almen.accounts.models import User
+from almen.accounts.tests.helpers import login_with_mfa
 from almen.goals import services as goal_services
 from almen.goals.models import Commitment, Framework, GoalStatus
 from almen.lib.visibility import Visibility
@@ -244,7 +245,7 @@ def client_as(world: dict[str, User], cast: dict[str, Persona]) -> Callable[[str
         client = Client()
         user = world.get(persona) or cast[persona].user
         if user is not None:
-            client.force_login(user)
+            login_with_mfa(client, user)
         return client
 
     return make

@@ -36,6 +36,7 @@ from almen.access.tests.test_matrix import (
     concrete,
     routes,
 )
+from almen.accounts.tests.helpers import login_with_mfa
 from almen.conftest import PERSONA_KEYS
 from almen.goals.models import Commitment, Framework
 from almen.register import tokens as register_tokens
@@ -383,7 +384,7 @@ def csrf_client(persona: str, cast: dict[str, Any]) -> Client:
     client = Client(enforce_csrf_checks=True)
     user = cast[persona].user
     if user is not None:
-        client.force_login(user)
+        login_with_mfa(client, user)
     client.cookies["csrftoken"] = CSRF
     return client
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from almen.accounts.tests.helpers import login_with_mfa
 from almen.audit.models import AuditEntry
 from almen.register.models import Building, Resident
 from almen.register.testing import RESIDENT_ID
@@ -26,7 +27,7 @@ def operator(db):
 @pytest.fixture
 def admin_client_for(operator) -> Client:
     client = Client()
-    client.force_login(operator)
+    login_with_mfa(client, operator)
     return client
 
 
