@@ -252,6 +252,11 @@ WRITES: dict[str, Write] = {
         path=_token_path,
         outcomes=_post_only(ORG_A_STAFF_ONLY),
     ),
+    # Erasing a resident's personal data: only the organisation's staff; the matrix's
+    # resident (register.testing.RESIDENT_ID) is anonymised by the write.
+    "organisationer/<str:cvr>/beboere/<uuid:resident_id>/slet/": Write(
+        data=lambda: {"confirm": "yes"}, form=False
+    ),
     "import/<str:cvr>/": Write(
         files=lambda: {"file": REGISTER_CSV},
         outcomes=None,
