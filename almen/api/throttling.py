@@ -1,0 +1,57 @@
+"""Rate limits for the API: per API token, and per address for calls without one.
+
+The rates are read from ``settings.API_THROTTLE_RATES`` on every call (so a test or an
+operator can change them without a restart of the throttle objects); ``None`` or a
+missing entry means no limit. The counters live in the default cache (Redis in
+production), as django-ninja's own throttles do.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja.throttling import SimpleRateThrottle
+
+from almen.register.models import ApiToken
+
+DEFAULT_RATES = {"anonymous": "600/min", "token": "3000/min"}
+
+
+class _SettingsRateThrottle(SimpleRateThrottle):
+    cache_format = "api-throttle:%(scope)s:%(ident)s"
+
+    def __init__(self) -> None:  # the rate is read per call, not at start-up
+        self.rate = None
+        self.num_requests, self.duration = None, None
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        rates = getattr(settings, "API_THROTTLE_RATES", DEFAULT_RATES)
+        rate = rates.get(self.scope or "")
+        if not rate:
+            return True
+        self.rate = rate
+        self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+
+class AnonymousThrottle(_SettingsRateThrottle):
+    """Calls without a token, counted per client address."""
+
+    scope = "anonymous"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        if isinstance(getattr(request, "auth", None), ApiToken):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class TokenThrottle(_SettingsRateThrottle):
+    """Calls with a token, counted per token (wherever they come from)."""
+
+    scope = "token"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        token = getattr(request, "auth", None)
+        if not isinstance(token, ApiToken):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": token.pk}
