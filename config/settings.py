@@ -280,3 +280,11 @@ LOGGING = {
 }
 
 ADMINS = env_list("ADMINS")
+
+# REST API rate limits (almen.api.throttling): per client address for calls without a
+# token, per token for calls with one. "N/s", "N/min", "N/hour" or "N/day"; empty: no
+# limit. Answers beyond the limit are 429 with Retry-After.
+API_THROTTLE_RATES = {
+    "anonymous": env("API_THROTTLE_ANONYMOUS", "600/min") or None,
+    "token": env("API_THROTTLE_TOKEN", "3000/min") or None,
+}

@@ -141,6 +141,10 @@ def _document_common_answers(schema: OpenAPISchema) -> None:
             responses.setdefault(
                 429, _error("For mange kald; prøv igen senere.", headers={"Retry-After": True})
             )
+            # The challenge and the wait, also where an endpoint documents its own 401.
+            for status, header in ((401, "WWW-Authenticate"), (429, "Retry-After")):
+                headers = responses[status].setdefault("headers", {})
+                headers.setdefault(header, {"schema": {"type": "string"}})
 
 
 api = AlmenAPI(

@@ -14,7 +14,7 @@ from ninja.throttling import SimpleRateThrottle
 
 from almen.register.models import ApiToken
 
-DEFAULT_RATES = {"anonymous": "600/min", "token": "3000/min"}
+DEFAULT_RATES: dict[str, str | None] = {"anonymous": "600/min", "token": "3000/min"}
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
