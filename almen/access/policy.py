@@ -239,7 +239,12 @@ def principal_for(user: Any) -> Principal:
         sector=sector,
         superuser=bool(user.is_superuser),
         roles=frozenset(roles),
-        **{key: frozenset(value) for key, value in sets.items()},
+        resident_estates=frozenset(sets["resident_estates"]),
+        board_estates=frozenset(sets["board_estates"]),
+        staff_organisations=frozenset(sets["staff_organisations"]),
+        board_organisations=frozenset(sets["board_organisations"]),
+        member_organisations=frozenset(sets["member_organisations"]),
+        municipalities=frozenset(sets["municipalities"]),
     )
 
 

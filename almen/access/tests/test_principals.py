@@ -33,6 +33,7 @@ def every_kind_of_goal(cast) -> list[Goal]:
     framework = Framework.objects.current()
     assert framework is not None
     commitment = Commitment.objects.filter(cornerstone__framework=framework).first()
+    assert commitment is not None
     goals = []
     for cvr in (CVR_A, CVR_B):
         organisation = Organisation.objects.get(cvr=cvr)
