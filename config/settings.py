@@ -288,3 +288,6 @@ API_THROTTLE_RATES = {
     "anonymous": env("API_THROTTLE_ANONYMOUS", "600/min") or None,
     "token": env("API_THROTTLE_TOKEN", "3000/min") or None,
 }
+# How many reverse proxies of ours add to X-Forwarded-For in front of the app (0: use
+# the connection's address). Behind one proxy, set 1, or all clients share one count.
+API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)

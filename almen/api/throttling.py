@@ -20,6 +20,17 @@ DEFAULT_RATES: dict[str, str | None] = {"anonymous": "600/min", "token": "3000/m
 class _SettingsRateThrottle(SimpleRateThrottle):
     cache_format = "api-throttle:%(scope)s:%(ident)s"
 
+    def get_ident(self, request: HttpRequest) -> str | None:
+        """The client's address. ``X-Forwarded-For`` is believed only as far as
+        ``settings.API_NUM_PROXIES`` proxies of ours put it there (the entry the
+        outermost of them added); otherwise anyone could pick a fresh count per call."""
+        proxies = getattr(settings, "API_NUM_PROXIES", 0)
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+        if proxies and forwarded:
+            addresses = [a.strip() for a in forwarded.split(",")]
+            return addresses[-min(proxies, len(addresses))]
+        return request.META.get("REMOTE_ADDR")
+
     def __init__(self) -> None:  # the rate is read per call, not at start-up
         self.rate = None
         self.num_requests, self.duration = None, None

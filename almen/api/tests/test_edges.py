@@ -4,6 +4,7 @@ limits and a complete OpenAPI document (issue 6, item 4)."""
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern
 
 from almen.api.api import api
-from almen.register.models import ApiScope, Organisation
+from almen.register.models import ApiScope, ApiToken, Organisation
 from almen.register.tokens import api_token_create, api_token_revoke
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +85,6 @@ def test_revoked_and_expired_tokens_are_401_on_public_endpoints(cast) -> None:
     plaintext = _token(ApiScope.REGISTER_READ)
     headers = {"Authorization": f"Bearer {plaintext}"}
     assert Client().get("/api/v1/municipalities", headers=headers).status_code == 200
-    from almen.register.models import ApiToken
-
     api_token_revoke(actor=None, token=ApiToken.objects.get(name="Test"))
     response = Client().get("/api/v1/municipalities", headers=headers)
     assert response.status_code == 401
@@ -160,20 +159,46 @@ def test_the_document_views_refuse_other_methods(cast) -> None:
 
 @override_settings(API_THROTTLE_RATES={"anonymous": "3/min", "token": "2/min"})
 def test_rate_limits_bite_per_address_and_per_token(cast) -> None:
-    cache.clear()
-    for _ in range(3):
-        assert Client().get("/api/v1/municipalities").status_code == 200
-    refused = Client().get("/api/v1/municipalities")
-    assert refused.status_code == 429
-    assert refused.json()["detail"] == "For mange kald. Vent lidt, og prøv igen."
-    assert int(refused["Retry-After"]) >= 1
-    # Another address, and a token, each have their own count.
-    assert Client(REMOTE_ADDR="10.0.0.9").get("/api/v1/municipalities").status_code == 200
-    headers = {"Authorization": f"Bearer {_token(ApiScope.REGISTER_READ)}"}
-    assert Client().get("/api/v1/me", headers=headers).status_code == 200
-    assert Client().get("/api/v1/municipalities", headers=headers).status_code == 200
-    assert Client().get("/api/v1/me", headers=headers).status_code == 429
-    cache.clear()
+    # Addresses of this test's own (the cache may be a Redis shared with other tests:
+    # no cache.clear()), and a new token.
+    here, elsewhere = (f"192.0.2.{secrets.randbelow(200) + 1}" for _ in range(2))
+    plaintext = _token(ApiScope.REGISTER_READ)
+    token_key = f"api-throttle:token:{ApiToken.objects.get(name='Test').pk}"
+    keys = [f"api-throttle:anonymous:{here}", f"api-throttle:anonymous:{elsewhere}", token_key]
+    cache.delete_many(keys)
+    try:
+        for _ in range(3):
+            assert Client(REMOTE_ADDR=here).get("/api/v1/municipalities").status_code == 200
+        refused = Client(REMOTE_ADDR=here).get("/api/v1/municipalities")
+        assert refused.status_code == 429
+        assert refused.json()["detail"] == "For mange kald. Vent lidt, og prøv igen."
+        assert int(refused["Retry-After"]) >= 1
+        # Another address, and a token, each have their own count.
+        assert Client(REMOTE_ADDR=elsewhere).get("/api/v1/municipalities").status_code == 200
+        headers = {"Authorization": f"Bearer {plaintext}"}
+        token_client = Client(REMOTE_ADDR=here)
+        assert token_client.get("/api/v1/me", headers=headers).status_code == 200
+        assert token_client.get("/api/v1/municipalities", headers=headers).status_code == 200
+        assert token_client.get("/api/v1/me", headers=headers).status_code == 429
+    finally:
+        cache.delete_many(keys)
+
+
+@override_settings(API_THROTTLE_RATES={"anonymous": "1/min"}, API_NUM_PROXIES=1)
+def test_a_forged_forwarded_for_does_not_escape_the_limit(cast) -> None:
+    """Only the address our own proxy added counts; what the client wrote before it
+    does not give it a fresh count."""
+    proxy_saw = f"198.51.100.{secrets.randbelow(200) + 1}"
+    key = f"api-throttle:anonymous:{proxy_saw}"
+    cache.delete(key)
+    try:
+        for number, forged in enumerate(("1.1.1.1", "2.2.2.2")):
+            response = Client(HTTP_X_FORWARDED_FOR=f"{forged}, {proxy_saw}").get(
+                "/api/v1/municipalities"
+            )
+            assert response.status_code == (200 if number == 0 else 429)
+    finally:
+        cache.delete(key)
 
 
 # --- the OpenAPI document ----------------------------------------------------------------
