@@ -11,8 +11,8 @@ What holds for every endpoint is set here, once:
 - **HEAD** is answered for every GET endpoint (and the OpenAPI document and the docs
   page) like GET, without a body.
 - **The OpenAPI document** lists, for every operation, the answers every endpoint can
-  give: 401, 422 and 429, plus 403 where a token is required and 404 where the path
-  names an object.
+  give: 401, 414 (from the web server), 422 and 429, plus 403 where a token is required
+  and 404 where the path names an object.
 """
 
 from __future__ import annotations
@@ -140,6 +140,15 @@ def _document_common_answers(schema: OpenAPISchema) -> None:
             )
             responses.setdefault(
                 429, _error("For mange kald; prøv igen senere.", headers={"Retry-After": True})
+            )
+            # gunicorn refuses a request line over 4 KB itself, before Almen sees it.
+            responses.setdefault(
+                414,
+                {
+                    "description": "Adressen (med forespørgslen) er længere end 4 KB; "
+                    "svaret kommer fra webserveren.",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
             )
             # The challenge and the wait, also where an endpoint documents its own 401.
             for status, header in ((401, "WWW-Authenticate"), (429, "Retry-After")):
