@@ -9,6 +9,7 @@
 # (MAX_EXAMPLES, SEED and PORT can be set). Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 PY=${PY:-.venv/bin/python}
 PORT=${PORT:-8765}
 MAX_EXAMPLES=${MAX_EXAMPLES:-30}
@@ -41,7 +42,8 @@ print(api_token_create(actor=None, organisation=organisation, name="schemathesis
   --log-level warning >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 60); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && break
+  "$PY" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$PORT/healthz', timeout=2)" \
+    2>/dev/null && break
   sleep 0.5
 done
 
@@ -49,11 +51,13 @@ run() {
   local who=$1
   shift
   echo "-- schemathesis: $who"
-  .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
+  # From the scratch folder: Schemathesis keeps a cache of earlier crashes in the
+  # working directory, and each run here starts clean.
+  (cd "$work" && "$root/.venv/bin/schemathesis" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
     --phases examples,coverage,fuzzing \
     --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 2 --no-shrink \
-    --request-timeout 30 --warnings off "$@"
+    --request-timeout 30 --wait-for-schema 30 --warnings off "$@")
 }
 status=0
 run anonymous || status=1
