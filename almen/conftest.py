@@ -26,6 +26,7 @@ def _danish_by_default() -> object:
     yield
     translation.deactivate()
 
+
 PERSONA_KEYS = [
     "resident_a",
     "resident_b",

@@ -324,3 +324,14 @@ LOGGING = {
 }
 
 ADMINS = env_list("ADMINS")
+
+# REST API rate limits (almen.api.throttling): per client address for calls without a
+# token, per token for calls with one. "N/s", "N/min", "N/hour" or "N/day"; empty: no
+# limit. Answers beyond the limit are 429 with Retry-After.
+API_THROTTLE_RATES = {
+    "anonymous": env("API_THROTTLE_ANONYMOUS", "600/min") or None,
+    "token": env("API_THROTTLE_TOKEN", "3000/min") or None,
+}
+# How many reverse proxies of ours add to X-Forwarded-For in front of the app (0: use
+# the connection's address). Behind one proxy, set 1, or all clients share one count.
+API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)

@@ -33,6 +33,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rate limits are tested on purpose in their own test; elsewhere they only add noise.
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "50/m/ip"}  # noqa: F405
+API_THROTTLE_RATES = {"anonymous": None, "token": None}
 IMPORT_BACKGROUND_ROWS = 50
 
 # A real OpenID Connect provider (django-oauth-toolkit) for the OIDC login test; its

@@ -6,6 +6,11 @@ makes a resident of that estate, a seat on an afdelingsbestyrelse makes an estat
 board member) — in a fixed number of queries. The ``can_*`` functions answer
 questions about a scope and a visibility. Each app's ``access.py`` fetches an object
 and asks these functions; views never decide access themselves.
+
+Not every principal is a person. ``principal_for_token`` makes one for an API token
+acting for its organisation (the REST API), ``principal_for_municipality`` one for a
+municipality as a body (what its officers could read, for the styringsdialog). Both go
+through the same ``can_*`` questions and the apps' ``visible_*`` querysets as a person.
 """
 
 from __future__ import annotations
@@ -62,14 +67,30 @@ class Principal:
     sector: bool = False
     superuser: bool = False
     roles: frozenset[str] = field(default_factory=frozenset)
+    # A principal that is not a person: AGENT_TOKEN (an API token; ``token_id`` and
+    # ``scopes`` say which and what it may do) or AGENT_MUNICIPALITY.
+    agent: str = ""
+    token_id: int | None = None
+    scopes: frozenset[str] = frozenset()
 
     @property
     def is_anonymous(self) -> bool:
-        return self.user_id is None
+        return self.user_id is None and not self.agent
+
+    @property
+    def is_token(self) -> bool:
+        return self.agent == AGENT_TOKEN
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
 
     @property
     def is_professional(self) -> bool:
-        """Staff, boards, officers and sector: people who see beyond their own home."""
+        """Staff, boards, officers and sector: people who see beyond their own home.
+        An API token is not: it reads what is public and what is its organisation's,
+        never what other organisations share with the sector."""
+        if self.is_token:
+            return False
         return bool(
             self.staff_organisations
             or self.board_organisations
@@ -134,6 +155,29 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+AGENT_TOKEN = "token"  # noqa: S105 (a kind of principal, not a secret)
+AGENT_MUNICIPALITY = "municipality"
+
+
+def principal_for_token(
+    *, token_id: int, organisation_id: int, scopes: Iterable[str], acts_as_staff: bool
+) -> Principal:
+    """An API token acting for its organisation. With ``acts_as_staff`` (the token may
+    read the organisation's goals) it reads and manages like the organisation's staff;
+    without, it reads like an anonymous visitor. Which scopes make a token act as
+    staff is the register's decision (``almen.register.tokens.token_principal``); what
+    it may then do (write, import) is checked against ``scopes`` by each endpoint."""
+    return Principal(
+        agent=AGENT_TOKEN,
+        token_id=token_id,
+        scopes=frozenset(scopes),
+        staff_organisations=frozenset({organisation_id}) if acts_as_staff else frozenset(),
+    )
+
+
+def principal_for_municipality(municipality_id: int) -> Principal:
+    """A municipality as a body: what every officer of it may read, whoever they are."""
+    return Principal(agent=AGENT_MUNICIPALITY, municipalities=frozenset({municipality_id}))
 
 
 @dataclass(frozen=True)
@@ -195,7 +239,12 @@ def principal_for(user: Any) -> Principal:
         sector=sector,
         superuser=bool(user.is_superuser),
         roles=frozenset(roles),
-        **{key: frozenset(value) for key, value in sets.items()},
+        resident_estates=frozenset(sets["resident_estates"]),
+        board_estates=frozenset(sets["board_estates"]),
+        staff_organisations=frozenset(sets["staff_organisations"]),
+        board_organisations=frozenset(sets["board_organisations"]),
+        member_organisations=frozenset(sets["member_organisations"]),
+        municipalities=frozenset(sets["municipalities"]),
     )
 
 

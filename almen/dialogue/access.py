@@ -14,11 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from almen.access.policy import LoginRequired, Principal, deny, principal
+from almen.access.policy import (
+    LoginRequired,
+    Principal,
+    deny,
+    principal,
+    principal_for_municipality,
+)
 from almen.dialogue.models import Agreement, Dialogue, DialogueQuerySet
-from almen.goals.access import goal_scope
-from almen.goals.models import Goal, GoalStatus
-from almen.lib.visibility import Visibility, at_least
+from almen.goals.access import can_view_goal, visible_goals
+from almen.goals.models import Goal
 from almen.register.models import Estate, Municipality, Organisation
 
 
@@ -149,32 +154,18 @@ def places_for_create_page(request: HttpRequest) -> list[Place]:
 
 
 def goal_visible_to_municipality(goal: Goal, municipality_id: int) -> bool:
-    """Could the municipality's officers read this goal? Not a draft, and shared with
-    the municipality where the goal lives, or wider (sector, public)."""
-    if goal.status == GoalStatus.DRAFT:
-        return False
-    if at_least(goal.visibility, Visibility.SECTOR):
-        return True
-    return at_least(goal.visibility, Visibility.MUNICIPALITY) and (
-        municipality_id in goal_scope(goal).municipality_ids
-    )
+    """Could the municipality's officers read this goal? The access policy's answer for
+    the municipality as a principal (not a draft; shared with the municipality where
+    the goal lives, or wider)."""
+    return can_view_goal(principal_for_municipality(municipality_id), goal)
 
 
 def goals_for_agreement(dialogue: Dialogue) -> QuerySet[Goal]:
-    """The organisation's goals that an agreement in ``dialogue`` may name (the same
-    rule as ``goal_visible_to_municipality``, as one query)."""
-    wide = [Visibility.SECTOR, Visibility.PUBLIC]
-    shared = Q(visibility__in=wide) | (
-        Q(visibility=Visibility.MUNICIPALITY)
-        & (
-            Q(estate__municipality_id=dialogue.municipality_id)
-            | Q(estate__isnull=True, organisation__municipality_id=dialogue.municipality_id)
-        )
-    )
+    """The organisation's goals that an agreement in ``dialogue`` may name: those the
+    municipality may read (``visible_goals`` for it), as one query."""
     return (
-        Goal.objects.filter(organisation_id=dialogue.organisation_id)
-        .exclude(status=GoalStatus.DRAFT)
-        .filter(shared)
-        .select_related("estate")
+        visible_goals(principal_for_municipality(dialogue.municipality_id))
+        .filter(organisation_id=dialogue.organisation_id)
+        .select_related("estate", "organisation")
         .order_by("estate__number", "title")
     )

@@ -15,16 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import PlainSerializer
 
-from almen.goals.access import framework_for_view
+from almen.access.policy import Principal
+from almen.goals.access import can_manage_goal, can_view_goal, framework_for_view, visible_goals
 from almen.goals.models import (
     Action,
     ActionStatus,
     Commitment,
     Goal,
-    GoalStatus,
     Indicator,
     IndicatorSource,
     Measurement,
@@ -33,10 +33,10 @@ from almen.goals.models import (
 from almen.goals.selectors import calculation, with_latest
 from almen.goals.services import action_create, action_update, measurement_record, review_record
 from almen.lib import tabular
+from almen.lib.api import Pagination
 from almen.lib.i18n import localized
-from almen.lib.visibility import Visibility
 from almen.register.models import ApiScope, ApiToken
-from almen.register.tokens import api_token_auth, require_scope
+from almen.register.tokens import api_principal, api_token_auth, require_scope, token_principal
 
 router = Router(tags=["almene mål"])
 
@@ -120,10 +120,10 @@ def framework_current(request: HttpRequest):
 # A token with ``goals:read`` or ``goals:write`` acts for its organisation like the
 # organisation's staff: it also sees all of that organisation's own goals, drafts and
 # private ones included. Writes need ``goals:write`` and touch only the token's own
-# organisation's goals; any other goal answers 404, as if it did not exist.
+# organisation's goals; any other goal answers 404, as if it did not exist. Who sees
+# what is the access policy's (``visible_goals``, ``can_view_goal``, ``can_manage_goal``
+# with the token as a principal, ``almen.register.tokens.token_principal``).
 
-# No page may ask for more rows than this (as in the register API).
-MAX_LIMIT = 500
 # One request may carry at most this many measurements (as the measurement import).
 MAX_MEASUREMENTS = 5000
 
@@ -142,7 +142,9 @@ class ItemErrorOut(Schema):
 
 class BatchErrorOut(Schema):
     detail: str
-    errors: list[ItemErrorOut]
+    errors: list[ItemErrorOut] = Field(
+        default_factory=list, description="Hver forkert måling (tom, når hele kaldet er forkert)."
+    )
 
 
 class GoalOut(Schema):
@@ -281,44 +283,14 @@ class ReviewIn(Schema):
 # --- who may see what ----------------------------------------------------------------
 
 
-def optional_token(request: HttpRequest) -> ApiToken | None:
-    """The request's API token, if it sends one. A token that is sent but invalid,
-    revoked or expired answers 401 rather than silently reading as anonymous."""
-    if not request.headers.get("Authorization"):
-        return None
-    return api_token_auth(request)
-
-
-def _reads_own_goals(token: ApiToken | None) -> bool:
-    return token is not None and (
-        token.has_scope(ApiScope.GOALS_READ) or token.has_scope(ApiScope.GOALS_WRITE)
-    )
-
-
-def _published_q() -> Q:
-    return Q(visibility=Visibility.PUBLIC) & ~Q(status=GoalStatus.DRAFT)
-
-
-def goals_for_token(token: ApiToken | None) -> QuerySet[Goal]:
-    """The goals a caller sees: published ones, plus every goal of the token's own
-    organisation when the token may read goals (it acts as that organisation's staff)."""
-    if _reads_own_goals(token):
-        assert token is not None
-        return Goal.objects.filter(_published_q() | Q(organisation_id=token.organisation_id))
-    return Goal.objects.published()
-
-
-def _is_visible(goal: Goal | None, token: ApiToken | None) -> bool:
-    if goal is None:
-        return False
-    published = goal.visibility == Visibility.PUBLIC and goal.status != GoalStatus.DRAFT
-    own = _reads_own_goals(token) and token is not None
-    return published or (own and goal.organisation_id == token.organisation_id)  # type: ignore[union-attr]
-
-
 def _goals(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
     return queryset.select_related(
-        "organisation__municipality", "estate__municipality", "framework", "inspired_by"
+        "organisation__municipality",
+        "estate__municipality",
+        "framework",
+        # The source's organisation and estate: whether it is visible (its scope).
+        "inspired_by__organisation",
+        "inspired_by__estate",
     ).prefetch_related(
         Prefetch("commitments", queryset=Commitment.objects.only("id", "code")),
         Prefetch("prerequisites", queryset=Prerequisite.objects.only("id", "code")),
@@ -329,23 +301,20 @@ def _not_found(public_id: object) -> HttpError:
     return HttpError(404, _("Intet mål med id %(id)s.") % {"id": public_id})
 
 
-def _visible_goal(request: HttpRequest, public_id: uuid.UUID) -> tuple[Goal, ApiToken | None]:
-    token = optional_token(request)
-    goal = _goals(goals_for_token(token)).filter(public_id=public_id).first()
+def _visible_goal(request: HttpRequest, public_id: uuid.UUID) -> tuple[Goal, Principal]:
+    p = api_principal(request)
+    goal = _goals(visible_goals(p)).filter(public_id=public_id).first()
     if goal is None:
         raise _not_found(public_id)
-    return goal, token
+    return goal, p
 
 
-def _own_goal(request: HttpRequest, public_id: uuid.UUID) -> tuple[Goal, ApiToken]:
-    """A goal of the token's organisation, for writing; 404 for any other goal."""
+def _goal_for_write(request: HttpRequest, public_id: uuid.UUID) -> tuple[Goal, ApiToken]:
+    """A goal the token may manage (its own organisation's), for writing; 404 for any
+    other goal, as if it did not exist."""
     token = require_scope(request, ApiScope.GOALS_WRITE)
-    goal = (
-        Goal.objects.select_related("organisation", "estate")
-        .filter(public_id=public_id, organisation_id=token.organisation_id)
-        .first()
-    )
-    if goal is None:
+    goal = Goal.objects.select_related("organisation", "estate").filter(public_id=public_id).first()
+    if goal is None or not can_manage_goal(token_principal(token), goal):
         raise _not_found(public_id)
     return goal, token
 
@@ -359,7 +328,11 @@ def _actor(token: ApiToken) -> Any:
 # --- shaping --------------------------------------------------------------------------
 
 
-def _goal_out(goal: Goal, token: ApiToken | None) -> dict[str, Any]:
+def _source_visible(source: Goal | None, p: Principal) -> bool:
+    return source is not None and can_view_goal(p, source)
+
+
+def _goal_out(goal: Goal, p: Principal) -> dict[str, Any]:
     estate = goal.estate
     municipality = estate.municipality if estate else goal.organisation.municipality
     source = goal.inspired_by
@@ -378,7 +351,7 @@ def _goal_out(goal: Goal, token: ApiToken | None) -> dict[str, Any]:
         "period_end": goal.period_end,
         "commitments": sorted(c.code for c in goal.commitments.all()),
         "prerequisites": sorted(p.code for p in goal.prerequisites.all()),
-        "inspired_by": source.public_id if _is_visible(source, token) else None,  # type: ignore[union-attr]
+        "inspired_by": source.public_id if source and _source_visible(source, p) else None,
     }
 
 
@@ -446,10 +419,10 @@ def _bad_request(exc: ValidationError) -> HttpError:
     "alle organisationens egne mål. Sideinddelt (limit/offset). Filtrér med commitment "
     "(fx 1.1), municipality (kommunekode), organisation (CVR) og status.",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination)
 def goals(request: HttpRequest, filters: Query[GoalFilter]) -> Any:
-    token = optional_token(request)
-    queryset = goals_for_token(token)
+    p = api_principal(request)
+    queryset = visible_goals(p)
     if filters.commitment:
         queryset = queryset.filter(
             pk__in=Goal.commitments.through.objects.filter(
@@ -466,15 +439,15 @@ def goals(request: HttpRequest, filters: Query[GoalFilter]) -> Any:
         queryset = queryset.filter(organisation__cvr=filters.organisation)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
-    return _Shaped(_goals(queryset).order_by("organisation__cvr", "title", "pk"), token)
+    return _Shaped(_goals(queryset).order_by("organisation__cvr", "title", "pk"), p)
 
 
 class _Shaped:
     """A queryset the paginator slices and counts; shapes only the page it returns."""
 
-    def __init__(self, queryset: QuerySet[Goal], token: ApiToken | None) -> None:
+    def __init__(self, queryset: QuerySet[Goal], p: Principal) -> None:
         self.queryset = queryset
-        self.token = token
+        self.principal = p
 
     def count(self) -> int:
         return self.queryset.count()
@@ -483,7 +456,7 @@ class _Shaped:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        return [_goal_out(goal, self.token) for goal in self.queryset[index]]
+        return [_goal_out(goal, self.principal) for goal in self.queryset[index]]
 
 
 @router.get(
@@ -492,11 +465,11 @@ class _Shaped:
     summary="Ét lokalt mål med indikatorer, indsatser og status",
 )
 def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
-    goal, token = _visible_goal(request, public_id)
+    goal, p = _visible_goal(request, public_id)
     source = goal.inspired_by
-    label_visible = source is None or _is_visible(source, token)
+    label_visible = source is None or _source_visible(source, p)
     return {
-        **_goal_out(goal, token),
+        **_goal_out(goal, p),
         "local_context": goal.local_context,
         "responsible": goal.responsible,
         "adopted_on": goal.adopted_on,
@@ -517,11 +490,11 @@ def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     summary="En indikators målinger",
     description="Sorteret efter dato; sideinddelt (limit/offset).",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination)
 def measurements(
     request: HttpRequest, public_id: uuid.UUID, indicator_id: uuid.UUID
 ) -> QuerySet[Measurement]:
-    goal, _token = _visible_goal(request, public_id)
+    goal, _p = _visible_goal(request, public_id)
     indicator = goal.indicators.filter(public_id=indicator_id).first()
     if indicator is None:
         raise HttpError(404, _("Målet har ingen indikator med id %(id)s.") % {"id": indicator_id})
@@ -602,7 +575,7 @@ def measurements_record(
     indicator_id: uuid.UUID,
     payload: list[MeasurementIn],
 ):
-    goal, token = _own_goal(request, public_id)
+    goal, token = _goal_for_write(request, public_id)
     indicator = goal.indicators.filter(public_id=indicator_id).first()
     if indicator is None:
         raise HttpError(404, _("Målet har ingen indikator med id %(id)s.") % {"id": indicator_id})
@@ -654,7 +627,7 @@ def measurements_record(
     description="Kræver goals:write.",
 )
 def action_add(request: HttpRequest, public_id: uuid.UUID, payload: ActionIn):
-    goal, token = _own_goal(request, public_id)
+    goal, token = _goal_for_write(request, public_id)
     fields = payload.dict()
     fields["budget_dkk"] = _parse_amount(payload.budget_dkk, _("Budget"))
     try:
@@ -674,7 +647,7 @@ def action_add(request: HttpRequest, public_id: uuid.UUID, payload: ActionIn):
 def action_change(
     request: HttpRequest, public_id: uuid.UUID, action_id: uuid.UUID, payload: ActionPatch
 ):
-    goal, token = _own_goal(request, public_id)
+    goal, token = _goal_for_write(request, public_id)
     action = goal.actions.filter(public_id=action_id).first()
     if action is None:
         raise HttpError(404, _("Målet har ingen indsats med id %(id)s.") % {"id": action_id})
@@ -701,7 +674,7 @@ def action_change(
     description="Kræver goals:write.",
 )
 def review_add(request: HttpRequest, public_id: uuid.UUID, payload: ReviewIn):
-    goal, token = _own_goal(request, public_id)
+    goal, token = _goal_for_write(request, public_id)
     try:
         review = review_record(actor=_actor(token), goal=goal, **payload.dict())
     except ValidationError as exc:

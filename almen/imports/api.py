@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from almen.imports import services
 from almen.imports.models import ImportRun, ImportStatus
+from almen.lib.api import ErrorOut
 from almen.register.models import ApiScope
 from almen.register.tokens import api_token_auth, require_scope
 
@@ -79,7 +80,7 @@ def _out(run: ImportRun) -> dict[str, Any]:
 
 @router.post(
     "",
-    response={201: ImportRunOut, 400: dict},
+    response={201: ImportRunOut, 400: ErrorOut},
     summary="Upload lejemålsregistret (CSV eller XLSX)",
     description="Filen kontrolleres og, uden dry_run, indlæses den, hvis den er uden fejl. "
     "Store filer behandles i baggrunden: følg status på GET /imports/{id}. Flytter "
@@ -113,7 +114,11 @@ def import_upload(
     return 201, _out(run)
 
 
-@router.get("/{run_id}", response=ImportRunOut, summary="Status for en registerimport")
+@router.get(
+    "/{run_id}",
+    response={200: ImportRunOut, 404: ErrorOut},
+    summary="Status for en registerimport",
+)
 def import_status(request, run_id: uuid.UUID):
     token = require_scope(request, ApiScope.REGISTER_IMPORT)
     run = ImportRun.objects.filter(organisation=token.organisation, public_id=run_id).first()

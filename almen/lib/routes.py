@@ -34,6 +34,7 @@ class Urls:
 
 _routers: Registry[ApiRouter] = Registry("API routers")
 _urls: Registry[Urls] = Registry("URLs")
+_api_auth: Registry[Any] = Registry("API authentication")
 
 
 def register_api(router: Any, *, app: str, prefix: str = "") -> None:
@@ -42,6 +43,16 @@ def register_api(router: Any, *, app: str, prefix: str = "") -> None:
 
 def register_urls(module: str, *, app: str, prefix: str = "") -> None:
     _urls.register(module, Urls(prefix, module), app=app)
+
+
+def register_api_auth(auth: Any, *, app: str) -> None:
+    """The check every API call runs (the register's optional token check): the API
+    names no module, so the app that owns the tokens registers it."""
+    _api_auth.register(f"{app}:auth", auth, app=app)
+
+
+def api_auth() -> list[Any]:
+    return _api_auth.items()
 
 
 def api_routers() -> list[ApiRouter]:

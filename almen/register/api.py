@@ -10,17 +10,18 @@ import uuid
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from almen.lib.api import Pagination
 from almen.register.models import ApiToken, Estate, Municipality, Organisation
 from almen.register.tokens import api_token_auth
 
 router = Router(tags=["register"])
 
-# No page may ask for more rows than this; the default page is 100 (NINJA_PAGINATION_PER_PAGE).
-MAX_LIMIT = 500
+# A CVR number is eight digits; anything else cannot name an organisation.
+Cvr = Path(..., pattern=r"^\d{8}$", description="CVR-nummer, 8 cifre.")
 
 
 class MunicipalityOut(Schema):
@@ -99,7 +100,7 @@ def municipalities(request: HttpRequest) -> QuerySet[Municipality]:
     summary="Boligorganisationer",
     description="Sideinddelt (limit/offset). Filtrér med ?municipality=<kommunekode>.",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+@paginate(Pagination)
 def organisations(
     request: HttpRequest, filters: Query[OrganisationFilter]
 ) -> QuerySet[Organisation]:
@@ -114,7 +115,7 @@ def organisations(
     response={200: OrganisationOut, 404: ErrorOut},
     summary="Én boligorganisation",
 )
-def organisation(request: HttpRequest, cvr: str) -> Organisation:
+def organisation(request: HttpRequest, cvr: str = Cvr) -> Organisation:
     return _organisation_or_404(cvr)
 
 
@@ -123,8 +124,8 @@ def organisation(request: HttpRequest, cvr: str) -> Organisation:
     response={200: list[EstateOut], 404: ErrorOut},
     summary="En boligorganisations afdelinger",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
-def organisation_estates(request: HttpRequest, cvr: str) -> QuerySet[Estate]:
+@paginate(Pagination)
+def organisation_estates(request: HttpRequest, cvr: str = Cvr) -> QuerySet[Estate]:
     organisation = _organisation_or_404(cvr)
     return _estates().filter(organisation=organisation)
 

@@ -11,6 +11,7 @@ from almen.register.api import router
 from almen.register.grants import register_grants
 from almen.register.metrics import register_metrics
 from almen.register.opendata import TABLES
+from almen.register.tokens import api_token_optional
 
 APP = "register"
 
@@ -21,4 +22,5 @@ def register() -> None:
     for table in TABLES:
         opendata.register(table, app=APP)
     routes.register_api(router, app=APP)
+    routes.register_api_auth(api_token_optional, app=APP)
     routes.register_urls("almen.register.urls", app=APP)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
+from almen.access.policy import ANONYMOUS, Principal, principal_for_token
 from almen.audit.context import act_via_token
 from almen.audit.services import audit_record, snapshot
 from almen.register.access import organisation_for_staff
@@ -38,13 +39,17 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 _AUDIT_FIELDS = ("name", "prefix", "scopes", "organisation_id", "expires_at", "revoked_at")
 
 __all__ = [
+    "NO_TOKEN",
     "ApiScope",
+    "api_principal",
     "api_token_auth",
     "api_token_create",
     "api_token_for_staff",
+    "api_token_optional",
     "api_token_revoke",
     "digest_of",
     "require_scope",
+    "token_principal",
 ]
 
 
@@ -172,6 +177,52 @@ class ApiTokenAuth(HttpBearer):
 
 
 api_token_auth = ApiTokenAuth()
+
+
+class _NoToken:
+    """``request.auth`` of a call that sent no token (django-ninja needs a true value
+    to let the call through)."""
+
+    def __repr__(self) -> str:
+        return "NO_TOKEN"
+
+
+NO_TOKEN = _NoToken()
+
+
+class OptionalApiTokenAuth(ApiTokenAuth):
+    """For endpoints anyone may call: no ``Authorization`` header reads as anonymous
+    (``request.auth`` is ``NO_TOKEN``), but a header that is sent must carry a valid
+    token. An invalid, revoked or expired token, or another scheme, answers 401 on
+    every endpoint, never a silent anonymous answer (docs/api.md, the token rule)."""
+
+    def __call__(self, request: HttpRequest) -> ApiToken | _NoToken | None:  # type: ignore[override]
+        if not request.headers.get(self.header):
+            return NO_TOKEN
+        return super().__call__(request)
+
+
+api_token_optional = OptionalApiTokenAuth()
+
+
+def token_principal(token: ApiToken) -> Principal:
+    """The token as a principal of the access policy: with ``goals:read`` or
+    ``goals:write`` it acts as its organisation's staff (sees all of the
+    organisation's goals, drafts and private ones included); otherwise it reads like an
+    anonymous visitor."""
+    return principal_for_token(
+        token_id=token.pk,
+        organisation_id=token.organisation_id,
+        scopes=token.scopes,
+        acts_as_staff=token.has_scope(ApiScope.GOALS_READ) or token.has_scope(ApiScope.GOALS_WRITE),
+    )
+
+
+def api_principal(request: HttpRequest) -> Principal:
+    """Who an API call is: its token, or anonymous. A logged-in session is not a token:
+    the API answers a browser as it answers anyone without one."""
+    token = getattr(request, "auth", None)
+    return token_principal(token) if isinstance(token, ApiToken) else ANONYMOUS
 
 
 def require_scope(request: HttpRequest, scope: str) -> ApiToken:

@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from almen.access.policy import Scope, principal
 from almen.audit.models import AuditEntry
@@ -141,9 +146,10 @@ def audit_log(request: HttpRequest, cvr: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers; 503 otherwise (for load balancers)."""
+    """200 when the database answers; 503 otherwise (for load balancers, which often
+    ask with HEAD)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -88,7 +88,6 @@ def test_organisation_detail(api) -> None:
     "path",
     [
         "/api/v1/organisations/00000000",
-        "/api/v1/organisations/abc",
         "/api/v1/organisations/00000000/estates",
     ],
 )
@@ -96,6 +95,14 @@ def test_unknown_organisation_is_404_json(api, path) -> None:
     response = api.get(path)
     assert response.status_code == 404
     assert "Ingen boligorganisation" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("cvr", ["abc", "1234567", "123456789"])
+def test_a_malformed_cvr_is_422_json(api, cvr) -> None:
+    """Not eight digits cannot be a CVR number: invalid input, as the schema says."""
+    response = api.get(f"/api/v1/organisations/{cvr}")
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["where"] == "path.cvr"
 
 
 def test_organisation_estates(api, django_assert_max_num_queries) -> None:
@@ -147,7 +154,11 @@ def test_openapi_lists_the_token_scheme(api) -> None:
     schemes = schema["components"]["securitySchemes"]
     assert schemes["ApiTokenAuth"] == {"type": "http", "scheme": "bearer"}
     assert schema["paths"]["/api/v1/me"]["get"]["security"] == [{"ApiTokenAuth": []}]
-    assert "security" not in schema["paths"]["/api/v1/municipalities"]["get"]
+    # Public: no token needed (the empty requirement), but one that is sent is checked.
+    assert schema["paths"]["/api/v1/municipalities"]["get"]["security"] == [
+        {},
+        {"ApiTokenAuth": []},
+    ]
     for path in (
         "/api/v1/organisations",
         "/api/v1/organisations/{cvr}",
