@@ -53,11 +53,14 @@ def log(message: str) -> None:
 
 def ensure_goals(db: str) -> None:
     log("seed_goals_national")
+    start = time.perf_counter()
     result = run.manage(db, "seed_goals_national", check=False, stderr=subprocess.PIPE)
     if result.returncode != 0:
         if "allerede nationale mål" not in result.stderr:
             sys.exit(result.stderr)
         log("national goals already loaded")
+    else:
+        log(f"seed_goals_national: {time.perf_counter() - start:.1f} s wall clock")
 
 
 def django_setup(db: str) -> None:
@@ -185,7 +188,9 @@ def board_pdf(org_id: int, repeats: int) -> dict[str, Any]:
     }
 
 
-def table(results: dict[str, dict[str, Any]], cold: dict[str, Any], pdf: dict[str, Any]) -> str:
+def table(
+    results: dict[str, dict[str, Any]], cold: dict[str, Any], pdf: dict[str, Any] | None
+) -> str:
     lines = [
         f"{'figure':46} {'value':>15} {'ceiling':>10} {'ratio':>7} {'target':>10}  met",
         "-" * 98,
@@ -209,6 +214,8 @@ def table(results: dict[str, dict[str, Any]], cold: dict[str, Any], pdf: dict[st
             f"{'national picture cold (' + key + ') med / max ms':46} "
             f"{c['median']:>6.0f} / {c['max']:>6.0f} {'':>10} {'':>7} {'≤2000':>10}  {met}"
         )
+    if pdf is None:
+        return "\n".join(lines)
     met = "yes" if pdf["seconds"] <= PDF_TARGET_S else "NO"
     lines.append(
         f"{'board PDF s (' + str(pdf['goals']) + ' goals, ' + pdf['organisation'] + ')':46} "
@@ -261,16 +268,20 @@ def main() -> None:
     proc, base = run.start_server(args.db)
     try:
         results = run.measure(base, targets, args.seconds, args.connections)
-        cold = {
-            "public": cold_picture(base, None, args.cold_repeats),
-            "sector": cold_picture(base, f"sessionid={sector}", args.cold_repeats),
-        }
+        cold = {}
+        if not args.only or args.only in "national picture cold":
+            cold = {
+                "public": cold_picture(base, None, args.cold_repeats),
+                "sector": cold_picture(base, f"sessionid={sector}", args.cold_repeats),
+            }
         for key, c in cold.items():
             log(f"national picture cold ({key}): {c['runs_ms']} ms")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    pdf = board_pdf(info["board_org_id"], args.pdf_repeats)
+    pdf = None
+    if not args.only or args.only in "board PDF":
+        pdf = board_pdf(info["board_org_id"], args.pdf_repeats)
 
     header = (
         f"# {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {args.db} · "
