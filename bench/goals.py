@@ -8,7 +8,8 @@ never fails on a timing.
    and national goals (``manage.py seed_goals_national``: 30,000 goals, 100,000
    indicators, 3.6 million measurements).
 2. Starts gunicorn (2 workers, config.settings_bench) with ``REDIS_URL`` pointing at
-   Redis database 9 (flushed first), which this process uses too: the cache the
+   Redis database 9 (flushed first; ``BENCH_REDIS_URL`` names another), which this
+   process uses too: the cache the
    national picture lives in is then shared, so "cold" can be made cold from here.
 3. Measures with wrk, beside the hello and one-query ceilings of the same run: the
    framework page, a commitment page, an inspiration search, the national picture
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import run  # noqa: E402  (bench/run.py)
 
-REDIS_URL = "redis://127.0.0.1:6379/9"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 PAGE_TARGET_MS = 100.0
 COLD_TARGET_MS = 2000.0
 PDF_TARGET_S = 10.0
