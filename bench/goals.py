@@ -114,6 +114,43 @@ def choose() -> dict[str, Any]:
     }
 
 
+def in_process(targets: list[tuple[str, str, str | None]], repeats: int) -> dict[str, Any]:
+    """Each page through Django's test client in this process, after one warm-up
+    request: median CPU time of this process (with SQLite that includes the SQL; a
+    figure the other load on a shared machine disturbs far less than wall clock),
+    median wall time, queries and their time. Sessions as in the wrk runs."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    out: dict[str, Any] = {}
+    for name, path, session in targets:
+        client = Client(HTTP_HOST="127.0.0.1")
+        if session:
+            client.cookies["sessionid"] = session
+        client.get(path)
+        cpu, wall = [], []
+        for _ in range(repeats):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+            wall.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+        out[name] = {
+            "cpu_ms": statistics.median(cpu),
+            "wall_ms": statistics.median(wall),
+            "queries": len(queries.captured_queries),
+            "sql_ms": sum(float(q["time"]) for q in queries.captured_queries) * 1000,
+        }
+        r = out[name]
+        log(
+            f"in-process {name:26} CPU {r['cpu_ms']:6.1f} ms  wall {r['wall_ms']:6.1f} ms  "
+            f"{r['queries']} queries ({r['sql_ms']:.1f} ms)"
+        )
+    return out
+
+
 def flush_redis() -> None:
     from django.core.cache import cache
 
@@ -235,6 +272,7 @@ def main() -> None:
     parser.add_argument("--cold-repeats", type=int, default=5)
     parser.add_argument("--pdf-repeats", type=int, default=2)
     parser.add_argument("--skip-seed", action="store_true", help="data is already there")
+    parser.add_argument("--in-process-repeats", type=int, default=20)
     parser.add_argument("--only", help="measure only figures whose name contains this")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
@@ -266,6 +304,7 @@ def main() -> None:
     ]
     if args.only:
         targets = [t for t in targets if args.only in t[0] or t[0] in {"hello", "one-query"}]
+    local = in_process(targets, args.in_process_repeats)
     proc, base = run.start_server(args.db)
     try:
         results = run.measure(base, targets, args.seconds, args.connections)
@@ -292,8 +331,13 @@ def main() -> None:
     )
     print(header)
     print(table(results, cold, pdf))
+    for name, r in local.items():
+        print(
+            f"{'in-process ' + name:46} CPU {r['cpu_ms']:6.1f} ms, wall {r['wall_ms']:6.1f} ms, "
+            f"{r['queries']} queries ({r['sql_ms']:.1f} ms)"
+        )
     if args.json:
-        data = {"info": info, "results": results, "cold": cold, "pdf": pdf}
+        data = {"info": info, "results": results, "in_process": local, "cold": cold, "pdf": pdf}
         args.json.write_text(json.dumps(data, indent=1, default=str))
 
 
