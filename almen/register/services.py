@@ -204,20 +204,20 @@ def estate_counts_refresh(*, estate_ids: Iterable[int] | None = None) -> int:
     if estate_ids is None:
         return _estate_counts_update(None)
     ids = sorted(set(estate_ids))
-    return sum(
-        _estate_counts_update(ids[i : i + _REFRESH_BATCH])
-        for i in range(0, len(ids), _REFRESH_BATCH)
-    )
+    with transaction.atomic():
+        return sum(
+            _estate_counts_update(ids[i : i + _REFRESH_BATCH])
+            for i in range(0, len(ids), _REFRESH_BATCH)
+        )
 
 
 _REFRESH_BATCH = 1000
 
 
 def _estate_counts_update(ids: list[int] | None) -> int:
-    if ids == []:
-        return 0
+    """One UPDATE for these estates (all when None)."""
     ops = connection.ops
-    estate, unit, household = (m._meta.db_table for m in (Estate, Unit, Household))
+    estate, unit, household = (ops.quote_name(m._meta.db_table) for m in (Estate, Unit, Household))
     today = ops.adapt_datefield_value(timezone.localdate())
     now = ops.adapt_datetimefield_value(timezone.now())
     marks = ", ".join(["%s"] * len(ids or []))

@@ -76,3 +76,13 @@ def test_refresh_counts_once_per_estate_not_per_row(cast) -> None:
         plan = "\n".join(str(row) for row in cursor.fetchall())
     assert "CORRELATED" not in plan  # SQLite: CORRELATED SCALAR SUBQUERY
     assert "SubPlan" not in plan  # PostgreSQL
+
+
+def test_many_ids_are_refreshed_in_batches(cast) -> None:
+    Estate.objects.update(unit_count=0, household_count=0)
+    last = Estate.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert last is not None
+    ids = list(range(1, last + 2500))  # more than one batch; unknown ids are ignored
+    assert estate_counts_refresh(estate_ids=ids) == Estate.objects.count()
+    for estate in Estate.objects.all():
+        assert _stored(estate) == _live(estate)
