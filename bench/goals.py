@@ -6,11 +6,13 @@ never fails on a timing.
 
 1. Ensures the bench database has the national register (bench/run.py's ensure_data)
    and national goals (``manage.py seed_goals_national``: 30,000 goals, 100,000
-   indicators, 3.6 million measurements).
+   indicators, 3.6 million measurements), then runs the plan check (bench/plans.py,
+   unless ``--skip-plans``): exits 1 when a hot page reads a national table end to end.
 2. Starts gunicorn (2 workers, config.settings_bench) with ``REDIS_URL`` pointing at
    Redis database 9 (flushed first; ``BENCH_REDIS_URL`` names another), which this
-   process uses too: the cache the
-   national picture lives in is then shared, so "cold" can be made cold from here.
+   process uses too: the cache the national picture lives in is then shared, so
+   "cold" can be made cold from here. Each page is also timed in-process (CPU time,
+   queries) before the server starts.
 3. Measures with wrk, beside the hello and one-query ceilings of the same run: the
    framework page, a commitment page, an inspiration search, the national picture
    warm, an organisation's goal page (as sector staff). The national picture cold:
@@ -19,6 +21,8 @@ never fails on a timing.
    in-process, beside the ceiling of a trivial one-page PDF.
 
 Targets: pages p95 ≤ 100 ms; national picture warm ≤ 100 ms, cold ≤ 2 s; PDF ≤ 10 s.
+``--only NAME`` measures the pages whose name contains NAME (the cold picture and the
+PDF only when NAME is part of "national picture cold" / "board PDF").
 """
 
 from __future__ import annotations
@@ -62,6 +66,17 @@ def ensure_goals(db: str) -> None:
         log("national goals already loaded")
     else:
         log(f"seed_goals_national: {time.perf_counter() - start:.1f} s wall clock")
+
+
+def plan_check(db: str) -> None:
+    """bench/plans.py first: a full scan of a national table on a hot page stops the
+    run (exit 1) before any timing is taken."""
+    log("plan check (bench/plans.py)")
+    result = subprocess.run(
+        [run.PY, str(ROOT / "bench" / "plans.py"), "--db", db], cwd=ROOT, env=run.bench_env(db)
+    )
+    if result.returncode != 0:
+        sys.exit("bench/plans.py failed: a hot page reads a national table end to end")
 
 
 def django_setup(db: str) -> None:
@@ -273,6 +288,7 @@ def main() -> None:
     parser.add_argument("--pdf-repeats", type=int, default=2)
     parser.add_argument("--skip-seed", action="store_true", help="data is already there")
     parser.add_argument("--in-process-repeats", type=int, default=20)
+    parser.add_argument("--skip-plans", action="store_true", help="skip bench/plans.py")
     parser.add_argument("--only", help="measure only figures whose name contains this")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
@@ -281,6 +297,8 @@ def main() -> None:
     if not args.skip_seed:
         run.ensure_data(args.db)
         ensure_goals(args.db)
+    if not args.skip_plans:
+        plan_check(args.db)
     info = run.setup(args.db)
     django_setup(args.db)
     info.update(choose())

@@ -277,6 +277,8 @@ def measure(
 ) -> dict[str, dict[str, float]]:
     load = load_wrk if shutil_which("wrk") else load_python
     log(f"load generator: {'wrk' if load is load_wrk else 'python threads'}")
+    if load is load_python:
+        log("wrk is missing (apt-get install -y wrk); the Python client is slower than wrk")
     results = {}
     for name, path, session in targets:
         cookie = f"sessionid={session}" if session else None
