@@ -6,10 +6,13 @@ never fails on a timing.
 
 1. Ensures the bench database has the national register (bench/run.py's ensure_data)
    and national goals (``manage.py seed_goals_national``: 30,000 goals, 100,000
-   indicators, 3.6 million measurements).
+   indicators, 3.6 million measurements), then runs the plan check (bench/plans.py,
+   unless ``--skip-plans``): exits 1 when a hot page reads a national table end to end.
 2. Starts gunicorn (2 workers, config.settings_bench) with ``REDIS_URL`` pointing at
-   Redis database 9 (flushed first), which this process uses too: the cache the
-   national picture lives in is then shared, so "cold" can be made cold from here.
+   Redis database 9 (flushed first; ``BENCH_REDIS_URL`` names another), which this
+   process uses too: the cache the national picture lives in is then shared, so
+   "cold" can be made cold from here. Each page is also timed in-process (CPU time,
+   queries) before the server starts.
 3. Measures with wrk, beside the hello and one-query ceilings of the same run: the
    framework page, a commitment page, an inspiration search, the national picture
    warm, an organisation's goal page (as sector staff). The national picture cold:
@@ -18,6 +21,8 @@ never fails on a timing.
    in-process, beside the ceiling of a trivial one-page PDF.
 
 Targets: pages p95 ≤ 100 ms; national picture warm ≤ 100 ms, cold ≤ 2 s; PDF ≤ 10 s.
+``--only NAME`` measures the pages whose name contains NAME (the cold picture and the
+PDF only when NAME is part of "national picture cold" / "board PDF").
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import run  # noqa: E402  (bench/run.py)
 
-REDIS_URL = "redis://127.0.0.1:6379/9"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 PAGE_TARGET_MS = 100.0
 COLD_TARGET_MS = 2000.0
 PDF_TARGET_S = 10.0
@@ -53,11 +58,25 @@ def log(message: str) -> None:
 
 def ensure_goals(db: str) -> None:
     log("seed_goals_national")
+    start = time.perf_counter()
     result = run.manage(db, "seed_goals_national", check=False, stderr=subprocess.PIPE)
     if result.returncode != 0:
         if "allerede nationale mål" not in result.stderr:
             sys.exit(result.stderr)
         log("national goals already loaded")
+    else:
+        log(f"seed_goals_national: {time.perf_counter() - start:.1f} s wall clock")
+
+
+def plan_check(db: str) -> None:
+    """bench/plans.py first: a full scan of a national table on a hot page stops the
+    run (exit 1) before any timing is taken."""
+    log("plan check (bench/plans.py)")
+    result = subprocess.run(
+        [run.PY, str(ROOT / "bench" / "plans.py"), "--db", db], cwd=ROOT, env=run.bench_env(db)
+    )
+    if result.returncode != 0:
+        sys.exit("bench/plans.py failed: a hot page reads a national table end to end")
 
 
 def django_setup(db: str) -> None:
@@ -108,6 +127,43 @@ def choose() -> dict[str, Any]:
         "board_org_id": org_id,
         "board_org_goals": n,
     }
+
+
+def in_process(targets: list[tuple[str, str, str | None]], repeats: int) -> dict[str, Any]:
+    """Each page through Django's test client in this process, after one warm-up
+    request: median CPU time of this process (with SQLite that includes the SQL; a
+    figure the other load on a shared machine disturbs far less than wall clock),
+    median wall time, queries and their time. Sessions as in the wrk runs."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    out: dict[str, Any] = {}
+    for name, path, session in targets:
+        client = Client(HTTP_HOST="127.0.0.1")
+        if session:
+            client.cookies["sessionid"] = session
+        client.get(path)
+        cpu, wall = [], []
+        for _ in range(repeats):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+            wall.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+        out[name] = {
+            "cpu_ms": statistics.median(cpu),
+            "wall_ms": statistics.median(wall),
+            "queries": len(queries.captured_queries),
+            "sql_ms": sum(float(q["time"]) for q in queries.captured_queries) * 1000,
+        }
+        r = out[name]
+        log(
+            f"in-process {name:26} CPU {r['cpu_ms']:6.1f} ms  wall {r['wall_ms']:6.1f} ms  "
+            f"{r['queries']} queries ({r['sql_ms']:.1f} ms)"
+        )
+    return out
 
 
 def flush_redis() -> None:
@@ -185,7 +241,9 @@ def board_pdf(org_id: int, repeats: int) -> dict[str, Any]:
     }
 
 
-def table(results: dict[str, dict[str, Any]], cold: dict[str, Any], pdf: dict[str, Any]) -> str:
+def table(
+    results: dict[str, dict[str, Any]], cold: dict[str, Any], pdf: dict[str, Any] | None
+) -> str:
     lines = [
         f"{'figure':46} {'value':>15} {'ceiling':>10} {'ratio':>7} {'target':>10}  met",
         "-" * 98,
@@ -209,6 +267,8 @@ def table(results: dict[str, dict[str, Any]], cold: dict[str, Any], pdf: dict[st
             f"{'national picture cold (' + key + ') med / max ms':46} "
             f"{c['median']:>6.0f} / {c['max']:>6.0f} {'':>10} {'':>7} {'≤2000':>10}  {met}"
         )
+    if pdf is None:
+        return "\n".join(lines)
     met = "yes" if pdf["seconds"] <= PDF_TARGET_S else "NO"
     lines.append(
         f"{'board PDF s (' + str(pdf['goals']) + ' goals, ' + pdf['organisation'] + ')':46} "
@@ -227,6 +287,8 @@ def main() -> None:
     parser.add_argument("--cold-repeats", type=int, default=5)
     parser.add_argument("--pdf-repeats", type=int, default=2)
     parser.add_argument("--skip-seed", action="store_true", help="data is already there")
+    parser.add_argument("--in-process-repeats", type=int, default=20)
+    parser.add_argument("--skip-plans", action="store_true", help="skip bench/plans.py")
     parser.add_argument("--only", help="measure only figures whose name contains this")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
@@ -235,6 +297,8 @@ def main() -> None:
     if not args.skip_seed:
         run.ensure_data(args.db)
         ensure_goals(args.db)
+    if not args.skip_plans:
+        plan_check(args.db)
     info = run.setup(args.db)
     django_setup(args.db)
     info.update(choose())
@@ -258,19 +322,24 @@ def main() -> None:
     ]
     if args.only:
         targets = [t for t in targets if args.only in t[0] or t[0] in {"hello", "one-query"}]
+    local = in_process(targets, args.in_process_repeats)
     proc, base = run.start_server(args.db)
     try:
         results = run.measure(base, targets, args.seconds, args.connections)
-        cold = {
-            "public": cold_picture(base, None, args.cold_repeats),
-            "sector": cold_picture(base, f"sessionid={sector}", args.cold_repeats),
-        }
+        cold = {}
+        if not args.only or args.only in "national picture cold":
+            cold = {
+                "public": cold_picture(base, None, args.cold_repeats),
+                "sector": cold_picture(base, f"sessionid={sector}", args.cold_repeats),
+            }
         for key, c in cold.items():
             log(f"national picture cold ({key}): {c['runs_ms']} ms")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    pdf = board_pdf(info["board_org_id"], args.pdf_repeats)
+    pdf = None
+    if not args.only or args.only in "board PDF":
+        pdf = board_pdf(info["board_org_id"], args.pdf_repeats)
 
     header = (
         f"# {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {args.db} · "
@@ -280,8 +349,13 @@ def main() -> None:
     )
     print(header)
     print(table(results, cold, pdf))
+    for name, r in local.items():
+        print(
+            f"{'in-process ' + name:46} CPU {r['cpu_ms']:6.1f} ms, wall {r['wall_ms']:6.1f} ms, "
+            f"{r['queries']} queries ({r['sql_ms']:.1f} ms)"
+        )
     if args.json:
-        data = {"info": info, "results": results, "cold": cold, "pdf": pdf}
+        data = {"info": info, "results": results, "in_process": local, "cold": cold, "pdf": pdf}
         args.json.write_text(json.dumps(data, indent=1, default=str))
 
 

@@ -3,6 +3,9 @@
     .venv/bin/python bench/run.py --db sqlite      # var/bench.sqlite3
     .venv/bin/python bench/run.py --db postgres    # database almen_bench on 127.0.0.1
 
+``BENCH_PG_DB`` names another PostgreSQL database and ``BENCH_SQLITE`` another SQLite
+file (e.g. ``BENCH_PG_DB=perf_almen_bench``), so parallel runs do not share data.
+
 1. Ensures the bench database has migrations, the demo cast and national data
    (seed_national: 500 organisations, 7,000 estates, 600,000 households, 1,000,000
    residents).
@@ -38,9 +41,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 PG_ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
+PG_DB = os.environ.get("BENCH_PG_DB", "almen_bench")
+SQLITE_FILE = os.environ.get("BENCH_SQLITE", "var/bench.sqlite3")
 URLS = {
-    "sqlite": "sqlite:///var/bench.sqlite3",
-    "postgres": "postgres://postgres@127.0.0.1:5432/almen_bench",
+    "sqlite": f"sqlite:///{SQLITE_FILE}",
+    "postgres": f"postgres://postgres@127.0.0.1:5432/{PG_DB}",
 }
 PERSONA_KEYS = [
     "anonymous",
@@ -87,10 +92,10 @@ def ensure_data(db: str) -> None:
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'almen_bench'")
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DB])
             if exists.fetchone() is None:
-                log("creating database almen_bench")
-                conn.execute("CREATE DATABASE almen_bench")
+                log(f"creating database {PG_DB}")
+                conn.execute(f'CREATE DATABASE "{PG_DB}"')
     else:
         (ROOT / "var").mkdir(exist_ok=True)
     log("migrate")
@@ -98,11 +103,14 @@ def ensure_data(db: str) -> None:
     log("seed_demo (personas)")
     manage(db, "seed_demo", stdout=subprocess.DEVNULL)
     log("seed_national")
+    start = time.perf_counter()
     result = manage(db, "seed_national", check=False, stderr=subprocess.PIPE)
     if result.returncode != 0:
         if "allerede nationale data" not in result.stderr:
             sys.exit(result.stderr)
         log("national data already loaded")
+    else:
+        log(f"seed_national: {time.perf_counter() - start:.1f} s wall clock")
 
 
 SETUP_SCRIPT = r"""
@@ -269,6 +277,8 @@ def measure(
 ) -> dict[str, dict[str, float]]:
     load = load_wrk if shutil_which("wrk") else load_python
     log(f"load generator: {'wrk' if load is load_wrk else 'python threads'}")
+    if load is load_python:
+        log("wrk is missing (apt-get install -y wrk); the Python client is slower than wrk")
     results = {}
     for name, path, session in targets:
         cookie = f"sessionid={session}" if session else None
@@ -350,7 +360,7 @@ def raw_insert_ceiling(db: str, rows: list[list[str]]) -> float:
     if db == "postgres":
         import psycopg
 
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=almen_bench") as conn:
+        with psycopg.connect(f"host=127.0.0.1 user=postgres dbname={PG_DB}") as conn:
             conn.execute("DROP TABLE IF EXISTS bench_scratch")
             conn.execute(f"CREATE TABLE bench_scratch (id bigserial primary key, {cols})")
             conn.commit()
@@ -365,7 +375,7 @@ def raw_insert_ceiling(db: str, rows: list[list[str]]) -> float:
     else:
         import sqlite3
 
-        conn = sqlite3.connect(ROOT / "var" / "bench.sqlite3", isolation_level=None)
+        conn = sqlite3.connect(ROOT / SQLITE_FILE, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("DROP TABLE IF EXISTS bench_scratch")

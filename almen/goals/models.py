@@ -311,6 +311,19 @@ class Goal(models.Model):
                 fields=["visibility", "-adoption_count", "title"], name="goal_library_order"
             ),
             models.Index(fields=["organisation", "estate"]),
+            # The goal page lists a goal's adoptions and contributions in the default
+            # order: filter and order in one index, else SQLite walks the ordering
+            # index above over every goal. Partial: most goals have neither link.
+            models.Index(
+                fields=["inspired_by", "organisation", "estate", "title"],
+                condition=Q(inspired_by__isnull=False),
+                name="goal_adoptions_order",
+            ),
+            models.Index(
+                fields=["contributes_to", "organisation", "estate", "title"],
+                condition=Q(contributes_to__isnull=False),
+                name="goal_contributions_order",
+            ),
         ]
 
     def __str__(self) -> str:

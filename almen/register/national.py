@@ -412,6 +412,14 @@ TABLES: list[tuple[str, type[models.Model], list[str], Callable[[Plan], Iterable
 ]
 
 
+def analyze(tables: Iterable[str]) -> None:
+    """``ANALYZE`` these tables (also inside a transaction: both databases then count
+    the transaction's own new rows)."""
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 def _write(table: str, columns: list[str], rows: Iterable[Any], progress: Progress) -> int:
     return copy_rows(table, columns, rows, batch_size=BATCH, on_batch=progress.tick)
 
@@ -457,10 +465,12 @@ def national_seed(
                     no_style(), [model for _, model, _, _ in TABLES]
                 ):
                     cursor.execute(sql)
+        # Fresh planner statistics before anything reads the new rows (the count
+        # refresh below, the first requests): without them PostgreSQL and SQLite plan
+        # for the empty tables they saw before the load.
+        analyze(model._meta.db_table for _, model, _, _ in TABLES)
         first = plan.first_id["estate"]
         estate_counts_refresh(estate_ids=range(first, first + plan.estates))
+        analyze([Estate._meta.db_table])  # its counts just changed
     seconds = progress.close()
-    # Fresh planner statistics: without them the first queries plan for empty tables.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     return {"rows": counts, "seconds": seconds, "total": sum(counts.values())}

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import (
-    Count,
-    DecimalField,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -205,39 +193,80 @@ __all__ = [
 
 
 def estate_counts_refresh(*, estate_ids: Iterable[int] | None = None) -> int:
-    """Recount units, households and area for the given estates (all when None), in
-    one UPDATE with correlated subqueries. Returns the number of estates updated."""
-    today = timezone.localdate()
-    units = Unit.objects.filter(estate_id=OuterRef("pk")).order_by().values("estate_id")
+    """Recount units, households and area for the given estates (all when None).
+    Returns the number of estates updated.
 
-    def count(queryset: QuerySet[Any]) -> Coalesce:
-        return Coalesce(
-            Subquery(queryset.annotate(n=Count("id")).values("n"), output_field=IntegerField()),
-            0,
+    Set-based: one ``UPDATE … FROM`` joins the estates to the units and active
+    households counted once per estate (``GROUP BY``), instead of a correlated count
+    per estate and column, which PostgreSQL ran as a scan of the households per estate
+    right after a bulk load (7 minutes for the national seed). Given ids are refreshed
+    in batches so the statement stays within SQLite's parameter limit."""
+    if estate_ids is None:
+        return _estate_counts_update(None)
+    ids = sorted(set(estate_ids))
+    with transaction.atomic():
+        return sum(
+            _estate_counts_update(ids[i : i + _REFRESH_BATCH])
+            for i in range(0, len(ids), _REFRESH_BATCH)
         )
 
-    households = (
-        Household.objects.active(on=today)
-        .filter(unit__estate_id=OuterRef("pk"))
-        .order_by()
-        .values("unit__estate_id")
-    )
-    estates = Estate.objects.all()
-    if estate_ids is not None:
-        estates = estates.filter(pk__in=list(estate_ids))
-    return estates.update(
-        unit_count=count(units),
-        family_units=count(units.filter(kind=UnitKind.FAMILY)),
-        elderly_units=count(units.filter(kind=UnitKind.ELDERLY)),
-        youth_units=count(units.filter(kind=UnitKind.YOUTH)),
-        household_count=count(households),
-        area_m2=Coalesce(
-            Subquery(
-                units.annotate(a=Sum("area_m2")).values("a"),
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            ),
-            Value(Decimal(0)),
-            output_field=DecimalField(max_digits=12, decimal_places=2),
-        ),
-        counts_refreshed_at=timezone.now(),
-    )
+
+_REFRESH_BATCH = 1000
+
+
+def _estate_counts_update(ids: list[int] | None) -> int:
+    """One UPDATE for these estates (all when None)."""
+    ops = connection.ops
+    estate, unit, household = (ops.quote_name(m._meta.db_table) for m in (Estate, Unit, Household))
+    today = ops.adapt_datefield_value(timezone.localdate())
+    now = ops.adapt_datetimefield_value(timezone.now())
+    marks = ", ".join(["%s"] * len(ids or []))
+
+    def only(column: str, keyword: str = "WHERE") -> str:
+        return f"{keyword} {column} IN ({marks})" if ids else ""
+
+    # Only table names and placeholders are formatted in; every value is a parameter.
+    sql = f"""
+        UPDATE {estate} SET
+            unit_count = c.unit_count,
+            family_units = c.family_units,
+            elderly_units = c.elderly_units,
+            youth_units = c.youth_units,
+            household_count = c.household_count,
+            area_m2 = c.area_m2,
+            counts_refreshed_at = %s
+        FROM (
+            SELECT e.id AS estate_id,
+                COALESCE(u.n, 0) AS unit_count,
+                COALESCE(u.family, 0) AS family_units,
+                COALESCE(u.elderly, 0) AS elderly_units,
+                COALESCE(u.youth, 0) AS youth_units,
+                COALESCE(h.n, 0) AS household_count,
+                COALESCE(u.area, 0) AS area_m2
+            FROM {estate} e
+            LEFT JOIN (
+                SELECT estate_id, COUNT(*) AS n,
+                    SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS family,
+                    SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS elderly,
+                    SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) AS youth,
+                    SUM(area_m2) AS area
+                FROM {unit} {only("estate_id")}
+                GROUP BY estate_id
+            ) u ON u.estate_id = e.id
+            LEFT JOIN (
+                SELECT hu.estate_id, COUNT(*) AS n
+                FROM {household} hh JOIN {unit} hu ON hu.id = hh.unit_id
+                WHERE hh.moved_in <= %s AND (hh.moved_out IS NULL OR hh.moved_out >= %s)
+                {only("hu.estate_id", "AND")}
+                GROUP BY hu.estate_id
+            ) h ON h.estate_id = e.id
+            {only("e.id")}
+        ) c
+        WHERE {estate}.id = c.estate_id
+    """  # noqa: S608
+    kinds = [UnitKind.FAMILY.value, UnitKind.ELDERLY.value, UnitKind.YOUTH.value]
+    ids = ids or []
+    params: list[Any] = [now, *kinds, *ids, today, today, *ids, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
