@@ -270,7 +270,7 @@ PRIVACY_MOVED_OUT_RETENTION_DAYS: int | None = (
 )
 # A commit that ends more than this share of an estate's households, or empties one,
 # needs a confirmation that names the numbers (see
-# docs/decisions/tabular-import-scope-and-confirmation.md).
+# docs/decisions/0014-import-scope-and-confirmation.md).
 IMPORT_MOVE_OUT_CONFIRM_SHARE = env_int("IMPORT_MOVE_OUT_CONFIRM_PERCENT", 10) / 100
 # XLSX archives are checked before they are opened (lib/tabular.check_xlsx): entries,
 # unpacked size (per entry, shared strings, all together) and compression ratio.

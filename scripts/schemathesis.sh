@@ -25,7 +25,9 @@ trap cleanup EXIT
 export DEBUG=false SECRET_KEY="schemathesis-$(date +%s)-a-long-enough-secret-key-for-the-run"
 export ALLOWED_HOSTS=127.0.0.1 SITE_URL="http://127.0.0.1:$PORT" SECURE_SSL_REDIRECT=false
 export DATABASE_URL="sqlite:///$work/almen.sqlite3" MEDIA_ROOT="$work/media"
-export REDIS_URL="" API_THROTTLE_ANONYMOUS="" API_THROTTLE_TOKEN=""
+# Production settings need a shared cache (several gunicorn workers): Redis, own prefix.
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/1} CACHE_PREFIX="schemathesis-$$"
+export API_THROTTLE_ANONYMOUS="" API_THROTTLE_TOKEN=""
 # Background work (large imports) stays queued: nothing runs a worker here.
 export TASKS_BACKEND=django_tasks_db.DatabaseBackend
 

@@ -8,7 +8,7 @@ What holds for every endpoint is set here, once:
   ``Authorization`` header reads as anonymous; a header that is sent must carry a valid
   token, or the answer is 401 with ``WWW-Authenticate`` (also on public endpoints).
   Endpoints that need a token say ``auth=api_token_auth``. See docs/api.md and
-  docs/decisions/api-token-rule-and-principal.md.
+  docs/decisions/0016-api-token-rule-and-principal.md.
 - **Rate limits** per token and per address (``almen.api.throttling``): 429.
 - **HEAD** is answered for every GET endpoint (and the OpenAPI document and the docs
   page) like GET, without a body.

@@ -468,7 +468,7 @@ _FRACTION = _PLAIN
 def parse_decimal(value: Any) -> Decimal:
     """A number written in the Danish or the international format, or a number cell.
 
-    See docs/decisions/tabular-number-formats.md. Accepted (``s`` an optional sign,
+    See docs/decisions/0015-number-formats.md. Accepted (``s`` an optional sign,
     ``+``, ``-`` or ``−``):
 
     * Danish: decimal comma, thousands in groups of exactly three separated by dots

@@ -2,7 +2,7 @@
 
 The organisation is the data controller. Its staff can export everything Almen holds
 about a resident and erase (anonymise) it; households that moved out are anonymised
-when the retention period ends (decision gdpr-retention). Anonymising keeps the
+when the retention period ends (decision 0017-gdpr-retention). Anonymising keeps the
 tenancy facts that statistics and later imports need (unit, move-in and move-out
 dates, the resident row itself) and erases what identifies the person: name, e-mail,
 phone, birth year and the link to a login.

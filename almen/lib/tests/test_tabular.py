@@ -1,6 +1,6 @@
 """lib.tabular: reading CSV/XLSX safely and completely, and reading numbers exactly.
 
-The number formats are defined in docs/decisions/tabular-number-formats.md; the
+The number formats are defined in docs/decisions/0015-number-formats.md; the
 properties below check them for random values, not just for the examples.
 """
 
