@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -181,6 +182,20 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         {
             "detail": _("Ugyldige data i forespørgslen. Se »problems« for hvor."),
             "problems": problems,
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A body that says it is multipart but cannot be parsed (no boundary, cut off):
+    422 like any other invalid input, never 500."""
+    return api.create_response(
+        request,
+        {
+            "detail": _("Forespørgslens indhold kunne ikke læses som multipart/form-data."),
+            "problems": [{"where": "body", "type": "unreadable"}],
         },
         status=422,
     )

@@ -92,3 +92,23 @@ def test_500_page(language: str, heading: str) -> None:
     _assert_house_style(html)
     assert heading in html
     assert f'<html lang="{language}">' in html
+
+
+def test_500_page_renders_without_a_static_manifest(settings, tmp_path) -> None:
+    """Production serves static files through a manifest; a 500 page that looked its
+    files up there failed again (a second 500, Django's bare page) whenever the manifest
+    lacked an entry. The 500 page links the unhashed files, which collectstatic keeps."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    staticfiles_storage._wrapped = None  # type: ignore[attr-defined]  # the new backend
+    try:
+        response = server_error(RequestFactory().get("/"))
+    finally:
+        staticfiles_storage._wrapped = None  # type: ignore[attr-defined]
+    assert response.status_code == 500
+    _assert_house_style(response.content.decode())
