@@ -23,6 +23,7 @@ TARGET = "#008139"
 BASELINE = "#6c6c6c"
 GRID = "#d8d8d8"
 TEXT = "#1a1a1a"
+MAX_YEAR_TICKS = 12
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,10 @@ def line_chart_svg(chart: LineChart) -> SafeString:
             f'<text x="{PAD_LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" '
             f'fill="{TEXT}">{escape(_fmt(value))}</text>'
         )
-    years = range(dt.date.fromordinal(d0).year, dt.date.fromordinal(d1).year + 2)
+    first, last = dt.date.fromordinal(d0).year, dt.date.fromordinal(d1).year
+    # At most about a dozen year ticks, and never past the calendar's last year.
+    step = max(1, -(-(last - first + 1) // MAX_YEAR_TICKS))
+    years = range(first - first % step, min(last + 1, dt.MAXYEAR) + 1, step)
     for year in years:  # year ticks
         day = dt.date(year, 1, 1)
         if d0 <= day.toordinal() <= d1:
