@@ -142,9 +142,10 @@ def test_goal_edit_audits_the_commitments_it_changes(goal, client_for) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(goal.commitments.values_list("code", flat=True)) == ["1.1"]
     entry = _entries(goal)[-1]
-    assert entry.before["commitments"] == ["3.2"]
-    assert entry.after["commitments"] == ["1.1"]
-    assert "prerequisites" not in entry.after  # unchanged: not in the diff
+    before, after = entry.before or {}, entry.after or {}
+    assert before["commitments"] == ["3.2"]
+    assert after["commitments"] == ["1.1"]
+    assert "prerequisites" not in after  # unchanged: not in the diff
 
 
 def test_goal_update_needs_a_commitment_or_prerequisite(goal) -> None:
