@@ -87,8 +87,12 @@ def constraints_off(*tables_and_names: tuple[str, str]) -> Iterator[None]:
                 cursor.execute("PRAGMA ignore_check_constraints = OFF")
     else:
         with connection.cursor() as cursor:
+            # Deferred foreign-key checks of rows written earlier in the test would
+            # block ALTER TABLE ("pending trigger events"): run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table, name in tables_and_names:
                 cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         yield
 
 

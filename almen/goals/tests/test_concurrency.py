@@ -83,6 +83,16 @@ def parallel(fns: list[Callable[[], Any]]) -> list[Any]:
     return results
 
 
+@pytest.fixture(autouse=True)
+def remove_committed_audit_entries() -> Any:
+    """The threads' audit entries are committed: remove them so that later tests in
+    this database count only their own."""
+    newest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True)
+    last = in_thread(newest.first)
+    yield
+    in_thread(lambda: AuditEntry.objects.filter(pk__gt=last or 0).delete())
+
+
 @pytest.fixture
 def token(cast) -> Any:
     def create() -> tuple[int, str]:
