@@ -1,4 +1,5 @@
-"""Recording changes. Every module records through ``audit_record``.
+"""Recording changes. Every module records through ``audit_record``; every update of
+an existing object goes through ``audited_update``.
 
 Reads of personal data are recorded too (action ``read``): who looked at which
 resident list or record, when. Writes made through the API are recorded under the
@@ -11,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from almen.audit.context import current_via
 from almen.audit.models import AuditEntry
@@ -115,3 +118,78 @@ def audit_redact(*, object_type: str, object_ids: Iterable[str], fields: Iterabl
         changed.append(entry)
     AuditEntry.objects.bulk_update(changed, ["before", "after", "object_repr"], batch_size=500)
     return len(changed)
+
+
+def audited_update[M: models.Model](
+    *,
+    actor: Any,
+    obj: M,
+    changes: Mapping[str, Any],
+    allowed: Iterable[str],
+    organisation_id: int | Callable[[M], int | None] | None,
+    validate: Callable[[M], None] | None = None,
+    after_save: Callable[[M], Mapping[str, tuple[Any, Any]]] | None = None,
+    action: str = "update",
+) -> M:
+    """The one way to change an existing object: snapshot, change, validate, save,
+    audit the diff.
+
+    - ``changes`` may only name fields in ``allowed`` (anything else is a
+      ValidationError naming the fields), so no caller can change a field it should not.
+    - The row is locked (``select_for_update``) and read again first, so a field the
+      caller does not change keeps its current value, not the one the caller read
+      earlier: two parallel changes of different fields both survive.
+    - Only the changed fields are saved (``update_fields``) and only they are audited
+      (``before``/``after`` hold the diff); nothing changed, nothing is saved or recorded.
+    - ``validate`` runs on the changed object before saving (raise ValidationError);
+      ``after_save`` may change related rows (many-to-many) and returns their
+      ``{name: (before, after)}`` for the same entry.
+
+    ``obj`` is brought up to date with what was saved and returned.
+    """
+    allowed = set(allowed)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(
+            _("Disse felter kan ikke ændres: %s") % ", ".join(sorted(unknown)), code="unknown"
+        )
+    with transaction.atomic():
+        fresh = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        names = [_attname(fresh, name) for name in changes]
+        before = snapshot(fresh, names)
+        for key, value in changes.items():
+            setattr(fresh, key, value)
+        after = snapshot(fresh, names)
+        changed = [name for name in names if before[name] != after[name]]
+        if validate is not None:
+            validate(fresh)
+        if changed:
+            fresh.save(update_fields=[*changed, *_auto_now(fresh)])
+        diff_before = {name: before[name] for name in changed}
+        diff_after = {name: after[name] for name in changed}
+        for name, (old, new) in (after_save(fresh) if after_save else {}).items():
+            if old != new:
+                diff_before[name], diff_after[name] = old, new
+        if diff_after:
+            audit_record(
+                actor=actor,
+                action=action,
+                obj=fresh,
+                organisation_id=organisation_id(fresh)
+                if callable(organisation_id)
+                else organisation_id,
+                before=diff_before,
+                after=diff_after,
+            )
+    for field in fresh._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(fresh, field.attname))
+    return obj
+
+
+def _attname(obj: models.Model, name: str) -> str:
+    """``estate`` → ``estate_id``: snapshots compare ids, not objects."""
+    return obj._meta.get_field(name).attname  # type: ignore[union-attr]
+
+
+def _auto_now(obj: models.Model) -> list[str]:
+    return [f.attname for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from almen.lib.bounds import LONG_TEXT, SHORT_TEXT, text_constraints, text_validators
+
 
 class DialogueStatus(models.TextChoices):
     PLANNED = "planned", _("Planlagt")
@@ -50,12 +52,19 @@ class Dialogue(models.Model):
     participants = models.TextField(
         _("deltagere"),
         blank=True,
+        max_length=SHORT_TEXT,
+        validators=text_validators(SHORT_TEXT),
         help_text=_("Én deltager pr. linje: navn – rolle – part (fx kommunen)."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=DialogueStatus.choices, default=DialogueStatus.PLANNED
     )
-    minutes_summary = models.TextField(_("referat (resumé)"), blank=True)
+    minutes_summary = models.TextField(
+        _("referat (resumé)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_validators(LONG_TEXT),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,6 +96,9 @@ class Dialogue(models.Model):
                 condition=Q(status__in=DialogueStatus.values),
                 name="dialogue_status_valid",
                 violation_error_message=_("Vælg en gyldig status."),
+            ),
+            *text_constraints(
+                "dialogue", {"participants": SHORT_TEXT, "minutes_summary": LONG_TEXT}
             ),
         ]
 
@@ -127,7 +139,9 @@ class Agreement(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="agreements")
     title = models.CharField(_("aftale"), max_length=200)
-    description = models.TextField(_("beskrivelse"), blank=True)
+    description = models.TextField(
+        _("beskrivelse"), blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     goal = models.ForeignKey(
         "goals.Goal",
         on_delete=models.SET_NULL,
@@ -151,7 +165,12 @@ class Agreement(models.Model):
         choices=FollowUpStatus.choices,
         default=FollowUpStatus.NOT_STARTED,
     )
-    follow_up_note = models.TextField(_("note om opfølgning"), blank=True)
+    follow_up_note = models.TextField(
+        _("note om opfølgning"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=text_validators(SHORT_TEXT),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -174,6 +193,9 @@ class Agreement(models.Model):
                 condition=~Q(follow_up_status=FollowUpStatus.DROPPED) | ~Q(follow_up_note=""),
                 name="agreement_dropped_has_reason",
                 violation_error_message=_("Skriv i noten, hvorfor aftalen er opgivet."),
+            ),
+            *text_constraints(
+                "agreement", {"description": LONG_TEXT, "follow_up_note": SHORT_TEXT}
             ),
         ]
 

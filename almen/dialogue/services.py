@@ -5,13 +5,14 @@ used by views, the demo and tests."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from almen.audit.services import audit_record, snapshot
+from almen.audit.services import audit_record, audited_update, snapshot
 from almen.dialogue.access import goal_visible_to_municipality
 from almen.dialogue.models import (
     Agreement,
@@ -130,38 +131,31 @@ def dialogue_create(
 def dialogue_update(*, actor: Any, dialogue: Dialogue, **changes: Any) -> Dialogue:
     """Change the meeting, participants, status or minutes. The organisation,
     municipality and year are what the dialogue *is*: they do not change."""
-    unknown = set(changes) - DIALOGUE_EDITABLE
-    if unknown:
-        raise ValidationError(_("Disse felter kan ikke ændres: %s") % ", ".join(sorted(unknown)))
-    if "participants" in changes:
+    if "participants" in changes and isinstance(changes["participants"], str):
         changes["participants"] = _clean_participants(changes["participants"])
-    before = snapshot(dialogue, DIALOGUE_FIELDS)
-    for key, value in changes.items():
-        setattr(dialogue, key, value)
-    _check_dialogue(dialogue)
-    if dialogue.meeting_date is not None:
-        early = dialogue.agreements.filter(due__lt=dialogue.meeting_date).first()
-        if early is not None:
-            raise ValidationError(
-                {
-                    "meeting_date": _(
-                        "Aftalen »%(title)s« har frist før den nye mødedato. Ret fristen først."
-                    )
-                    % {"title": early.title}
-                }
-            )
-    dialogue.save()
-    after = snapshot(dialogue, DIALOGUE_FIELDS)
-    if before != after:
-        audit_record(
-            actor=actor,
-            action="update",
-            obj=dialogue,
-            organisation_id=dialogue.organisation_id,
-            before=before,
-            after=after,
-        )
-    return dialogue
+
+    def validate(fresh: Dialogue) -> None:
+        _check_dialogue(fresh)
+        if fresh.meeting_date is not None:
+            early = fresh.agreements.filter(due__lt=fresh.meeting_date).first()
+            if early is not None:
+                raise ValidationError(
+                    {
+                        "meeting_date": _(
+                            "Aftalen »%(title)s« har frist før den nye mødedato. Ret fristen først."
+                        )
+                        % {"title": early.title}
+                    }
+                )
+
+    return audited_update(
+        actor=actor,
+        obj=dialogue,
+        changes=changes,
+        allowed=DIALOGUE_EDITABLE,
+        organisation_id=dialogue.organisation_id,
+        validate=validate,
+    )
 
 
 def _check_agreement(agreement: Agreement) -> None:
@@ -228,33 +222,24 @@ def agreement_create(
     return agreement
 
 
-def _change(actor: Any, agreement: Agreement, changes: dict[str, Any]) -> Agreement:
-    before = snapshot(agreement, AGREEMENT_FIELDS)
-    for key, value in changes.items():
-        setattr(agreement, key, value)
-    _check_agreement(agreement)
-    agreement.save()
-    after = snapshot(agreement, AGREEMENT_FIELDS)
-    if before != after:
-        audit_record(
-            actor=actor,
-            action="update",
-            obj=agreement,
-            organisation_id=agreement.dialogue.organisation_id,
-            before=before,
-            after=after,
-        )
-    return agreement
+def _change(
+    actor: Any, agreement: Agreement, changes: dict[str, Any], allowed: Iterable[str]
+) -> Agreement:
+    return audited_update(
+        actor=actor,
+        obj=agreement,
+        changes=changes,
+        allowed=allowed,
+        organisation_id=agreement.dialogue.organisation_id,
+        validate=_check_agreement,
+    )
 
 
 @transaction.atomic
 def agreement_update(*, actor: Any, agreement: Agreement, **changes: Any) -> Agreement:
     """Change what was agreed: title, description, goal, who is responsible, due date.
     Follow-up has its own service (``agreement_follow_up``)."""
-    unknown = set(changes) - AGREEMENT_EDITABLE
-    if unknown:
-        raise ValidationError(_("Disse felter kan ikke ændres: %s") % ", ".join(sorted(unknown)))
-    return _change(actor, agreement, changes)
+    return _change(actor, agreement, changes, AGREEMENT_EDITABLE)
 
 
 @transaction.atomic
@@ -268,4 +253,5 @@ def agreement_follow_up(
         actor,
         agreement,
         {"follow_up_status": follow_up_status, "follow_up_note": follow_up_note.strip()},
+        {"follow_up_status", "follow_up_note"},
     )

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -26,13 +25,20 @@ from almen.goals.models import (
     Commitment,
     Goal,
     Indicator,
-    IndicatorSource,
     Measurement,
     Prerequisite,
 )
 from almen.goals.selectors import calculation, with_latest
-from almen.goals.services import action_create, action_update, measurement_record, review_record
-from almen.lib import tabular
+from almen.goals.services import (
+    BatchError,
+    MeasurementItem,
+    action_create,
+    action_update,
+    request_once,
+    review_record,
+)
+from almen.goals.services import measurements_record as measurements_record_batch
+from almen.lib import bounds, tabular
 from almen.lib.api import Pagination
 from almen.lib.i18n import localized
 from almen.register.models import ApiScope, ApiToken
@@ -241,7 +247,10 @@ class GoalFilter(Schema):
 
 
 class MeasurementIn(Schema):
-    date: str = Field(description="Datoen, åååå-mm-dd eller dd-mm-åååå; ikke i fremtiden.")
+    date: str = Field(
+        max_length=20,
+        description="Datoen, åååå-mm-dd eller dd-mm-åååå; ikke i fremtiden, mellem 1900 og 2100.",
+    )
     value: Any = Field(
         description='Et tal: 72.5 som JSON-tal, eller en tekst med decimalkomma: "72,5".',
         json_schema_extra={"type": ["number", "string"]},
@@ -250,11 +259,15 @@ class MeasurementIn(Schema):
     evidence_url: str = Field("", max_length=200, description="Link til dokumentation.")
 
 
+# Dates outside the shared bounds (almen/lib/bounds.py) are refused by the schema (422).
+BoundedDate = Annotated[dt.date, Field(ge=bounds.DATE_MIN, le=bounds.DATE_MAX)]
+
+
 class ActionIn(Schema):
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=bounds.TITLE)
     responsible: str = Field("", max_length=200)
-    start: dt.date | None = None
-    due: dt.date | None = None
+    start: BoundedDate | None = None
+    due: BoundedDate | None = None
     status: str = Field(ActionStatus.PLANNED, pattern=r"^(planned|in_progress|done|cancelled)$")
     budget_dkk: Any = Field(
         None,
@@ -264,20 +277,20 @@ class ActionIn(Schema):
 
 
 class ActionPatch(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: str | None = Field(None, min_length=1, max_length=bounds.TITLE)
     responsible: str | None = Field(None, max_length=200)
-    start: dt.date | None = None
-    due: dt.date | None = None
+    start: BoundedDate | None = None
+    due: BoundedDate | None = None
     status: str | None = Field(None, pattern=r"^(planned|in_progress|done|cancelled)$")
     budget_dkk: Any = Field(None, json_schema_extra={"type": ["number", "string", "null"]})
 
 
 class ReviewIn(Schema):
-    date: dt.date
+    date: BoundedDate
     assessment: str = Field(pattern=r"^(on_track|at_risk|off_track)$")
-    worked: str = ""
-    did_not_work: str = ""
-    change: str = ""
+    worked: str = Field("", max_length=bounds.SHORT_TEXT)
+    did_not_work: str = Field("", max_length=bounds.SHORT_TEXT)
+    change: str = Field("", max_length=bounds.SHORT_TEXT)
 
 
 # --- who may see what ----------------------------------------------------------------
@@ -402,6 +415,12 @@ def _parse_amount(value: Any, label: str) -> Decimal | None:
         raise HttpError(
             400, _("%(label)s: »%(value)s« er ikke et tal.") % {"label": label, "value": value}
         ) from None
+
+
+def _codes(exc: ValidationError) -> set[str | None]:
+    if hasattr(exc, "error_dict"):
+        return {e.code for errors in exc.error_dict.values() for e in errors}
+    return {e.code for e in exc.error_list}
 
 
 def _bad_request(exc: ValidationError) -> HttpError:
@@ -539,6 +558,9 @@ def _parse_measurements(items: list[MeasurementIn]) -> tuple[list[_Parsed], list
         if not value.is_finite():
             error(index, "value", _("»%s« er ikke et tal.") % item.value)
             continue
+        if not bounds.date_in_bounds(day):
+            error(index, "date", str(bounds.DATE_BOUNDS_MESSAGE))
+            continue
         if day > today:
             error(index, "date", _("Datoen ligger i fremtiden. En måling skal være foretaget."))
             continue
@@ -562,12 +584,16 @@ def _parse_measurements(items: list[MeasurementIn]) -> tuple[list[_Parsed], list
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
+        409: BatchErrorOut,
+        422: dict,
     },
     auth=api_token_auth,
     summary="Indberet målinger (én eller mange)",
     description="Kræver goals:write. Alt eller intet: er blot én måling forkert, gemmes "
     "ingen, og svaret (400) nævner hver forkert måling med dens plads i listen. En måling "
-    "på en dato, der allerede har en, retter den.",
+    "på en dato, der allerede har en, retter den; samtidige indberetninger af samme dato "
+    "gemmes efter hinanden (den sidste gælder). 409, hvis databasen alligevel afviser en "
+    "samtidig indberetning (prøv igen); 422, hvis en måling ikke følger skemaet.",
 )
 def measurements_record(
     request: HttpRequest,
@@ -586,31 +612,28 @@ def measurements_record(
         raise HttpError(400, _("Højst %d målinger ad gangen.") % MAX_MEASUREMENTS)
     parsed, errors = _parse_measurements(payload)
     if not errors:
-        actor = _actor(token)
-        index = -1
         try:
-            # All or nothing: a refusal from the service rolls back the ones before it.
-            # No errors were found above, so positions in ``parsed`` are the caller's.
-            with transaction.atomic():
-                saved = []
-                for item in parsed:
-                    index += 1
-                    saved.append(
-                        measurement_record(
-                            actor=actor,
-                            indicator=indicator,
-                            date=item.date,
-                            value=item.value,
-                            note=item.note,
-                            evidence_url=item.evidence_url,
-                            source=IndicatorSource.IMPORTED,
-                        )
-                    )
-        except ValidationError as exc:
-            by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            # All or nothing (the service). No errors were found above, so positions in
+            # ``parsed`` are the caller's.
+            saved = measurements_record_batch(
+                actor=_actor(token),
+                indicator=indicator,
+                items=[MeasurementItem(p.date, p.value, p.note, p.evidence_url) for p in parsed],
+            )
+        except BatchError as exc:
+            by_field = (
+                exc.error.message_dict
+                if hasattr(exc.error, "error_dict")
+                else {"": exc.error.messages}
+            )
             for field, texts in by_field.items():
                 name = "" if field == "__all__" else field
-                errors.append({"index": index, "field": name, "message": " ".join(texts)})
+                errors.append({"index": exc.index, "field": name, "message": " ".join(texts)})
+            if "conflict" in _codes(exc.error):
+                return 409, {
+                    "detail": _("Ingen målinger er gemt: en anden indberetning kom først."),
+                    "errors": errors,
+                }
         else:
             return 201, saved
     return 400, {
@@ -621,20 +644,44 @@ def measurements_record(
 
 @router.post(
     "/goals/{public_id}/actions",
-    response={201: ActionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={
+        200: ActionOut,
+        201: ActionOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: dict,
+    },
     auth=api_token_auth,
     summary="Opret en indsats på et mål",
-    description="Kræver goals:write.",
+    description="Kræver goals:write. Send en `Idempotency-Key` (højst 100 tegn, fx et "
+    "UUID) for at kunne prøve igen uden at oprette to: en gentagelse med samme nøgle "
+    "svarer 200 med den indsats, den første oprettede.",
 )
 def action_add(request: HttpRequest, public_id: uuid.UUID, payload: ActionIn):
     goal, token = _goal_for_write(request, public_id)
     fields = payload.dict()
     fields["budget_dkk"] = _parse_amount(payload.budget_dkk, _("Budget"))
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 100:
+        raise HttpError(400, _("Idempotency-Key må højst være 100 tegn."))
+
+    def create() -> Action:
+        return action_create(actor=_actor(token), goals=[goal], **fields)
+
     try:
-        action = action_create(actor=_actor(token), goals=[goal], **fields)
+        if not key:
+            return 201, _action_out(create())
+        action, created = request_once(
+            owner=f"token:{token.pk}", purpose="action_create", key=key, model=Action, create=create
+        )
     except ValidationError as exc:
         raise _bad_request(exc) from None
-    return 201, _action_out(action)
+    if action is None:
+        raise HttpError(409, _("Indsatsen fra den første anmodning med nøglen findes ikke mere."))
+    return (201 if created else 200), _action_out(action)
 
 
 @router.patch(

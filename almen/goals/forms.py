@@ -20,6 +20,7 @@ from almen.goals.models import (
     Review,
 )
 from almen.lib import metrics, tabular
+from almen.lib.bounds import validate_date_bounds
 from almen.register.models import Body, Estate, Municipality, Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -61,6 +62,7 @@ class StyledForm:
 
 
 class GoalForm(StyledForm, forms.ModelForm):
+    form_token = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     estate = forms.ModelChoiceField(
         queryset=Estate.objects.none(),
         required=False,
@@ -208,7 +210,7 @@ class IndicatorForm(StyledForm, forms.ModelForm):
 
 
 class MeasurementForm(StyledForm, forms.Form):
-    date = forms.DateField(label=_("Dato"), widget=DATE)
+    date = forms.DateField(label=_("Dato"), widget=DATE, validators=[validate_date_bounds])
     value = forms.DecimalField(label=_("Værdi"), max_digits=14, decimal_places=3, localize=True)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
     evidence_url = forms.URLField(

@@ -14,6 +14,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from almen.goals.progress import Direction
+from almen.lib.bounds import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    date_constraints,
+    text_constraints,
+    text_validators,
+    validate_date_bounds,
+)
 from almen.lib.i18n import localized
 from almen.lib.visibility import Visibility
 
@@ -37,6 +45,16 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
         return self.published().order_by("-period_start").first()
 
 
+FRAMEWORK_TEXTS = [
+    "credit_da",
+    "credit_en",
+    "prerequisites_intro_da",
+    "prerequisites_intro_en",
+    "prerequisites_closing_da",
+    "prerequisites_closing_en",
+]
+
+
 class Framework(Localized, models.Model):
     slug = models.SlugField(_("kort navn"), unique=True)
     title_da = models.CharField(_("titel (dansk)"), max_length=200)
@@ -47,12 +65,27 @@ class Framework(Localized, models.Model):
         _("status"), max_length=10, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
     )
     publisher = models.CharField(_("udgiver"), max_length=200)
-    credit_da = models.TextField(_("kreditering (dansk)"))
-    credit_en = models.TextField(_("kreditering (engelsk)"), blank=True)
-    prerequisites_intro_da = models.TextField(blank=True)
-    prerequisites_intro_en = models.TextField(blank=True)
-    prerequisites_closing_da = models.TextField(blank=True)
-    prerequisites_closing_en = models.TextField(blank=True)
+    credit_da = models.TextField(
+        _("kreditering (dansk)"), max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
+    credit_en = models.TextField(
+        _("kreditering (engelsk)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_validators(LONG_TEXT),
+    )
+    prerequisites_intro_da = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
+    prerequisites_intro_en = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
+    prerequisites_closing_da = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
+    prerequisites_closing_en = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
 
     objects = FrameworkQuerySet.as_manager()
 
@@ -64,7 +97,8 @@ class Framework(Localized, models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="framework_period_ordered",
-            )
+            ),
+            *text_constraints("framework", dict.fromkeys(FRAMEWORK_TEXTS, LONG_TEXT)),
         ]
 
     def __str__(self) -> str:
@@ -83,13 +117,16 @@ class FrameworkSection(Localized, models.Model):
     order = models.PositiveSmallIntegerField()
     heading_da = models.CharField(max_length=200)
     heading_en = models.CharField(max_length=200, blank=True)
-    body_da = models.TextField()
-    body_en = models.TextField(blank=True)
+    body_da = models.TextField(max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
+    body_en = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
 
     class Meta:
         ordering = ["framework_id", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["framework", "key"], name="section_key_unique")
+            models.UniqueConstraint(fields=["framework", "key"], name="section_key_unique"),
+            *text_constraints("section", dict.fromkeys(["body_da", "body_en"], LONG_TEXT)),
         ]
 
     def __str__(self) -> str:
@@ -103,10 +140,16 @@ class Cornerstone(Localized, models.Model):
     number = models.PositiveSmallIntegerField(_("nummer"))
     title_da = models.CharField(_("titel (dansk)"), max_length=200)
     title_en = models.CharField(_("titel (engelsk)"), max_length=200, blank=True)
-    body_da = models.TextField()
-    body_en = models.TextField(blank=True)
-    closing_da = models.TextField(blank=True)
-    closing_en = models.TextField(blank=True)
+    body_da = models.TextField(max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
+    body_en = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
+    closing_da = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
+    closing_en = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
 
     class Meta:
         ordering = ["framework_id", "number"]
@@ -115,7 +158,11 @@ class Cornerstone(Localized, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "number"], name="cornerstone_number_unique"
-            )
+            ),
+            *text_constraints(
+                "cornerstone",
+                dict.fromkeys(["body_da", "body_en", "closing_da", "closing_en"], LONG_TEXT),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -127,8 +174,15 @@ class CatalogueItem(Localized, models.Model):
 
     number = models.PositiveSmallIntegerField(_("nummer"))
     code = models.CharField(_("kode"), max_length=10)
-    text_da = models.TextField(_("tekst (dansk)"))
-    text_en = models.TextField(_("tekst (engelsk)"), blank=True)
+    text_da = models.TextField(
+        _("tekst (dansk)"), max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
+    text_en = models.TextField(
+        _("tekst (engelsk)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_validators(LONG_TEXT),
+    )
 
     class Meta:
         abstract = True
@@ -151,7 +205,8 @@ class Commitment(CatalogueItem):
         constraints = [
             models.UniqueConstraint(
                 fields=["cornerstone", "number"], name="commitment_number_unique"
-            )
+            ),
+            *text_constraints("commitment", dict.fromkeys(["text_da", "text_en"], LONG_TEXT)),
         ]
 
 
@@ -167,7 +222,8 @@ class Prerequisite(CatalogueItem):
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "number"], name="prerequisite_number_unique"
-            )
+            ),
+            *text_constraints("prerequisite", dict.fromkeys(["text_da", "text_en"], LONG_TEXT)),
         ]
 
 
@@ -211,6 +267,8 @@ class Goal(models.Model):
     local_context = models.TextField(
         _("hvorfor her"),
         blank=True,
+        max_length=LONG_TEXT,
+        validators=text_validators(LONG_TEXT),
         help_text=_("Den lokale baggrund: hvorfor er målet vigtigt netop her?"),
     )
     commitments = models.ManyToManyField(
@@ -233,8 +291,8 @@ class Goal(models.Model):
         related_name="+",
         verbose_name=_("ansvarligt organ"),
     )
-    period_start = models.DateField(_("periode fra"))
-    period_end = models.DateField(_("periode til"))
+    period_start = models.DateField(_("periode fra"), validators=[validate_date_bounds])
+    period_end = models.DateField(_("periode til"), validators=[validate_date_bounds])
     status = models.CharField(
         _("status"), max_length=10, choices=GoalStatus.choices, default=GoalStatus.DRAFT
     )
@@ -246,7 +304,9 @@ class Goal(models.Model):
         related_name="+",
         verbose_name=_("vedtaget af"),
     )
-    adopted_on = models.DateField(_("vedtaget den"), null=True, blank=True)
+    adopted_on = models.DateField(
+        _("vedtaget den"), null=True, blank=True, validators=[validate_date_bounds]
+    )
     decision_reference = models.CharField(
         _("beslutning"),
         max_length=200,
@@ -303,6 +363,10 @@ class Goal(models.Model):
                 name="goal_review_interval_sane",
                 violation_error_message=_("Status skal gøres mindst hvert 36. måned."),
             ),
+            *date_constraints(
+                "goal", "period_start", "period_end", "adopted_on", nullable=("adopted_on",)
+            ),
+            *text_constraints("goal", {"local_context": LONG_TEXT}),
         ]
         indexes = [
             models.Index(fields=["visibility", "status"]),
@@ -343,9 +407,9 @@ class Indicator(models.Model):
     unit = models.CharField(_("enhed"), max_length=40, help_text=_("Fx %, kWh/m², antal."))
     direction = models.CharField(_("retning"), max_length=10, choices=Direction.choices)
     baseline_value = models.DecimalField(_("udgangspunkt"), max_digits=14, decimal_places=3)
-    baseline_date = models.DateField(_("udgangspunkt, dato"))
+    baseline_date = models.DateField(_("udgangspunkt, dato"), validators=[validate_date_bounds])
     target_value = models.DecimalField(_("mål"), max_digits=14, decimal_places=3)
-    target_date = models.DateField(_("mål, dato"))
+    target_date = models.DateField(_("mål, dato"), validators=[validate_date_bounds])
     tolerance = models.DecimalField(
         _("tolerance"),
         max_digits=14,
@@ -374,6 +438,7 @@ class Indicator(models.Model):
                 name="indicator_metric_needs_key",
                 violation_error_message=_("Vælg det tal, Almen skal beregne."),
             ),
+            *date_constraints("indicator", "baseline_date", "target_date"),
         ]
 
     def __str__(self) -> str:
@@ -382,7 +447,7 @@ class Indicator(models.Model):
 
 class Milestone(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
-    date = models.DateField(_("dato"))
+    date = models.DateField(_("dato"), validators=[validate_date_bounds])
     value = models.DecimalField(_("værdi"), max_digits=14, decimal_places=3)
 
     class Meta:
@@ -392,7 +457,8 @@ class Milestone(models.Model):
                 fields=["indicator", "date"],
                 name="milestone_date_unique",
                 violation_error_message=_("Der er allerede et delmål på den dato."),
-            )
+            ),
+            *date_constraints("milestone", "date"),
         ]
 
     def __str__(self) -> str:
@@ -401,7 +467,7 @@ class Milestone(models.Model):
 
 class Measurement(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
-    date = models.DateField(_("dato"))
+    date = models.DateField(_("dato"), validators=[validate_date_bounds])
     value = models.DecimalField(_("værdi"), max_digits=14, decimal_places=3)
     note = models.CharField(_("note"), max_length=500, blank=True)
     evidence_url = models.URLField(_("dokumentation (link)"), blank=True)
@@ -426,7 +492,8 @@ class Measurement(models.Model):
                 fields=["indicator", "date"],
                 name="measurement_date_unique",
                 violation_error_message=_("Der er allerede en måling på den dato."),
-            )
+            ),
+            *date_constraints("measurement", "date"),
         ]
 
     def __str__(self) -> str:
@@ -469,8 +536,8 @@ class Action(models.Model):
         related_name="+",
         verbose_name=_("ansvarligt organ"),
     )
-    start = models.DateField(_("start"), null=True, blank=True)
-    due = models.DateField(_("frist"), null=True, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True, validators=[validate_date_bounds])
+    due = models.DateField(_("frist"), null=True, blank=True, validators=[validate_date_bounds])
     status = models.CharField(
         _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
@@ -495,6 +562,7 @@ class Action(models.Model):
                 name="action_budget_not_negative",
                 violation_error_message=_("Budgettet kan ikke være negativt."),
             ),
+            *date_constraints("action", "start", "due", nullable=("start", "due")),
         ]
 
     def __str__(self) -> str:
@@ -518,11 +586,23 @@ class Review(models.Model):
     """Status/selvevaluering: what worked, what did not, what we change."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
-    date = models.DateField(_("dato"))
+    date = models.DateField(_("dato"), validators=[validate_date_bounds])
     assessment = models.CharField(_("vurdering"), max_length=10, choices=ReviewAssessment.choices)
-    worked = models.TextField(_("hvad virkede"), blank=True)
-    did_not_work = models.TextField(_("hvad virkede ikke"), blank=True)
-    change = models.TextField(_("hvad ændrer vi"), blank=True)
+    worked = models.TextField(
+        _("hvad virkede"), blank=True, max_length=SHORT_TEXT, validators=text_validators(SHORT_TEXT)
+    )
+    did_not_work = models.TextField(
+        _("hvad virkede ikke"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=text_validators(SHORT_TEXT),
+    )
+    change = models.TextField(
+        _("hvad ændrer vi"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=text_validators(SHORT_TEXT),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -536,6 +616,34 @@ class Review(models.Model):
         ordering = ["goal_id", "-date"]
         verbose_name = _("status")
         verbose_name_plural = _("statusser")
+        constraints = [
+            *date_constraints("review", "date"),
+            *text_constraints(
+                "review", dict.fromkeys(["worked", "did_not_work", "change"], SHORT_TEXT)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.goal} {self.date:%d-%m-%Y}"
+
+
+class RequestKey(models.Model):
+    """A create that was asked for once: the form token of a goal form or the
+    ``Idempotency-Key`` of an API call. A second request with the same key answers with
+    the first one's result instead of creating again (a double click, a retry)."""
+
+    owner = models.CharField(max_length=60)  # "user:<id>" or "token:<id>"
+    purpose = models.CharField(max_length=40)  # e.g. "goal_create", "action_create"
+    key = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "purpose", "key"], name="request_key_once_per_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.key}"

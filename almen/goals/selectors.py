@@ -56,6 +56,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
+    if year > dt.MAXYEAR:  # a date the bounds refuse, from before they existed
+        return dt.date.max
     # Clamp to the month's last day (31 Jan + 1 month = 28/29 Feb).
     for candidate in (31, 30, 29, 28):
         try:
@@ -100,29 +102,51 @@ def actions_for_user(user: User, *, principal: Principal) -> QuerySet[Action]:
 
 
 def indicator_chart(indicator: Indicator) -> SafeString:
+    """The indicator's line chart. Its time axis runs from the baseline to the target
+    (or the last measurement after it), within the date bounds: a measurement before the
+    baseline, or a date that the bounds refuse but the database holds from before they
+    existed, is left out of the chart (the data table beside it shows every value) and
+    the chart's description says so."""
+    from almen.lib.bounds import DATE_MAX, DATE_MIN
     from almen.lib.charts import LineChart, Point, line_chart_svg
 
-    points = [Point(m.date, m.value) for m in indicator.measurements.all()]
+    start = max(indicator.baseline_date, DATE_MIN)
+
+    def drawn(day: dt.date) -> bool:
+        return start <= day <= DATE_MAX
+
+    measured = [Point(m.date, m.value) for m in indicator.measurements.all()]
+    points = [p for p in measured if drawn(p.date)]
+    left_out = len(measured) - len(points)
+    baseline = Point(indicator.baseline_date, indicator.baseline_value)
+    target = Point(indicator.target_date, indicator.target_value)
+    description = _(
+        "Målinger fra %(start)s til %(end)s. Udgangspunkt %(base)s, mål %(target)s "
+        "%(unit)s i %(year)s."
+    ) % {
+        "start": points[0].date.strftime("%d-%m-%Y") if points else "–",
+        "end": points[-1].date.strftime("%d-%m-%Y") if points else "–",
+        "base": indicator.baseline_value.normalize(),
+        "target": indicator.target_value.normalize(),
+        "unit": indicator.unit,
+        "year": indicator.target_date.year,
+    }
+    if left_out:
+        description += " " + _(
+            "%(n)d måling(er) uden for perioden fra udgangspunktet er ikke vist i grafen, "
+            "men står i tabellen."
+        ) % {"n": left_out}
     return line_chart_svg(
         LineChart(
             title=indicator.title,
-            description=_(
-                "Målinger fra %(start)s til %(end)s. Udgangspunkt %(base)s, mål %(target)s "
-                "%(unit)s i %(year)s."
-            )
-            % {
-                "start": points[0].date.strftime("%d-%m-%Y") if points else "–",
-                "end": points[-1].date.strftime("%d-%m-%Y") if points else "–",
-                "base": indicator.baseline_value.normalize(),
-                "target": indicator.target_value.normalize(),
-                "unit": indicator.unit,
-                "year": indicator.target_date.year,
-            },
+            description=description,
             unit=indicator.unit,
             points=points,
-            baseline=Point(indicator.baseline_date, indicator.baseline_value),
-            target=Point(indicator.target_date, indicator.target_value),
-            milestones=[Point(m.date, m.value) for m in indicator.milestones.all()],
+            baseline=baseline if drawn(baseline.date) else None,
+            target=target if drawn(target.date) else None,
+            milestones=[
+                Point(m.date, m.value) for m in indicator.milestones.all() if drawn(m.date)
+            ],
         )
     )
 

@@ -4,17 +4,18 @@ the one path used by views, API and commands."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from almen.audit.services import audit_record, snapshot
+from almen.audit.services import audit_record, audited_update, snapshot
 from almen.goals.models import (
     Action,
     Commitment,
@@ -26,11 +27,12 @@ from almen.goals.models import (
     Measurement,
     Milestone,
     Prerequisite,
+    RequestKey,
     Review,
 )
 from almen.goals.picture import picture_invalidate
 from almen.goals.progress import Direction
-from almen.lib import csvsafe, metrics, tabular
+from almen.lib import bounds, csvsafe, metrics, tabular
 from almen.lib.visibility import Visibility
 from almen.register.models import Estate, Organisation
 
@@ -103,26 +105,51 @@ def goal_create(
     return goal
 
 
+# What an update may change (a goal never moves between organisations or estates).
+GOAL_UPDATE_FIELDS = [*GOAL_FIELDS, "contributes_to", "adopted_by", "responsible_body"]
+
+
 @transaction.atomic
-def goal_update(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
-    unknown = set(changes) - set(GOAL_FIELDS) - {"contributes_to", "adopted_by"}
-    if unknown:
-        raise ValidationError(_("Disse felter kan ikke ændres: %s") % ", ".join(sorted(unknown)))
-    before = snapshot(goal, GOAL_FIELDS)
-    for key, value in changes.items():
-        setattr(goal, key, value)
-    _check_goal(goal)
-    goal.save()
-    after = snapshot(goal, GOAL_FIELDS)
-    if before != after:
-        audit_record(
-            actor=actor,
-            action="update",
-            obj=goal,
-            organisation_id=goal.organisation_id,
-            before=before,
-            after=after,
-        )
+def goal_update(
+    *,
+    actor: Any,
+    goal: Goal,
+    commitments: list[Commitment] | None = None,
+    prerequisites: list[Prerequisite] | None = None,
+    **changes: Any,
+) -> Goal:
+    """Change a goal's fields and, if given, the commitments and prerequisites it
+    adopts; one audit entry holds the diff of both."""
+
+    def related(fresh: Goal) -> dict[str, tuple[Any, Any]]:
+        diffs: dict[str, tuple[Any, Any]] = {}
+        for name, items in (("commitments", commitments), ("prerequisites", prerequisites)):
+            manager = getattr(fresh, name)
+            old = sorted(item.code for item in manager.all())
+            if items is not None:
+                manager.set(items)
+                diffs[name] = (old, sorted(item.code for item in items))
+            else:
+                diffs[name] = (old, old)
+        given = commitments is not None or prerequisites is not None
+        if given and not diffs["commitments"][1] and not diffs["prerequisites"][1]:
+            raise ValidationError(
+                _(
+                    "Vælg mindst ét »Derfor vil vi«-punkt eller én forudsætning, som målet "
+                    "arbejder med."
+                )
+            )
+        return diffs
+
+    audited_update(
+        actor=actor,
+        obj=goal,
+        changes=changes,
+        allowed=GOAL_UPDATE_FIELDS,
+        organisation_id=goal.organisation_id,
+        validate=_check_goal,
+        after_save=related,
+    )
     transaction.on_commit(picture_invalidate)
     return goal
 
@@ -214,7 +241,13 @@ def _check_indicator(indicator: Indicator) -> None:
 
 
 @transaction.atomic
-def indicator_create(*, actor: Any, goal: Goal, **fields: Any) -> Indicator:
+def indicator_create(
+    *,
+    actor: Any,
+    goal: Goal,
+    milestones: list[tuple[dt.date, Decimal]] | None = None,
+    **fields: Any,
+) -> Indicator:
     indicator = Indicator(goal=goal, **fields)
     _check_indicator(indicator)
     indicator.save()
@@ -225,25 +258,46 @@ def indicator_create(*, actor: Any, goal: Goal, **fields: Any) -> Indicator:
         organisation_id=goal.organisation_id,
         after=snapshot(indicator),
     )
+    if milestones:
+        milestones_set(actor=actor, indicator=indicator, milestones=milestones)
     transaction.on_commit(picture_invalidate)
     return indicator
 
 
+# What an indicator update may change (it never moves to another goal).
+INDICATOR_FIELDS = [
+    "title",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "tolerance",
+    "source",
+    "metric_key",
+]
+
+
 @transaction.atomic
-def indicator_update(*, actor: Any, indicator: Indicator, **changes: Any) -> Indicator:
-    before = snapshot(indicator)
-    for key, value in changes.items():
-        setattr(indicator, key, value)
-    _check_indicator(indicator)
-    indicator.save()
-    audit_record(
+def indicator_update(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    milestones: list[tuple[dt.date, Decimal]] | None = None,
+    **changes: Any,
+) -> Indicator:
+    """Change the given fields (and, if given, replace the milestones) in one step."""
+    audited_update(
         actor=actor,
-        action="update",
         obj=indicator,
+        changes=changes,
+        allowed=INDICATOR_FIELDS,
         organisation_id=indicator.goal.organisation_id,
-        before=before,
-        after=snapshot(indicator),
+        validate=_check_indicator,
     )
+    if milestones is not None:
+        milestones_set(actor=actor, indicator=indicator, milestones=milestones)
     transaction.on_commit(picture_invalidate)
     return indicator
 
@@ -278,10 +332,27 @@ def milestones_set(
 
 
 def _check_measurement_date(date: dt.date) -> None:
+    if not bounds.date_in_bounds(date):
+        raise ValidationError({"date": bounds.DATE_BOUNDS_MESSAGE})
     if date > timezone.localdate():
         raise ValidationError(
             {"date": _("Datoen ligger i fremtiden. En måling skal være foretaget.")}
         )
+
+
+def measurement_warning(indicator: Indicator, date: dt.date) -> str | None:
+    """A measurement dated before the indicator's baseline is kept (a correction of
+    history is allowed) but is not what the status is computed from nor drawn on the
+    chart: the person is told so."""
+    if date < indicator.baseline_date:
+        return _(
+            "Målingen %(date)s ligger før udgangspunktets dato %(baseline)s. Den gemmes og "
+            "står i tabellen, men indgår ikke i status og vises ikke i grafen."
+        ) % {
+            "date": date.strftime("%d-%m-%Y"),
+            "baseline": indicator.baseline_date.strftime("%d-%m-%Y"),
+        }
+    return None
 
 
 @transaction.atomic
@@ -295,8 +366,13 @@ def measurement_record(
     evidence_url: str = "",
     source: str = IndicatorSource.MANUAL,
 ) -> Measurement:
-    """Record (or correct) the value on ``date``; one value per indicator and date."""
+    """Record (or correct) the value on ``date``; one value per indicator and date.
+
+    The indicator's row is locked first, so parallel records of the same date are
+    serialised (the second corrects the first) instead of colliding on the unique
+    constraint; should it collide anyway, the answer is a ValidationError, not a 500."""
     _check_measurement_date(date)
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk").first()
     existing = Measurement.objects.filter(indicator=indicator, date=date).first()
     before = snapshot(existing, ["value", "note"]) if existing else None
     measurement = existing or Measurement(indicator=indicator, date=date)
@@ -306,7 +382,14 @@ def measurement_record(
     measurement.source = source
     measurement.created_by = actor if actor is not None and actor.is_authenticated else None
     measurement.full_clean(validate_unique=False)
-    measurement.save()
+    try:
+        with transaction.atomic():
+            measurement.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"date": _("Der er allerede en måling på den dato. Prøv igen for at rette den.")},
+            code="conflict",
+        ) from None
     audit_record(
         actor=actor,
         action="update" if existing else "create",
@@ -349,6 +432,78 @@ def indicator_refresh_from_metric(*, actor: Any, indicator: Indicator, on: dt.da
     )
 
 
+@dataclass(frozen=True)
+class MeasurementItem:
+    date: dt.date
+    value: Decimal
+    note: str = ""
+    evidence_url: str = ""
+
+
+class BatchError(Exception):
+    """A batch was refused at ``index`` (0 is the first item); nothing was saved."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(index, error)
+        self.index = index
+        self.error = error
+
+
+@transaction.atomic
+def measurements_record(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    items: list[MeasurementItem],
+    source: str = IndicatorSource.IMPORTED,
+) -> list[Measurement]:
+    """Record many measurements, all or nothing: the first refusal rolls back the ones
+    before it and raises BatchError naming the item. Used by the API and the import."""
+    saved = []
+    for index, item in enumerate(items):
+        try:
+            saved.append(
+                measurement_record(
+                    actor=actor,
+                    indicator=indicator,
+                    date=item.date,
+                    value=item.value,
+                    note=item.note,
+                    evidence_url=item.evidence_url,
+                    source=source,
+                )
+            )
+        except ValidationError as exc:
+            raise BatchError(index, exc) from None
+    return saved
+
+
+# --- idempotent creates ------------------------------------------------------------
+
+
+def request_once[M: models.Model](
+    *, owner: str, purpose: str, key: str, model: type[M], create: Callable[[], M]
+) -> tuple[M | None, bool]:
+    """Run ``create`` once per (owner, purpose, key): a repeated request (a double
+    click, a retried API call) gets the object the first one made and ``False``.
+
+    The key is claimed in the same transaction as the create: a parallel duplicate waits
+    on the unique index until the first commits, then finds its result; if the first
+    failed, the duplicate creates. ``None`` if the first result has since been deleted."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = RequestKey.objects.create(owner=owner, purpose=purpose, key=key)
+        except IntegrityError:
+            first = RequestKey.objects.get(owner=owner, purpose=purpose, key=key)
+            found = model._default_manager.filter(pk=first.object_id).first()
+            return found, False
+        obj = create()
+        claim.object_id = obj.pk
+        claim.save(update_fields=["object_id"])
+        return obj, True
+
+
 @transaction.atomic
 def action_create(*, actor: Any, goals: list[Goal], title: str, **fields: Any) -> Action:
     if not goals:
@@ -377,20 +532,30 @@ def action_create(*, actor: Any, goals: list[Goal], title: str, **fields: Any) -
     return action
 
 
+# What an action update may change (never its organisation or estate).
+ACTION_FIELDS = [
+    "title",
+    "responsible",
+    "responsible_user",
+    "responsible_body",
+    "start",
+    "due",
+    "status",
+    "budget_dkk",
+]
+
+
 @transaction.atomic
 def action_update(*, actor: Any, action: Action, **changes: Any) -> Action:
-    before = snapshot(action)
-    for key, value in changes.items():
-        setattr(action, key, value)
-    action.full_clean()
-    action.save()
-    audit_record(
+    """Change the given fields only, on the current row (locked): two parallel changes
+    of different fields both survive."""
+    audited_update(
         actor=actor,
-        action="update",
         obj=action,
+        changes=changes,
+        allowed=ACTION_FIELDS,
         organisation_id=action.organisation_id,
-        before=before,
-        after=snapshot(action),
+        validate=lambda fresh: fresh.full_clean(),
     )
     transaction.on_commit(picture_invalidate)
     return action
@@ -465,6 +630,8 @@ class MeasurementImport:
     updated: int = 0
     findings: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, message
     rows_read: int = 0  # data rows in the file (every one is saved or has a finding)
+    # Saved, but worth a look (a date before the baseline): row, column, message.
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -515,6 +682,9 @@ def measurements_import(
             fallback = _("»%s« er ikke et tal.") % (row.get("value") or "")
             result.findings.append((number, "værdi", tabular.number_error(exc, fallback)))
             continue
+        if not bounds.date_in_bounds(day):
+            result.findings.append((number, "dato", str(bounds.DATE_BOUNDS_MESSAGE)))
+            continue
         if day > today:
             result.findings.append((number, "dato", _("Datoen ligger i fremtiden.")))
             continue
@@ -543,20 +713,26 @@ def measurements_import(
         result.findings.append((0, "", _("Filen indeholder ingen målinger.")))
     if result.findings:
         return result
+    rows = sorted(parsed.items())
     with transaction.atomic():
-        existing = {m.date: m for m in indicator.measurements.filter(date__in=list(parsed))}
-        for day, (_number, value, note, url) in sorted(parsed.items()):
-            if day in existing:
-                result.updated += 1
-            else:
-                result.created += 1
-            measurement_record(
+        existing = set(
+            indicator.measurements.filter(date__in=list(parsed)).values_list("date", flat=True)
+        )
+        try:
+            measurements_record(
                 actor=actor,
                 indicator=indicator,
-                date=day,
-                value=value,
-                note=note,
-                evidence_url=url,
-                source=IndicatorSource.IMPORTED,
+                items=[
+                    MeasurementItem(day, value, note, url) for day, (_n, value, note, url) in rows
+                ],
             )
+        except BatchError as exc:
+            result.findings.append((rows[exc.index][1][0], "", " ".join(exc.error.messages)))
+            return result
+    result.updated = len(existing)
+    result.created = len(rows) - len(existing)
+    for day, (number, *_rest) in rows:
+        warning = measurement_warning(indicator, day)
+        if warning:
+            result.warnings.append((number, "dato", warning))
     return result

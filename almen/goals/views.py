@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import Counter
 from functools import partial
 from uuid import UUID
@@ -9,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -108,12 +108,16 @@ def goal_create(request: HttpRequest, cvr: str) -> HttpResponse:
         initial={
             "period_start": dt.date(framework.period_start, 1, 1),
             "period_end": dt.date(framework.period_end, 12, 31),
+            # One-time token: the same form sent twice (a double click) creates one goal.
+            "form_token": uuid.uuid4().hex,
         },
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            goal = services.goal_create(
+        token = data.pop("form_token")
+
+        def create() -> Goal:
+            return services.goal_create(
                 actor=request.user,
                 organisation=place.organisation,
                 framework=framework,
@@ -121,10 +125,28 @@ def goal_create(request: HttpRequest, cvr: str) -> HttpResponse:
                 prerequisites=list(data.pop("prerequisites")),
                 **data,
             )
+
+        try:
+            if token:
+                goal, created = services.request_once(
+                    owner=f"user:{request.user.pk}",
+                    purpose="goal_create",
+                    key=token,
+                    model=Goal,
+                    create=create,
+                )
+            else:
+                goal, created = create(), True
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Målet er oprettet. Tilføj nu en indikator."))
+            if goal is None:
+                messages.error(request, _("Målet fra denne formular er slettet igen."))
+                return redirect("goals:goal_list")
+            if created:
+                messages.success(request, _("Målet er oprettet. Tilføj nu en indikator."))
+            else:
+                messages.info(request, _("Formularen var allerede sendt: her er målet."))
             return redirect("goals:goal_detail", goal.public_id)
     return render(
         request,
@@ -201,14 +223,16 @@ def goal_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        commitments, prerequisites = data.pop("commitments"), data.pop("prerequisites")
         data.pop("estate", None)  # a goal does not move between estates
+        data.pop("form_token", None)
         try:
-            with transaction.atomic():
-                goal.refresh_from_db()
-                services.goal_update(actor=request.user, goal=goal, **data)
-                goal.commitments.set(commitments)
-                goal.prerequisites.set(prerequisites)
+            services.goal_update(
+                actor=request.user,
+                goal=goal,
+                commitments=list(data.pop("commitments")),
+                prerequisites=list(data.pop("prerequisites")),
+                **data,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -280,17 +304,11 @@ def _indicator_form(request: HttpRequest, goal: Goal, indicator: Indicator | Non
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        milestones = data.pop("milestones")
         try:
-            with transaction.atomic():
-                if indicator is None:
-                    saved = services.indicator_create(actor=request.user, goal=goal, **data)
-                else:
-                    indicator.refresh_from_db()
-                    saved = services.indicator_update(
-                        actor=request.user, indicator=indicator, **data
-                    )
-                services.milestones_set(actor=request.user, indicator=saved, milestones=milestones)
+            if indicator is None:
+                services.indicator_create(actor=request.user, goal=goal, **data)
+            else:
+                services.indicator_update(actor=request.user, indicator=indicator, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -316,6 +334,10 @@ def measurement_add(request: HttpRequest, public_id: UUID, indicator_id: UUID) -
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        else:
+            warning = services.measurement_warning(indicator, form.cleaned_data["date"])
+            if warning:
+                messages.warning(request, warning)
     if form.errors:
         return render(
             request,
@@ -339,6 +361,10 @@ def measurements_import(request: HttpRequest, public_id: UUID, indicator_id: UUI
             actor=request.user, indicator=indicator, fileobj=form.cleaned_data["file"]
         )
         if result.ok:
+            for number, _column, warning in result.warnings:
+                messages.warning(
+                    request, _("Række %(n)d: %(text)s") % {"n": number, "text": warning}
+                )
             messages.success(
                 request,
                 _("%(rows)d rækker læst: %(created)d nye og %(updated)d rettede målinger er gemt.")
@@ -375,7 +401,6 @@ def _action_form(request: HttpRequest, goal: Goal, action: Action | None) -> Htt
             if action is None:
                 services.action_create(actor=request.user, goals=[goal], **form.cleaned_data)
             else:
-                action.refresh_from_db()
                 services.action_update(actor=request.user, action=action, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -23,6 +23,7 @@ TARGET = "#008139"
 BASELINE = "#6c6c6c"
 GRID = "#d8d8d8"
 TEXT = "#1a1a1a"
+MAX_YEAR_TICKS = 12
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,12 @@ def line_chart_svg(chart: LineChart) -> SafeString:
             f'<text x="{PAD_LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" '
             f'fill="{TEXT}">{escape(_fmt(value))}</text>'
         )
-    # From the dates themselves: d1 may be one past date.max (a single day), and year
-    # 10000 does not exist.
-    years = range(min(p.date for p in all_points).year, max(p.date for p in all_points).year + 1)
+    # From the dates themselves (d1 may be one past date.max, and year 10000 does not
+    # exist), at most about a dozen year ticks.
+    first = min(p.date for p in all_points).year
+    last = max(p.date for p in all_points).year
+    step = max(1, -(-(last - first + 1) // MAX_YEAR_TICKS))
+    years = range(max(1, first - first % step), last + 1, step)
     for year in years:  # year ticks
         day = dt.date(year, 1, 1)
         if d0 <= day.toordinal() <= d1:

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from almen.lib.bounds import SHORT_TEXT, text_constraints, text_validators
+
 
 class ReportKind(models.TextChoices):
     BOARD = "board", _("Bestyrelsesrapport")
@@ -49,7 +51,9 @@ class ReportJob(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("fremskridt"), default=0)
     file = models.FileField(_("fil"), upload_to="reports/%Y/%m/", blank=True)
-    error = models.TextField(_("fejl"), blank=True)
+    error = models.TextField(
+        _("fejl"), blank=True, max_length=SHORT_TEXT, validators=text_validators(SHORT_TEXT)
+    )
     created_at = models.DateTimeField(_("bestilt"), auto_now_add=True)
     finished_at = models.DateTimeField(_("færdig"), null=True, blank=True)
 
@@ -60,7 +64,8 @@ class ReportJob(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="report_job_progress_percent"
-            )
+            ),
+            *text_constraints("report_job", {"error": SHORT_TEXT}),
         ]
 
     def __str__(self) -> str:

@@ -33,7 +33,24 @@ def report_job_create(
     municipality_code: str = "",
     year: int | None = None,
 ) -> ReportJob:
-    """Queue a pack for the worker; the task starts when the transaction commits."""
+    """Queue a pack for the worker; the task starts when the transaction commits.
+    The same pack asked for again while it is still being made is that job, not a new one
+    (a double click, a second tab)."""
+    busy = (
+        ReportJob.objects.select_for_update()
+        .filter(
+            organisation=organisation,
+            kind=kind,
+            fmt=fmt,
+            municipality_code=municipality_code,
+            year=year,
+            requested_by=actor,
+            status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+        )
+        .first()
+    )
+    if busy is not None:
+        return busy
     job = ReportJob.objects.create(
         organisation=organisation,
         kind=kind,

@@ -5,8 +5,10 @@ import uuid
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from almen.register.models import Organisation
 from almen.reports import access, formats, packs, services
 from almen.reports.models import JobStatus, ReportKind
 
@@ -38,10 +40,22 @@ def organisation_reports(request: HttpRequest, cvr: str) -> HttpResponse:
     )
 
 
-@require_GET
+def _ask(request: HttpRequest, organisation: Organisation, title: str, fmt: str) -> HttpResponse:
+    """GET of a pack: a button that asks for it (a POST makes it, so a reload, a link
+    preview or a crawler never queues a job)."""
+    return render(
+        request,
+        "reports/make.html",
+        {"organisation": organisation, "title": title, "fmt": fmt, "action": request.path},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def board_report(request: HttpRequest, cvr: str, fmt: str) -> HttpResponse:
     pack_access = access.organisation_for_board_report(request, cvr)
     p, organisation = pack_access.principal, pack_access.organisation
+    if request.method == "GET":
+        return _ask(request, organisation, _("Rapport til bestyrelsen"), fmt)
     if services.needs_background(packs.board_goal_count(p, organisation)):
         job = services.report_job_create(
             actor=request.user, organisation=organisation, kind=ReportKind.BOARD, fmt=fmt
@@ -50,16 +64,22 @@ def board_report(request: HttpRequest, cvr: str, fmt: str) -> HttpResponse:
     return _download(formats.render(packs.board_pack(p, organisation), fmt))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def handout(request: HttpRequest, cvr: str, number: int, fmt: str) -> HttpResponse:
     pack_access = access.estate_for_handout(request, cvr, number)
     assert pack_access.estate is not None
+    if request.method == "GET":
+        title = _("Til afdelingsmødet – afdeling %(number)d %(name)s") % {
+            "number": pack_access.estate.number,
+            "name": pack_access.estate.name,
+        }
+        return _ask(request, pack_access.organisation, title, fmt)
     return _download(
         formats.render(packs.handout_pack(pack_access.principal, pack_access.estate), fmt)
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def municipality_pack(
     request: HttpRequest, cvr: str, municipality_code: str, year: int, fmt: str
 ) -> HttpResponse:
@@ -72,6 +92,12 @@ def municipality_pack(
         pack_access.municipality,
     )
     assert municipality is not None
+    if request.method == "GET":
+        title = _("Styringsdialog med %(municipality)s %(year)d") % {
+            "municipality": municipality.name,
+            "year": year,
+        }
+        return _ask(request, organisation, title, fmt)
     if services.needs_background(packs.board_goal_count(p, organisation)):
         job = services.report_job_create(
             actor=request.user,

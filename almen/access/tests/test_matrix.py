@@ -375,3 +375,35 @@ def test_matrix(route: str, persona: str, client_for) -> None:
     assert response.status_code == expected[persona], (
         f"GET {concrete(route)} as {persona}: {response.status_code}, expected {expected[persona]}"
     )
+
+
+# Report packs are made by a POST (their GET only shows the button): the POST has the
+# same decision as the GET for every persona, and an outsider's or reader's POST leaves
+# nothing behind (no job, no audit entry).
+POST_EXPECTED: dict[str, dict[str, int]] = {
+    route: EXPECTED[route]
+    for route in EXPECTED
+    if route.startswith("rapporter/") and "<reportfmt:fmt>" in route
+}
+
+
+def test_post_routes_are_known() -> None:
+    assert len(POST_EXPECTED) == 3
+    assert set(POST_EXPECTED) <= set(routes())
+
+
+@pytest.mark.parametrize(
+    ("route", "persona"), [(route, persona) for route in POST_EXPECTED for persona in PERSONA_KEYS]
+)
+def test_post_matrix(route: str, persona: str, client_for) -> None:
+    from almen.audit.models import AuditEntry
+    from almen.reports.models import ReportJob
+
+    entries, jobs = AuditEntry.objects.count(), ReportJob.objects.count()
+    response = client_for(persona).post(concrete(route))
+    expected = POST_EXPECTED[route][persona]
+    assert response.status_code == expected, (
+        f"POST {concrete(route)} as {persona}: {response.status_code}, expected {expected}"
+    )
+    if expected != 200:
+        assert (AuditEntry.objects.count(), ReportJob.objects.count()) == (entries, jobs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -36,7 +37,7 @@ def indicator(goal) -> Indicator:
 
 
 def _indicator(goal: Goal, **overrides) -> Indicator:
-    fields = dict(
+    fields: dict[str, Any] = dict(
         title="x",
         unit="%",
         direction=Direction.INCREASE,

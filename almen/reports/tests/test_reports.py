@@ -119,12 +119,12 @@ def _docx_text(content: bytes) -> str:
 )
 def test_packs_render_in_every_format(goals, client_for, url, persona, present, absent):
     client = client_for(persona)
-    pdf = client.get(url + "pdf")
+    pdf = client.post(url + "pdf")
     assert pdf.status_code == 200, pdf.content[:500]
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
 
-    docx = client.get(url + "docx")
+    docx = client.post(url + "docx")
     assert docx.status_code == 200
     text = _docx_text(docx.content)
     for title in present:
@@ -132,7 +132,7 @@ def test_packs_render_in_every_format(goals, client_for, url, persona, present, 
     for title in absent:
         assert title not in text
 
-    xlsx = client.get(url + "xlsx")
+    xlsx = client.post(url + "xlsx")
     assert xlsx.status_code == 200
     workbook = load_workbook(io.BytesIO(xlsx.content))
     indicators, measurements = workbook.worksheets
@@ -147,7 +147,7 @@ def test_packs_render_in_every_format(goals, client_for, url, persona, present, 
 
 
 def test_xlsx_neutralises_formula_like_text(goals, client_for):
-    response = client_for("org_staff").get(BOARD + "xlsx")
+    response = client_for("org_staff").post(BOARD + "xlsx")
     sheet = load_workbook(io.BytesIO(response.content))["Målinger"]
     notes = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True) if row[5]]
     assert notes and all(note == "'" + FORMULA for note in notes)
@@ -172,12 +172,13 @@ def test_xlsx_neutralises_formula_like_text(goals, client_for):
 )
 def test_access(goals, client_for, url, persona, status):
     assert client_for(persona).get(url + "pdf").status_code == status
+    assert client_for(persona).post(url + "pdf").status_code == status
 
 
 def test_officer_of_another_municipality_is_refused(goals, client_for):
     url = reverse("reports:municipality", args=[CVR, "0751", 2026, "docx"])
-    assert client_for("municipality_officer").get(url).status_code == 403
-    assert client_for("org_staff").get(url).status_code == 200  # an empty pack
+    assert client_for("municipality_officer").post(url).status_code == 403
+    assert client_for("org_staff").post(url).status_code == 200  # an empty pack
 
 
 def test_unknown_municipality_and_silly_year(goals, client_for):
@@ -230,7 +231,7 @@ def test_big_board_report_renders_in_the_background(
     settings.REPORT_BACKGROUND_GOALS = 2
     client = client_for("org_staff")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(BOARD + "pdf")
+        response = client.post(BOARD + "pdf")
     assert response.status_code == 302
     job = ReportJob.objects.get()
     assert response["Location"] == reverse("reports:job", args=[CVR, job.public_id])
@@ -285,9 +286,49 @@ def test_municipality_pack_has_the_years_agreements(goals, client_for):
     from almen.dialogue.testing import matrix_dialogue_create
 
     agreement = matrix_dialogue_create().agreements.get()
-    response = client_for("municipality_officer").get(MUNICIPALITY + "docx")
+    response = client_for("municipality_officer").post(MUNICIPALITY + "docx")
     assert agreement.title in _docx_text(response.content)
-    pdf = client_for("municipality_officer").get(MUNICIPALITY + "pdf")
+    pdf = client_for("municipality_officer").post(MUNICIPALITY + "pdf")
     assert pdf.content.startswith(b"%PDF")
     other_year = reverse("reports:municipality", args=[CVR, "0101", 2025, "docx"])
-    assert agreement.title not in _docx_text(client_for("org_staff").get(other_year).content)
+    assert agreement.title not in _docx_text(client_for("org_staff").post(other_year).content)
+
+
+def test_get_of_a_pack_only_asks(goals, client_for, settings):
+    """A GET (a reload, a link preview, a crawler) shows the button and makes nothing:
+    no job, no audit entry, no render."""
+    from almen.audit.models import AuditEntry
+
+    settings.REPORT_BACKGROUND_GOALS = 2
+    entries = AuditEntry.objects.count()
+    for url in (BOARD, MUNICIPALITY, HANDOUT):
+        page = client_for("org_staff").get(url + "pdf")
+        assert page.status_code == 200
+        assert page["Content-Type"].startswith("text/html")
+        html = page.content.decode()
+        assert f'<form method="post" action="{url}pdf">' in html
+        assert "csrfmiddlewaretoken" in html
+    assert not ReportJob.objects.exists()
+    assert AuditEntry.objects.count() == entries
+
+
+def test_pack_post_needs_the_csrf_token(goals, cast):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["org_staff"].user)
+    assert client.post(BOARD + "pdf").status_code == 403
+    assert not ReportJob.objects.exists()
+
+
+def test_asking_twice_for_a_busy_pack_is_one_job(goals, client_for, settings):
+    settings.REPORT_BACKGROUND_GOALS = 2
+    client = client_for("org_staff")
+    # The on-commit callbacks do not run here: the first job stays queued.
+    first = client.post(BOARD + "pdf")
+    second = client.post(BOARD + "pdf")
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert ReportJob.objects.count() == 1
+    client.post(BOARD + "docx")  # another format is another pack
+    assert ReportJob.objects.count() == 2

@@ -120,7 +120,7 @@ def test_staff_adopts_adapts_measures_and_reports(
     # Download the board report as PDF.
     tab.goto("/rapporter/organisationer/29190909/")
     with tab.page.expect_download() as download:
-        tab.page.get_by_role("link", name="Rapport til bestyrelsen (PDF)").click()
+        tab.page.get_by_role("button", name="Rapport til bestyrelsen (PDF)").click()
     pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
 
