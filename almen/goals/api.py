@@ -39,7 +39,7 @@ from almen.goals.services import (
 )
 from almen.goals.services import measurements_record as measurements_record_batch
 from almen.lib import bounds, tabular
-from almen.lib.api import Pagination
+from almen.lib.api import ErrorOut, Pagination
 from almen.lib.i18n import localized
 from almen.register.models import ApiScope, ApiToken
 from almen.register.tokens import api_principal, api_token_auth, require_scope, token_principal
@@ -134,10 +134,6 @@ def framework_current(request: HttpRequest):
 MAX_MEASUREMENTS = 5000
 
 Number = Annotated[Decimal, PlainSerializer(float, return_type=float)]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class ItemErrorOut(Schema):
@@ -585,7 +581,6 @@ def _parse_measurements(items: list[MeasurementIn]) -> tuple[list[_Parsed], list
         403: ErrorOut,
         404: ErrorOut,
         409: BatchErrorOut,
-        422: dict,
     },
     auth=api_token_auth,
     summary="Indberet målinger (én eller mange)",
@@ -652,7 +647,6 @@ def measurements_record(
         403: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
-        422: dict,
     },
     auth=api_token_auth,
     summary="Opret en indsats på et mål",

@@ -6,12 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from almen.audit.services import audit_record, snapshot
+from almen.audit.services import audit_record, audited_update, snapshot
 from almen.register.models import (
     Body,
     BodyKind,
@@ -83,26 +81,33 @@ def estate_create(
     return estate
 
 
-@transaction.atomic
+ESTATE_FIELDS = {
+    "name",
+    "address",
+    "postal_code",
+    "city",
+    "fiscal_year_start_month",
+    "municipality",
+}
+
+
 def estate_update(*, actor: Any, estate: Estate, **changes: Any) -> Estate:
-    allowed = {"name", "address", "postal_code", "city", "fiscal_year_start_month", "municipality"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValidationError(_("Disse felter kan ikke ændres: %s") % ", ".join(sorted(unknown)))
-    before = snapshot(estate, list(changes))
-    for key, value in changes.items():
-        setattr(estate, key, value)
-    estate.full_clean()
-    estate.save(update_fields=list(changes))
-    audit_record(
+    """Change an estate's own fields (the whitelist below), audited as a diff."""
+    return audited_update(
         actor=actor,
-        action="update",
         obj=estate,
+        changes=changes,
+        allowed={
+            "name",
+            "address",
+            "postal_code",
+            "city",
+            "fiscal_year_start_month",
+            "municipality",
+        },
         organisation_id=estate.organisation_id,
-        before=before,
-        after=snapshot(estate, list(before)),
+        validate=lambda fresh: fresh.full_clean(),
     )
-    return estate
 
 
 @transaction.atomic

@@ -315,8 +315,10 @@ def test_get_of_a_pack_only_asks(goals, client_for, settings):
 def test_pack_post_needs_the_csrf_token(goals, cast):
     from django.test import Client
 
+    from almen.accounts.tests.helpers import login_with_mfa
+
     client = Client(enforce_csrf_checks=True)
-    client.force_login(cast["org_staff"].user)
+    login_with_mfa(client, cast["org_staff"].user)
     assert client.post(BOARD + "pdf").status_code == 403
     assert not ReportJob.objects.exists()
 
