@@ -20,6 +20,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
+from almen.accounts.tests.helpers import login_with_mfa
 from almen.audit.models import AuditEntry
 from almen.goals.models import Action, Goal, Indicator, Measurement, RequestKey
 from almen.goals.testing import ACTION_ID, GOAL_ID, INDICATOR_ID
@@ -199,7 +200,7 @@ def test_parallel_identical_goal_creates_make_one_goal(cast) -> None:
 
     def submit() -> tuple[int, str]:
         browser = client()
-        browser.force_login(user)
+        login_with_mfa(browser, user)
         response = browser.post(url, data)
         return response.status_code, response.get("Location", "")
 
