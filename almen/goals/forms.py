@@ -19,6 +19,7 @@ from almen.goals.models import (
     Prerequisite,
     Review,
 )
+from almen.goals.services import INDICATOR_FIELDS
 from almen.lib import metrics, tabular
 from almen.lib.bounds import validate_date_bounds
 from almen.register.models import Body, Estate, Municipality, Region
@@ -148,18 +149,7 @@ class IndicatorForm(StyledForm, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "title",
-            "unit",
-            "direction",
-            "baseline_value",
-            "baseline_date",
-            "target_value",
-            "target_date",
-            "tolerance",
-            "source",
-            "metric_key",
-        ]
+        fields = INDICATOR_FIELDS  # what the service may change, and nothing else
         widgets = {"baseline_date": DATE, "target_date": DATE}
         localized_fields = ["baseline_value", "target_value", "tolerance"]
 
