@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from functools import partial
 from uuid import UUID
 
 from django.contrib import messages
@@ -161,18 +160,9 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     goal = access.goal_for_view(request, public_id)
     p = principal(request)
     today = timezone.localdate()
-    indicators = list(
-        selectors.with_latest(goal.indicators.all()).prefetch_related("measurements", "milestones")
-    )
-    cards = [
-        {
-            "indicator": indicator,
-            "calc": selectors.calculation(indicator),
-            # Called by the template only when its cached fragment is stale.
-            "chart": partial(selectors.indicator_chart, indicator),
-        }
-        for indicator in indicators
-    ]
+    # Commitments, indicators (chart, calculation, data table) and reviews are the same
+    # for everyone who may see the goal: rendered once per goal version.
+    body = selectors.goal_page_body(goal)
     can_manage = access.can_manage_goal(p, goal)
     # Few goals adopt or contribute to one goal: check each with the per-object rule
     # instead of filtering by every goal the person may see (22,000 for the sector).
@@ -188,14 +178,10 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "goals/goal_detail.html",
         {
             "goal": goal,
-            "cards": cards,
-            "commitments": goal.commitments.select_related("cornerstone"),
-            "prerequisites": goal.prerequisites.all(),
+            "body": body,
             "actions": goal.actions.select_related("responsible_user").order_by("due"),
-            "reviews": goal.reviews.select_related("created_by"),
-            "review_due": selectors.review_due(goal, today),
+            "review_due": selectors.review_due_after(goal, body.last_review, today),
             "today": today,
-            "goals_version": picture.goals_version(),
             "can_manage": can_manage,
             "adoption_count": goal.adoption_count,
             "adoptions": adoptions,
