@@ -195,6 +195,12 @@ class GoalPageBody:
     cards: list[IndicatorCard]
     reviews_html: SafeString
     last_review: dt.date | None
+    # Ids of the goals that adopt or contribute to this one (checked per person in the
+    # view) and whether it has actions: most goals have none, and then the view skips
+    # those queries.
+    adoption_ids: tuple[int, ...]
+    contribution_ids: tuple[int, ...]
+    has_actions: bool
 
 
 def goal_page_body(goal: Goal) -> GoalPageBody:
@@ -243,4 +249,8 @@ def _goal_page_body(goal: Goal) -> GoalPageBody:
         cards=cards,
         reviews_html=SafeString(render_to_string("goals/_goal_reviews.html", {"reviews": reviews})),
         last_review=max((r.date for r in reviews), default=None),
+        # As many as the view reads: it shows the first 20 adoptions the person may see.
+        adoption_ids=tuple(goal.adoptions.values_list("pk", flat=True)[:50]),
+        contribution_ids=tuple(goal.contributions.values_list("pk", flat=True)[:50]),
+        has_actions=goal.actions.exists(),
     )

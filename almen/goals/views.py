@@ -166,20 +166,35 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     can_manage = access.can_manage_goal(p, goal)
     # Few goals adopt or contribute to one goal: check each with the per-object rule
     # instead of filtering by every goal the person may see (22,000 for the sector).
-    related = ("organisation__municipality", "estate__municipality")
+    # Which goals they are is part of the cached body; the rows are read fresh, in
+    # one query, and only when there are any.
+    linked: dict[int, Goal] = {}
+    if body.adoption_ids or body.contribution_ids:
+        rows = Goal.objects.filter(pk__in=(*body.adoption_ids, *body.contribution_ids))
+        linked = {
+            g.pk: g
+            for g in rows.select_related("organisation__municipality", "estate__municipality")
+        }
     adoptions = [
-        a for a in goal.adoptions.select_related(*related)[:50] if access.can_view_goal(p, a)
+        a
+        for a in (linked.get(pk) for pk in body.adoption_ids)
+        if a is not None and a.inspired_by_id == goal.pk and access.can_view_goal(p, a)
     ][:20]
     contributions = [
-        c for c in goal.contributions.select_related(*related)[:50] if access.can_view_goal(p, c)
+        c
+        for c in (linked.get(pk) for pk in body.contribution_ids)
+        if c is not None and c.contributes_to_id == goal.pk and access.can_view_goal(p, c)
     ]
+    actions = (
+        goal.actions.select_related("responsible_user").order_by("due") if body.has_actions else []
+    )
     return render(
         request,
         "goals/goal_detail.html",
         {
             "goal": goal,
             "body": body,
-            "actions": goal.actions.select_related("responsible_user").order_by("due"),
+            "actions": actions,
             "review_due": selectors.review_due_after(goal, body.last_review, today),
             "today": today,
             "can_manage": can_manage,
