@@ -195,13 +195,14 @@ def check_page(
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from almen.accounts.tests.helpers import login_with_mfa
     from almen.register.demo import personas
 
     client = Client(HTTP_HOST="127.0.0.1")
     if page.persona and page.persona != "anonymous":
         user = personas()[page.persona].user
         assert user is not None
-        client.force_login(user)
+        login_with_mfa(client, user)  # staff pages need the TOTP step in the session
     cache.clear()  # this process's local memory: the first request is really cold
     explain = sqlite_scans if vendor == "sqlite" else postgres_scans
     findings: list[Finding] = []
@@ -284,13 +285,14 @@ def show(page: Page, national: dict[str, int], vendor: str) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from almen.accounts.tests.helpers import login_with_mfa
     from almen.register.demo import personas
 
     client = Client(HTTP_HOST="127.0.0.1")
     if page.persona and page.persona != "anonymous":
         user = personas()[page.persona].user
         assert user is not None
-        client.force_login(user)
+        login_with_mfa(client, user)  # staff pages need the TOTP step in the session
     client.get(page.path)
     with CaptureQueriesContext(connection) as captured:
         client.get(page.path)

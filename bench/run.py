@@ -115,6 +115,12 @@ def ensure_data(db: str) -> None:
 
 SETUP_SCRIPT = r"""
 import json
+import time
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
@@ -130,6 +136,17 @@ for key, persona in personas().items():
     store[SESSION_KEY] = str(persona.user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = persona.user.get_session_auth_hash()
+    # Staff must have passed TOTP in this session (RequireStaffMfaMiddleware): the
+    # record allauth writes after the TOTP step, or every staff page measured would be
+    # a redirect to the code prompt.
+    totp = Authenticator.objects.filter(
+        user_id=persona.user.pk, type=Authenticator.Type.TOTP
+    ).first()
+    if totp is not None:
+        store[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "mfa", "at": time.time(), "id": totp.pk, "type": totp.type}
+        ]
+        store[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(persona.user.pk)
     store.create()
     sessions[key] = store.session_key
 org = (

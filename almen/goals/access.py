@@ -93,14 +93,16 @@ def can_manage_goal(p: Principal, goal: Goal) -> bool:
 
 def _goal(public_id: UUID | str) -> Goal:
     try:
-        return Goal.objects.select_related(
-            "organisation__municipality",
-            "estate__municipality",
-            "framework",
-            "inspired_by",
-            "adopted_by__organisation",
-            "adopted_by__estate",
-        ).get(public_id=public_id)
+        # Five joins, and the links a goal may lack read by primary key when present:
+        # PostgreSQL took 2–8 ms to plan the eleven-table join of all of them (0.2 ms to
+        # run it), a quarter of the goal page's time.
+        return (
+            Goal.objects.select_related(
+                "organisation__municipality", "estate__municipality", "framework"
+            )
+            .prefetch_related("inspired_by", "adopted_by__organisation", "adopted_by__estate")
+            .get(public_id=public_id)
+        )
     except (Goal.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.safestring import SafeString
@@ -73,6 +74,11 @@ def review_due(goal: Goal, today: dt.date) -> ReviewDue:
     last = getattr(goal, "last_review", None)
     if last is None and not hasattr(goal, "last_review"):
         last = goal.reviews.aggregate(last=Max("date"))["last"]
+    return review_due_after(goal, last, today)
+
+
+def review_due_after(goal: Goal, last: dt.date | None, today: dt.date) -> ReviewDue:
+    """``review_due`` with the last review's date (None: no review yet) already known."""
     due = add_months(last or goal.period_start, goal.review_interval_months)
     return ReviewDue(last=last, due=due, overdue=due < today)
 
@@ -164,3 +170,87 @@ def goal_summaries(goals: QuerySet[Goal], limit: int = 12) -> list[GoalSummary]:
     for indicator in with_latest(Indicator.objects.filter(goal_id__in=list(by_goal))):
         by_goal[indicator.goal_id].append(calculation(indicator).status.value)
     return [GoalSummary(goal=g, statuses=by_goal[g.pk]) for g in rows]
+
+
+# --- the goal page's shared part ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorCard:
+    """One indicator on the goal page: its rendered card (heading with status, chart,
+    calculation, data table; the ``<section>`` is left open for the forms of those who
+    manage the goal) and what those forms need."""
+
+    public_id: str
+    unit: str
+    html: SafeString
+
+
+@dataclass(frozen=True)
+class GoalPageBody:
+    """The part of a goal's page that is the same for everyone who may see it, rendered:
+    its commitments and prerequisites, its indicators and its reviews."""
+
+    points_html: SafeString
+    cards: list[IndicatorCard]
+    reviews_html: SafeString
+    last_review: dt.date | None
+    # Ids of the goals that adopt or contribute to this one (checked per person in the
+    # view) and whether it has actions: most goals have none, and then the view skips
+    # those queries.
+    adoption_ids: tuple[int, ...]
+    contribution_ids: tuple[int, ...]
+    has_actions: bool
+
+
+def goal_page_body(goal: Goal) -> GoalPageBody:
+    """Cached per goal version (``picture.cached_on_goals``: every change of a goal,
+    indicator, measurement, action or review through the services makes it stale) and
+    language. Computing it reads six tables and renders most of the page; served from
+    the cache it is one read. Nothing in it depends on who is looking: the parts that do
+    (buttons, forms, actions, lineage, adoptions) stay in the view."""
+    from django.utils.translation import get_language
+
+    from almen.goals.picture import cached_on_goals
+
+    key = f"goal-page-body:{goal.pk}:{goal.public_id}:{get_language()}"
+    return cached_on_goals(key, partial(_goal_page_body, goal))
+
+
+def _goal_page_body(goal: Goal) -> GoalPageBody:
+    from django.template.loader import render_to_string
+
+    indicators = with_latest(goal.indicators.all()).prefetch_related("measurements", "milestones")
+    cards = [
+        IndicatorCard(
+            public_id=str(indicator.public_id),
+            unit=indicator.unit,
+            html=SafeString(
+                render_to_string(
+                    "goals/_indicator_card.html",
+                    {
+                        "i": indicator,
+                        "calc": calculation(indicator),
+                        "chart": indicator_chart(indicator),
+                    },
+                )
+            ),
+        )
+        for indicator in indicators
+    ]
+    reviews = list(goal.reviews.select_related("created_by"))
+    points = {
+        "goal": goal,
+        "commitments": goal.commitments.select_related("cornerstone"),
+        "prerequisites": goal.prerequisites.all(),
+    }
+    return GoalPageBody(
+        points_html=SafeString(render_to_string("goals/_goal_points.html", points)),
+        cards=cards,
+        reviews_html=SafeString(render_to_string("goals/_goal_reviews.html", {"reviews": reviews})),
+        last_review=max((r.date for r in reviews), default=None),
+        # As many as the view reads: it shows the first 20 adoptions the person may see.
+        adoption_ids=tuple(goal.adoptions.values_list("pk", flat=True)[:50]),
+        contribution_ids=tuple(goal.contributions.values_list("pk", flat=True)[:50]),
+        has_actions=goal.actions.exists(),
+    )

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from functools import partial
 from uuid import UUID
 
 from django.contrib import messages
@@ -161,41 +160,43 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     goal = access.goal_for_view(request, public_id)
     p = principal(request)
     today = timezone.localdate()
-    indicators = list(
-        selectors.with_latest(goal.indicators.all()).prefetch_related("measurements", "milestones")
-    )
-    cards = [
-        {
-            "indicator": indicator,
-            "calc": selectors.calculation(indicator),
-            # Called by the template only when its cached fragment is stale.
-            "chart": partial(selectors.indicator_chart, indicator),
-        }
-        for indicator in indicators
-    ]
+    # Commitments, indicators (chart, calculation, data table) and reviews are the same
+    # for everyone who may see the goal: rendered once per goal version.
+    body = selectors.goal_page_body(goal)
     can_manage = access.can_manage_goal(p, goal)
     # Few goals adopt or contribute to one goal: check each with the per-object rule
     # instead of filtering by every goal the person may see (22,000 for the sector).
-    related = ("organisation__municipality", "estate__municipality")
+    # Which goals they are is part of the cached body; the rows are read fresh, in
+    # one query, and only when there are any.
+    linked: dict[int, Goal] = {}
+    if body.adoption_ids or body.contribution_ids:
+        rows = Goal.objects.filter(pk__in=(*body.adoption_ids, *body.contribution_ids))
+        linked = {
+            g.pk: g
+            for g in rows.select_related("organisation__municipality", "estate__municipality")
+        }
     adoptions = [
-        a for a in goal.adoptions.select_related(*related)[:50] if access.can_view_goal(p, a)
+        a
+        for a in (linked.get(pk) for pk in body.adoption_ids)
+        if a is not None and a.inspired_by_id == goal.pk and access.can_view_goal(p, a)
     ][:20]
     contributions = [
-        c for c in goal.contributions.select_related(*related)[:50] if access.can_view_goal(p, c)
+        c
+        for c in (linked.get(pk) for pk in body.contribution_ids)
+        if c is not None and c.contributes_to_id == goal.pk and access.can_view_goal(p, c)
     ]
+    actions = (
+        goal.actions.select_related("responsible_user").order_by("due") if body.has_actions else []
+    )
     return render(
         request,
         "goals/goal_detail.html",
         {
             "goal": goal,
-            "cards": cards,
-            "commitments": goal.commitments.select_related("cornerstone"),
-            "prerequisites": goal.prerequisites.all(),
-            "actions": goal.actions.select_related("responsible_user").order_by("due"),
-            "reviews": goal.reviews.select_related("created_by"),
-            "review_due": selectors.review_due(goal, today),
+            "body": body,
+            "actions": actions,
+            "review_due": selectors.review_due_after(goal, body.last_review, today),
             "today": today,
-            "goals_version": picture.goals_version(),
             "can_manage": can_manage,
             "adoption_count": goal.adoption_count,
             "adoptions": adoptions,

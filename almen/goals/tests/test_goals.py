@@ -16,6 +16,7 @@ from almen.access.policy import principal_for
 from almen.goals import selectors, services
 from almen.goals.access import can_view_goal, visible_goals
 from almen.goals.models import Goal, GoalStatus, Indicator, IndicatorSource, Measurement
+from almen.goals.picture import picture_invalidate
 from almen.goals.progress import Direction, Status
 from almen.goals.testing import GOAL_ID, INDICATOR_ID
 from almen.lib import metrics
@@ -290,6 +291,7 @@ def test_goal_detail_query_count_does_not_grow_with_indicators(
     from django.test.utils import CaptureQueriesContext
 
     client = client_for("org_staff")
+    picture_invalidate()  # the page as computed afresh, not from an earlier test's cache
     with CaptureQueriesContext(connection) as one:
         assert client.get(f"/maal/{GOAL_ID}/").status_code == 200
     for n in range(3):
@@ -298,8 +300,34 @@ def test_goal_detail_query_count_does_not_grow_with_indicators(
             Measurement.objects.create(
                 indicator=extra, date=dt.date(2025, month, 1), value=Decimal(n + month)
             )
+    # The indicators were added without the on-commit invalidation (no commit in a
+    # test): invalidate here, so that this counts a page computed afresh, not one
+    # served from the cached body.
+    picture_invalidate()
     with django_assert_max_num_queries(len(one)):
         assert client.get(f"/maal/{GOAL_ID}/").status_code == 200
+
+
+def test_goal_page_served_again_reads_no_indicators_measurements_or_reviews(
+    goal, indicator, client_for
+) -> None:
+    """The part of the page that is the same for everyone (commitments, indicators with
+    their measurements, reviews) is computed once per goal version; the next view, by
+    anyone, reads it from the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    picture_invalidate()
+    url = f"/maal/{GOAL_ID}/"
+    with CaptureQueriesContext(connection) as first:
+        assert client_for("org_staff").get(url).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client_for("org_board").get(url).status_code == 200
+    tables = ["goals_indicator", "goals_measurement", "goals_milestone", "goals_review"]
+    tables += ["goals_goal_commitments", "goals_goal_prerequisites"]
+    read = [t for t in tables if any(f'FROM "{t}"' in q["sql"] for q in again.captured_queries)]
+    assert read == [], read
+    assert all(any(f'"{t}"' in q["sql"] for q in first.captured_queries) for t in tables[:2])
 
 
 def test_indicator_form_sets_milestones_and_refuses_bad_lines(goal, indicator, client_for) -> None:

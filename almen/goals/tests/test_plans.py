@@ -40,5 +40,7 @@ def test_goal_page_reads_adoptions_and_contributions_by_index(cast, client_for) 
                     plans[column] = (index, " | ".join(row[-1] for row in cursor.fetchall()))
     assert set(plans) == {"inspired_by_id", "contributes_to_id"}, plans
     for index, plan in plans.values():
-        assert f"USING INDEX {index}" in plan, plan
+        # The page reads only the ids here (the rows come by primary key): the index
+        # covers the query.
+        assert f"USING INDEX {index}" in plan or f"USING COVERING INDEX {index}" in plan, plan
         assert "TEMP B-TREE" not in plan, plan
