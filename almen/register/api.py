@@ -14,7 +14,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from almen.lib.api import Pagination
+from almen.lib.api import ErrorOut, Pagination
 from almen.register.models import ApiToken, Estate, Municipality, Organisation
 from almen.register.tokens import api_token_auth
 
@@ -61,10 +61,6 @@ class MeOut(Schema):
     token_prefix: str
     scopes: list[str]
     organisation: OrganisationOut
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _organisations() -> QuerySet[Organisation]:
