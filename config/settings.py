@@ -49,12 +49,15 @@ INSTALLED_APPS = [
     # Ours, ground floor first: an app may import only apps above it in this list.
     "almen.audit",
     "almen.accounts",
+    "almen.notify",
     "almen.access",
     "almen.register",
+    "almen.attachments",
     "almen.imports",
     "almen.goals",
     "almen.dialogue",
     "almen.reports",
+    "almen.people",
     "almen.api",
     "almen.web",
 ]
