@@ -57,17 +57,18 @@ class RequireStaffMfaMiddleware:
             or not _needs_mfa(request)
         ):
             return self.get_response(request)
+        # The session's own record first: it needs no query, and it is what counts.
+        if session_passed_mfa(request):
+            return self.get_response(request)
         if not has_totp(user):
             messages.info(
                 request,
                 _("Din rolle kræver to-faktor-login. Opsæt en godkendelses-app for at fortsætte."),
             )
             return redirect(reverse("mfa_activate_totp"))
-        if not session_passed_mfa(request):
-            messages.info(
-                request,
-                _("Din rolle kræver to-faktor-login. Indtast koden fra din godkendelses-app."),
-            )
-            target = reverse("mfa_reauthenticate")
-            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
+        messages.info(
+            request,
+            _("Din rolle kræver to-faktor-login. Indtast koden fra din godkendelses-app."),
+        )
+        target = reverse("mfa_reauthenticate")
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

@@ -7,14 +7,19 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Konti")
 
     def ready(self) -> None:
+        from allauth.mfa.models import Authenticator
         from allauth.mfa.signals import authenticator_added
         from django.contrib import admin
+        from django.db.models.signals import post_delete
 
         from almen.accounts import checks  # noqa: F401  (registers the deploy checks)
-        from almen.accounts.mfa import record_mfa_on_activation
+        from almen.accounts.mfa import mfa_reset_on_removal, record_mfa_on_activation
         from almen.accounts.views import admin_login
 
         authenticator_added.connect(record_mfa_on_activation, dispatch_uid="almen-mfa-activation")
+        post_delete.connect(
+            mfa_reset_on_removal, sender=Authenticator, dispatch_uid="almen-mfa-removal"
+        )
         # One login door: the admin's own password form (no TOTP, no rate limits) is
         # replaced by a redirect to allauth's login, which comes back to the admin. The
         # admin builds its URLs from ``site.login`` when the URLconf loads, after this.

@@ -21,17 +21,32 @@ MFA_METHOD = "mfa"
 
 
 def session_passed_mfa(request: HttpRequest) -> bool:
-    """True when this session's user passed a second factor in this session."""
+    """True when this session's user passed a second factor in this session, after the
+    last time one of their authenticators was removed (``User.mfa_reset_at``). No query:
+    the records live in the session, the reset time on the user row."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
+    reset = getattr(user, "mfa_reset_at", None)
+    since = reset.timestamp() if reset else 0.0
     return any(
-        record.get("method") == MFA_METHOD for record in get_authentication_records(request, user)
+        record.get("method") == MFA_METHOD and float(record.get("at", 0)) > since
+        for record in get_authentication_records(request, user)
     )
 
 
 def has_totp(user: AbstractBaseUser) -> bool:
     return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_reset_on_removal(sender: Any, instance: Authenticator, **kwargs: Any) -> None:
+    """An authenticator is gone (deactivated by its owner, deleted by an administrator):
+    every session of that user that passed MFA before now must pass it again, so a
+    staff role cannot go on without TOTP until the session expires."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    get_user_model().objects.filter(pk=instance.user_id).update(mfa_reset_at=timezone.now())
 
 
 def record_mfa_on_activation(

@@ -47,6 +47,11 @@ class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("e-mail"), unique=True)
     name = models.CharField(_("navn"), max_length=200, blank=True)
+    # When an authenticator of this user was last removed (by the person or by anyone
+    # else): a second factor passed in a session before then no longer counts. Read
+    # from the user row every request loads anyway, so the MFA middleware needs no
+    # query of its own (almen/accounts/mfa.py).
+    mfa_reset_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

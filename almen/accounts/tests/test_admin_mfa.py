@@ -188,3 +188,43 @@ def totp_code_for(secret: str) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time() // 30)))
+
+
+def test_a_removed_authenticator_ends_the_mfa_of_every_session(
+    client: Client, cast: dict[str, Persona]
+) -> None:
+    # The session passed MFA; then the authenticator is deleted elsewhere (an
+    # administrator, or the person in another browser): this session must not go on.
+    staff = cast["org_staff"]
+    assert staff.user is not None
+    login_with_mfa(client, staff.user)
+    assert client.get(reverse("web:home")).status_code == 200
+    staff.user.authenticator_set.all().delete()  # type: ignore[attr-defined]
+    assert client.get(reverse("web:home"))["Location"] == reverse("mfa_activate_totp")
+    # Set up again and passed again: in.
+    TOTP.activate(staff.user, DEMO_TOTP_SECRET)
+    assert client.get(reverse("web:home"))["Location"] == _mfa_reauthenticate_url("/")
+    login_with_mfa(client, User.objects.get(pk=staff.user.pk))
+    assert client.get(reverse("web:home")).status_code == 200
+
+
+def test_the_mfa_check_of_a_passed_session_makes_no_query(
+    client: Client, cast: dict[str, Persona], django_assert_num_queries
+) -> None:
+    from django.test import RequestFactory
+
+    from almen.access.middleware import RequireStaffMfaMiddleware
+
+    staff = cast["org_staff"]
+    assert staff.user is not None
+    login_with_mfa(client, staff.user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    assert request.session.items()  # the session and the user are read before any middleware
+    request.user = User.objects.get(pk=staff.user.pk)
+    from almen.access.policy import principal
+
+    principal(request)  # computed once per request, by whoever asks first
+    middleware = RequireStaffMfaMiddleware(lambda r: "passed")  # type: ignore[arg-type,return-value]
+    with django_assert_num_queries(0):
+        assert middleware(request) == "passed"
