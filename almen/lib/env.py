@@ -52,7 +52,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 # Query options that are Almen's own, not the database driver's.
-_OWN_OPTIONS = ("conn_max_age", "test_name")
+_OWN_OPTIONS = ("conn_max_age", "test_name", "server_side_binding")
 
 
 def _conn_max_age(options: dict[str, str]) -> int:
@@ -120,6 +120,17 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
         driver_options = dict(config.get("OPTIONS") or {})
         for key in _OWN_OPTIONS:
             driver_options.pop(key, None)
+        binding = options.get("server_side_binding", "true").lower()
+        if binding not in {"true", "false"}:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL option server_side_binding must be true or false, not {binding!r}"
+            )
+        # Server-side binding lets psycopg prepare a statement the fifth time a
+        # connection runs it: PostgreSQL then stops re-planning the goal page's joins
+        # on every request (docs/performance.md). ``?server_side_binding=false`` turns
+        # it off (e.g. behind PgBouncer in transaction mode, which cannot keep them).
+        if binding == "true":
+            driver_options["server_side_binding"] = True
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": config.get("NAME") or "postgres",

@@ -192,6 +192,7 @@ def test_postgres_keeps_sslmode_and_other_driver_options() -> None:
         "sslrootcert": "/etc/ssl/ca.pem",
         "connect_timeout": 5,
         "application_name": "almen-web",
+        "server_side_binding": True,
     }
     assert db["CONN_MAX_AGE"] == 120
     assert db["CONN_HEALTH_CHECKS"] is True
@@ -202,8 +203,16 @@ def test_postgres_defaults() -> None:
     db = database_from_url("postgresql://postgres@127.0.0.1/", base_dir=BASE)
     assert db["NAME"] == "postgres"
     assert db["PORT"] == ""
-    assert db["OPTIONS"] == {}
+    # Server-side binding, so psycopg prepares the statements a connection repeats.
+    assert db["OPTIONS"] == {"server_side_binding": True}
     assert db["CONN_MAX_AGE"] == 60
+
+
+def test_postgres_server_side_binding_can_be_turned_off_and_refuses_other_values() -> None:
+    db = database_from_url("postgres://h/almen?server_side_binding=false", base_dir=BASE)
+    assert db["OPTIONS"] == {}
+    with pytest.raises(ImproperlyConfigured, match="server_side_binding must be true or false"):
+        database_from_url("postgres://h/almen?server_side_binding=ja", base_dir=BASE)
 
 
 _TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=20)
@@ -239,7 +248,7 @@ def test_postgres_passes_every_unknown_option_to_the_driver(options: dict[str, s
         k: (v.lower() == "true" if v.lower() in {"true", "false"} else v)
         for k, v in options.items()
     }
-    assert db["OPTIONS"] == expected
+    assert db["OPTIONS"] == {**expected, "server_side_binding": True}
 
 
 @pytest.mark.parametrize("url", ["mysql://h/db", "redis://h/0", "almen.sqlite3"])
