@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from almen.lib.csvsafe import neutralise
 from almen.reports.models import ReportFormat, ReportKind
-from almen.reports.packs import Pack, lix
+from almen.reports.packs import Pack
 
 FONT_DIR = (
     Path(settings.BASE_DIR)
@@ -50,15 +50,10 @@ class Rendered:
 
 
 def pack_html(pack: Pack) -> str:
-    """The pack as print HTML. The handout is rendered twice: its readability (LIX)
-    is measured on the generated text and then printed in its footer."""
+    """The pack as print HTML. (The handout's readability, LIX, is the project's check
+    in the tests, not a number printed for residents.)"""
     template = TEMPLATES[ReportKind(pack.kind)]
-    context = {"pack": pack, "font_dir": FONT_DIR.as_uri()}
-    html = render_to_string(template, context)
-    if pack.kind == ReportKind.HANDOUT:
-        pack.lix = lix(html)
-        html = render_to_string(template, context)
-    return html
+    return render_to_string(template, {"pack": pack, "font_dir": FONT_DIR.as_uri()})
 
 
 def render_pdf(pack: Pack) -> bytes:
