@@ -302,6 +302,8 @@ class Pack:
     estate_figures: list[tuple[Estate, Decimal | None, Decimal | None]] = field(
         default_factory=list
     )
+    # (where, homes, households): the organisation, and its part in the municipality.
+    totals: list[tuple[str, Decimal | None, Decimal | None]] = field(default_factory=list)
     resident_actions: list[tuple[str, list[str]]] = field(default_factory=list)
     dialogue: Dialogue | None = None
     # (agreement, overdue, the goal's title when the reader may see that goal)
@@ -574,7 +576,7 @@ def municipality_pack(
     else:
         goals = goals.filter(estate__municipality=municipality)
     rows = goal_rows(goals, today=today, charts=charts, progress=progress)
-    figures, estate_figures = _key_figures(organisation, municipality, year, today)
+    figures, estate_figures, totals = _key_figures(organisation, municipality, year, today)
     dialogue = Dialogue.objects.filter(
         organisation=organisation, municipality=municipality, year=year
     ).first()
@@ -595,6 +597,7 @@ def municipality_pack(
         goals=rows,
         figures=figures,
         estate_figures=estate_figures,
+        totals=totals,
         dialogue=dialogue,
         agreements=agreements,
         recommendation=recommendation_for(organisation, ReportKind.MUNICIPALITY),
@@ -603,8 +606,19 @@ def municipality_pack(
 
 def _key_figures(
     organisation: Organisation, municipality: Municipality, year: int, today: dt.date
-) -> tuple[list[Figure], list[tuple[Estate, Decimal | None, Decimal | None]]]:
+) -> tuple[
+    list[Figure],
+    list[tuple[Estate, Decimal | None, Decimal | None]],
+    list[tuple[str, Decimal | None, Decimal | None]],
+]:
     data = municipal_key_figures(organisation.pk, municipality.pk, year, today)
+    totals = [
+        (
+            str(_("Hele organisationen")),
+            data["organisation_homes"],
+            data["organisation_households"],
+        )
+    ]
     figures = [
         Figure(_("Boliger i hele organisationen"), data["organisation_homes"]),
         Figure(_("Husstande i hele organisationen"), data["organisation_households"]),
@@ -614,7 +628,8 @@ def _key_figures(
         place = {"municipality": municipality.name}
         figures.append(Figure(_("Boliger i %(municipality)s") % place, data["homes"]))
         figures.append(Figure(_("Husstande i %(municipality)s") % place, data["households"]))
-    return figures, estates
+        totals.append((_("I %(municipality)s") % place, data["homes"], data["households"]))
+    return figures, estates, totals
 
 
 # --- readability ---------------------------------------------------------------------
