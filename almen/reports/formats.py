@@ -289,7 +289,9 @@ def _docx_full(document: Any, pack: Pack) -> None:
             for row in pack.goals
         ],
     )
-    charts = iter(chart_pngs([str(i.chart) for row in pack.goals for i in row.indicators if i.chart]))
+    charts = iter(
+        chart_pngs([str(i.chart) for row in pack.goals for i in row.indicators if i.chart])
+    )
     for row in pack.goals:
         document.add_heading(row.goal.title, level=2)
         document.add_paragraph(
