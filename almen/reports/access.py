@@ -65,6 +65,16 @@ def organisation_for_board_report(request: HttpRequest, cvr: str) -> PackAccess:
     return PackAccess(p, organisation)
 
 
+def organisation_for_recommendation(request: HttpRequest, cvr: str) -> PackAccess:
+    """The "indstilling" is the administration's: the organisation's staff write it;
+    the board and other readers of the organisation may not (403), outsiders 404."""
+    organisation = _organisation(cvr)
+    p = principal(request)
+    if not p.is_staff_of(organisation.pk):
+        _readers_deny(p, organisation)
+    return PackAccess(p, organisation)
+
+
 def _officer_municipalities(p: Principal, organisation: Organisation) -> set[int]:
     """Municipalities whose officer ``p`` is and where the organisation has homes or
     its seat."""

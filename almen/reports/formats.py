@@ -5,10 +5,14 @@ compute further). No format reaches the network: fonts are local files."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -16,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from almen.lib.csvsafe import neutralise
 from almen.reports.models import ReportFormat, ReportKind
-from almen.reports.packs import Pack, lix
+from almen.reports.packs import Pack, ascii_filename, number
 
 FONT_DIR = (
     Path(settings.BASE_DIR)
@@ -48,17 +52,83 @@ class Rendered:
     content_type: str
     filename: str
 
+    @property
+    def content_disposition(self) -> str:
+        return attachment_header(self.filename)
+
+
+def attachment_header(filename: str) -> str:
+    """``attachment`` with the Danish name (RFC 6266: ``filename*`` in UTF-8) and an
+    ASCII fallback (æ → ae, ø → oe, å → aa) for clients that do not read it."""
+    fallback = ascii_filename(filename)
+    if fallback == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+class ChartToolMissing(RuntimeError):
+    """Word packs need ``pdftoppm`` (Debian/Ubuntu: poppler-utils) for their charts."""
+
+
+CHART_PAGE = "@page {{ size: {w}mm {h}mm; margin: 0; }} body {{ margin: 0; }}"
+CHART_MM = (160, 70)  # lib.charts draws 640 × 280: the same proportions
+CHART_DPI = 150
+
+
+def chart_pngs(svgs: list[str]) -> list[bytes]:
+    """The pack's SVG charts (lib/charts.py, as in the PDF) as PNG images for Word: one
+    WeasyPrint PDF with a page per chart, rasterised by one ``pdftoppm`` run."""
+    if not svgs:
+        return []
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        raise ChartToolMissing(
+            "pdftoppm was not found: install poppler-utils (apt-get install poppler-utils) "
+            "to put charts in Word packs"
+        )
+    from weasyprint import HTML
+
+    w, h = CHART_MM
+    pages = "".join(f'<div class="chart">{svg}</div>' for svg in svgs)
+    html = (
+        f"<!doctype html><html><head><meta charset='utf-8'><style>"
+        f"{_font_faces()}{CHART_PAGE.format(w=w, h=h)}"
+        f".chart {{ width: {w}mm; height: {h}mm; break-after: page; }}"
+        f".chart svg {{ width: {w}mm; height: {h}mm; font-family: 'IBM Plex Sans'; }}"
+        f"</style></head><body>{pages}</body></html>"
+    )
+    pdf = HTML(string=html, base_url=FONT_DIR.as_uri() + "/").write_pdf()
+    with tempfile.TemporaryDirectory(prefix="almen-charts-") as tmp:
+        source = Path(tmp) / "charts.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(  # noqa: S603 - a fixed tool and arguments, no shell
+            [tool, "-png", "-r", str(CHART_DPI), str(source), str(Path(tmp) / "chart")],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        # pdftoppm numbers pages with as many digits as the last one needs.
+        files = sorted(Path(tmp).glob("chart-*.png"), key=lambda f: int(f.stem.split("-")[-1]))
+        images = [f.read_bytes() for f in files]
+    if len(images) != len(svgs):
+        raise RuntimeError(f"pdftoppm made {len(images)} images for {len(svgs)} charts")
+    return images
+
+
+def _font_faces() -> str:
+    faces = [("Regular", 400), ("SemiBold", 600)]
+    return "".join(
+        f'@font-face {{ font-family: "IBM Plex Sans"; font-weight: {weight}; '
+        f'src: url("{FONT_DIR.as_uri()}/IBMPlexSans-{name}.woff") format("woff"); }}'
+        for name, weight in faces
+    )
+
 
 def pack_html(pack: Pack) -> str:
-    """The pack as print HTML. The handout is rendered twice: its readability (LIX)
-    is measured on the generated text and then printed in its footer."""
+    """The pack as print HTML. (The handout's readability, LIX, is the project's check
+    in the tests, not a number printed for residents.)"""
     template = TEMPLATES[ReportKind(pack.kind)]
-    context = {"pack": pack, "font_dir": FONT_DIR.as_uri()}
-    html = render_to_string(template, context)
-    if pack.kind == ReportKind.HANDOUT:
-        pack.lix = lix(html)
-        html = render_to_string(template, context)
-    return html
+    return render_to_string(template, {"pack": pack, "font_dir": FONT_DIR.as_uri()})
 
 
 def render_pdf(pack: Pack) -> bytes:
@@ -83,10 +153,7 @@ def render(pack: Pack, fmt: str) -> Rendered:
 
 
 def _num(value: Decimal | None, places: int = 2) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.{places}f}".rstrip("0").rstrip(".") if places else f"{value:,.0f}"
-    return text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+    return number(value, places)
 
 
 def _date(value: Any) -> str:
@@ -104,19 +171,46 @@ def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
             cell.text = text
 
 
+def _contents(pack: Pack) -> list[tuple[int, str]]:
+    """The sections, as the PDF's table of contents lists them (level, heading)."""
+    if pack.kind == ReportKind.HANDOUT:
+        return [(1, row.goal.title) for row in pack.goals] + [(1, _("Det kan du gøre"))]
+    items = [(1, str(_("Indstilling")))]
+    if pack.kind == ReportKind.MUNICIPALITY:
+        items += [
+            (1, str(_("Nøgletal"))),
+            (1, _("Aftaler fra styringsdialogen %(year)s") % {"year": pack.year}),
+            (1, str(_("Mål delt med kommunen"))),
+        ]
+    else:
+        items.append((1, str(_("Overblik"))))
+    return items + [(2, row.goal.title) for row in pack.goals]
+
+
 def render_docx(pack: Pack) -> bytes:
     from docx import Document
+    from docx.enum.text import WD_BREAK
 
     document = Document()
     document.core_properties.title = pack.title
     document.core_properties.author = pack.organisation.name
+    # The cover: what, whose, when, and the contents.
+    document.add_paragraph(pack.level, style="Subtitle")
     document.add_heading(pack.title, level=0)
-    where = pack.organisation.name
+    facts = [(_("Boligorganisation"), pack.organisation.name)]
     if pack.estate:
-        where += f" · {pack.estate.name}"
+        facts.append((_("Afdeling"), f"{pack.estate.number} {pack.estate.name}"))
     if pack.municipality:
-        where += f" · {pack.municipality.name}"
-    document.add_paragraph(f"{where} · {_('Periode')} {pack.period} · {_date(pack.today)}")
+        facts.append((_("Kommune"), pack.municipality.name))
+    facts += [(_("Periode"), pack.period), (_("Dato"), _date(pack.today))]
+    for label, value in facts:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+    document.add_heading(_("Indhold"), level=1)
+    for level, heading in _contents(pack):
+        document.add_paragraph(heading, style="List Number" if level == 1 else "List Bullet 2")
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     if pack.kind == ReportKind.HANDOUT:
         _docx_handout(document, pack)
     else:
@@ -126,16 +220,39 @@ def render_docx(pack: Pack) -> bytes:
     return buffer.getvalue()
 
 
+def _docx_recommendation(document: Any, pack: Pack) -> None:
+    document.add_heading(_("Indstilling"), level=1)
+    recommendation = pack.recommendation
+    if recommendation is None:
+        document.add_paragraph(
+            _("Administrationen har ikke skrevet en indstilling til denne rapport.")
+        )
+        return
+    for part in recommendation.text.split("\n\n"):
+        document.add_paragraph(part.strip())
+    author = recommendation.author
+    written = _date(recommendation.updated_at)
+    if author is not None:
+        document.add_paragraph(
+            _("Skrevet af %(name)s, %(date)s.")
+            % {"name": author.name or author.email, "date": written}
+        )
+
+
 def _docx_full(document: Any, pack: Pack) -> None:
-    if pack.figures:
+    from docx.shared import Cm
+
+    _docx_recommendation(document, pack)
+    if pack.kind == ReportKind.MUNICIPALITY:
         document.add_heading(_("Nøgletal"), level=1)
         _table(
             document,
             [_("Nøgletal"), _("Antal")],
             [[f.label, _num(f.value, 0)] for f in pack.figures],
         )
-    if pack.kind == ReportKind.MUNICIPALITY:
-        document.add_heading(_("Aftaler fra styringsdialogen"), level=1)
+        document.add_heading(
+            _("Aftaler fra styringsdialogen %(year)s") % {"year": pack.year}, level=1
+        )
         if pack.agreements:
             _table(
                 document,
@@ -153,7 +270,11 @@ def _docx_full(document: Any, pack: Pack) -> None:
             )
         else:
             document.add_paragraph(_("Der er ikke registreret aftaler for året i Almen."))
-    document.add_heading(_("Overblik"), level=1)
+        document.add_heading(_("Mål delt med kommunen"), level=1)
+    else:
+        document.add_heading(_("Overblik"), level=1)
+    if pack.goals:
+        document.add_paragraph(pack.status_summary)
     _table(
         document,
         [_("Mål"), _("Niveau"), _("Almene mål"), _("Status"), _("Næste status")],
@@ -168,8 +289,11 @@ def _docx_full(document: Any, pack: Pack) -> None:
             for row in pack.goals
         ],
     )
+    charts = iter(
+        chart_pngs([str(i.chart) for row in pack.goals for i in row.indicators if i.chart])
+    )
     for row in pack.goals:
-        document.add_heading(row.goal.title, level=1)
+        document.add_heading(row.goal.title, level=2)
         document.add_paragraph(
             f"{row.goal.estate.name if row.goal.estate else _('Hele organisationen')} · "
             f"{row.goal.get_status_display()} · {_('Status')}: {row.status.label}"
@@ -182,26 +306,29 @@ def _docx_full(document: Any, pack: Pack) -> None:
             document.add_paragraph(row.goal.local_context)
         for item in row.indicators:
             i, calc = item.indicator, item.calc
-            document.add_heading(f"{i.title} – {calc.status.label}", level=2)
-            document.add_paragraph(
-                f"{_('Udgangspunkt')} {_num(calc.baseline)} {i.unit} "
-                f"({_date(calc.baseline_date)}), "
-                f"{_('seneste')} {_num(calc.latest)} {i.unit} ({_date(calc.latest_date)}), "
-                f"{_('mål')} {_num(calc.target)} {i.unit} ({_date(calc.target_date)})."
-                + (
-                    f" {_('Forhold')} {calc.ratio:.2f}.".replace(".", ",", 1)
-                    if calc.ratio is not None
-                    else ""
+            document.add_heading(f"{i.title} – {calc.status.label}", level=3)
+            document.add_paragraph(" ".join(filter(None, [item.summary, item.way])))
+            for line in (item.pace, item.tolerance):
+                if line:
+                    document.add_paragraph(line)
+            if item.chart:
+                document.add_picture(io.BytesIO(next(charts)), width=Cm(16))
+                document.add_paragraph(
+                    _(
+                        "Blå: målinger. Grøn stiplet linje: vejen fra udgangspunkt til mål. "
+                        "Grøn firkant: målet."
+                    ),
+                    style="Caption",
                 )
-            )
+            value = _("Værdi") + (f" ({item.unit_label})" if item.unit_label else "")
             _table(
                 document,
-                [_("Dato"), f"{_('Værdi')} ({i.unit})", _("Note")],
+                [_("Dato"), value, _("Note")],
                 [[_date(i.baseline_date), _num(i.baseline_value), _("Udgangspunkt")]]
                 + [[_date(m.date), _num(m.value), m.note] for m in item.measurements]
                 + [[_date(i.target_date), _num(i.target_value), _("Mål")]],
             )
-        document.add_heading(_("Indsatser"), level=2)
+        document.add_heading(_("Indsatser"), level=3)
         if row.actions:
             _table(
                 document,
@@ -218,7 +345,7 @@ def _docx_full(document: Any, pack: Pack) -> None:
             )
         else:
             document.add_paragraph(_("Ingen indsatser endnu."))
-        document.add_heading(_("Status og selvevaluering"), level=2)
+        document.add_heading(_("Status og selvevaluering"), level=3)
         document.add_paragraph(f"{_('Næste status')}: {_date(row.review.due)}")
         for review in row.reviews:
             document.add_paragraph(f"{_date(review.date)}: {review.get_assessment_display()}")
@@ -232,6 +359,9 @@ def _docx_full(document: Any, pack: Pack) -> None:
 
 
 def _docx_handout(document: Any, pack: Pack) -> None:
+    import segno
+    from docx.shared import Cm
+
     for row in pack.goals:
         document.add_heading(row.goal.title, level=1)
         if row.goal.local_context:
@@ -242,10 +372,10 @@ def _docx_handout(document: Any, pack: Pack) -> None:
             [_("Indikator"), _("Da vi gik i gang"), _("Nu"), _("Målet")],
             [
                 [
-                    f"{item.indicator.title} ({item.indicator.unit})",
-                    _num(item.calc.baseline, 1),
-                    _num(item.calc.latest, 1),
-                    f"{_num(item.calc.target, 1)} ({item.calc.target_date.year})",
+                    item.indicator.title,
+                    item.baseline_amount,
+                    item.latest_amount,
+                    f"{item.target_amount} ({item.calc.target_date.year})",
                 ]
                 for item in row.indicators
             ],
@@ -257,6 +387,16 @@ def _docx_handout(document: Any, pack: Pack) -> None:
         document.add_heading(title, level=2)
         for idea in ideas:
             document.add_paragraph(idea, style="List Bullet")
+    document.add_heading(_("Vil du vide mere?"), level=2)
+    document.add_paragraph(
+        _("Spørg %(name)s, %(role)s.") % {"name": pack.contact, "role": pack.contact_role}
+    )
+    document.add_paragraph(_("Du kan se alle vores mål på nettet:") + " " + pack.url)
+    if pack.url:
+        qr = io.BytesIO()
+        segno.make(pack.url, error="m").save(qr, kind="png", scale=8, border=2)
+        document.add_picture(io.BytesIO(qr.getvalue()), width=Cm(3.5))
+        document.add_paragraph(_("Du kan også scanne koden med din telefon."))
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -269,6 +409,7 @@ def _row(values: list[Any]) -> list[Any]:
 def render_xlsx(pack: Pack) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
@@ -287,7 +428,7 @@ def render_xlsx(pack: Pack) -> bytes:
         _("Seneste"),
         _("Seneste, dato"),
         _("Status"),
-        _("Forhold"),
+        _("Fremgang pr. år i % af den nødvendige"),
     ]
     sheet.append(_row(header))
     for row in pack.goals:
@@ -309,7 +450,7 @@ def render_xlsx(pack: Pack) -> bytes:
                         calc.latest,
                         calc.latest_date,
                         str(calc.status.label),
-                        round(calc.ratio, 3) if calc.ratio is not None else None,
+                        round(calc.ratio * 100) if calc.ratio is not None else None,
                     ]
                 )
             )
@@ -332,7 +473,13 @@ def render_xlsx(pack: Pack) -> bytes:
                         ]
                     )
                 )
-    for ws in (sheet, measurements):
+    widths = {
+        sheet: [40, 22, 40, 10, 16, 14, 14, 14, 14, 14, 14, 24, 18],
+        measurements: [40, 40, 10, 14, 14, 30],
+    }
+    if pack.kind == ReportKind.MUNICIPALITY:
+        widths.update(_xlsx_municipality(workbook, pack))
+    for ws, columns in widths.items():
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
@@ -340,10 +487,59 @@ def render_xlsx(pack: Pack) -> bytes:
             for cell in column:
                 if cell.is_date:
                     cell.number_format = "DD-MM-YYYY"
-        for letter, width in zip(
-            "ABCDEFGHIJKLM", [40, 22, 40, 10, 16, 14, 14, 14, 14, 14, 14, 24, 10], strict=False
-        ):
-            ws.column_dimensions[letter].width = width
+        for n, width in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(n)].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_municipality(workbook: Any, pack: Pack) -> dict[Any, list[int]]:
+    """The styringsdialog's agreements and the key figures, a sheet each (with the
+    estates of the municipality below the totals), values typed for computing."""
+    agreements = workbook.create_sheet(_("Aftaler")[:31])
+    agreements.append(
+        _row(
+            [
+                _("Aftale"),
+                _("Ansvarlig"),
+                _("Ansvarlig person"),
+                _("Frist"),
+                _("Forsinket"),
+                _("Opfølgning"),
+                _("Note om opfølgning"),
+                _("Mål"),
+            ]
+        )
+    )
+    for agreement, overdue, goal_title in pack.agreements:
+        agreements.append(
+            _row(
+                [
+                    agreement.title,
+                    agreement.get_responsible_party_display(),
+                    agreement.responsible_person,
+                    agreement.due,
+                    _("Ja") if overdue else _("Nej"),
+                    agreement.get_follow_up_status_display(),
+                    agreement.follow_up_note,
+                    goal_title,
+                ]
+            )
+        )
+    figures = workbook.create_sheet(_("Nøgletal")[:31])
+    figures.append(_row([_("Nøgletal"), _("Afdeling"), _("Boliger"), _("Husstande")]))
+    rows: list[list[Any]] = [
+        [label, "", _int(homes), _int(households)] for label, homes, households in pack.totals
+    ]
+    for estate, homes, households in pack.estate_figures:
+        rows.append(
+            [_("Afdeling"), f"{estate.number} {estate.name}", _int(homes), _int(households)]
+        )
+    for values in rows:
+        figures.append(_row(values))
+    return {agreements: [50, 24, 24, 14, 12, 18, 40, 40], figures: [28, 32, 12, 12]}
+
+
+def _int(value: Decimal | None) -> int | None:
+    return int(value) if value is not None else None

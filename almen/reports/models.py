@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from almen.lib.bounds import SHORT_TEXT, text_constraints, text_validators
+from almen.lib.bounds import LONG_TEXT, SHORT_TEXT, text_constraints, text_validators
 
 
 class ReportKind(models.TextChoices):
@@ -74,3 +74,60 @@ class ReportJob(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+
+class Recommendation(models.Model):
+    """The staff's "indstilling": what they recommend the board to decide on a pack.
+    One per organisation (or estate) and pack; the pack prints the current text."""
+
+    organisation = models.ForeignKey(
+        "register.Organisation", on_delete=models.CASCADE, related_name="report_recommendations"
+    )
+    # The estate's own pack; empty for the organisation's packs.
+    estate = models.ForeignKey(
+        "register.Estate",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_recommendations",
+    )
+    kind = models.CharField(_("rapport"), max_length=12, choices=ReportKind.choices)
+    text = models.TextField(
+        _("indstilling"),
+        max_length=LONG_TEXT,
+        validators=text_validators(LONG_TEXT),
+        help_text=_(
+            "Hvad administrationen indstiller, at bestyrelsen beslutter. "
+            "Skriv fx: Administrationen indstiller, at bestyrelsen godkender rapporten."
+        ),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skrevet af"),
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indstilling")
+        verbose_name_plural = _("indstillinger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind"],
+                condition=Q(estate__isnull=True),
+                name="report_recommendation_one_per_pack",
+            ),
+            models.UniqueConstraint(
+                fields=["estate", "kind"],
+                condition=Q(estate__isnull=False),
+                name="report_recommendation_one_per_estate_pack",
+            ),
+            *text_constraints("report_recommendation", {"text": LONG_TEXT}),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.organisation_id}"

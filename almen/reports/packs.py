@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from html import unescape
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from almen.access.policy import Principal
 from almen.dialogue.models import Agreement, Dialogue
@@ -30,7 +33,7 @@ from almen.goals.models import (
     Indicator,
     Review,
 )
-from almen.goals.progress import Calculation, Status
+from almen.goals.progress import Calculation, Direction, Status
 from almen.goals.selectors import (
     ReviewDue,
     calculation,
@@ -40,8 +43,15 @@ from almen.goals.selectors import (
     with_latest,
 )
 from almen.lib.visibility import LADDER, Visibility
-from almen.register.models import Estate, Municipality, Organisation
-from almen.reports.models import ReportKind
+from almen.register.models import (
+    BodyKind,
+    BodyMembership,
+    BodyRole,
+    Estate,
+    Municipality,
+    Organisation,
+)
+from almen.reports.models import Recommendation, ReportKind
 
 Progress = Callable[[int], None]
 DATA_COLUMNS = 3
@@ -87,6 +97,43 @@ RESIDENT_ACTIONS = {
 }
 
 
+# Units that are counts: "2", not "2 antal".
+COUNT_UNITS = {"", "antal", "stk", "stk.", "styk"}
+PERCENT_UNITS = {"%", "pct", "pct.", "procent"}
+NBSP = "\u00a0"
+
+
+def number(value: Decimal | float | None, places: int = 1) -> str:
+    """A number the Danish way: 1.234,5 (at most ``places`` decimals, no trailing zeros)."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{places}f}" if places else f"{value:,.0f}"
+    if places:
+        text = text.rstrip("0").rstrip(".")
+    text = text.replace(",", NBSP).replace(".", ",").replace(NBSP, ".")
+    return "0" if text == "-0" else text
+
+
+def is_percent(unit: str) -> bool:
+    return unit.strip().lower() in PERCENT_UNITS
+
+
+def amount(value: Decimal | float | None, unit: str, places: int = 1) -> str:
+    """A value with its unit as people say it: "52 %", "3" (a count), "128 kWh/m²"."""
+    text = number(value, places)
+    if value is None or unit.strip().lower() in COUNT_UNITS:
+        return text
+    return f"{text}{NBSP}%" if is_percent(unit) else f"{text}{NBSP}{unit.strip()}"
+
+
+def percent(share: float) -> str:
+    return f"{round(share * 100)}{NBSP}%"
+
+
+def _day(value: dt.date | None) -> str:
+    return value.strftime("%d-%m-%Y") if value else "–"
+
+
 @dataclass
 class IndicatorRow:
     indicator: Indicator
@@ -101,6 +148,102 @@ class IndicatorRow:
     def omitted(self) -> int:
         """Measurements left out of the printed table (all are in the XLSX)."""
         return max(len(self.measurements) - PRINT_MEASUREMENTS, 0)
+
+    @property
+    def unit_label(self) -> str:
+        """The unit for a column header: none for counts ("Værdi", not "Værdi (antal)")."""
+        unit = self.indicator.unit.strip()
+        return "" if unit.lower() in COUNT_UNITS else ("%" if is_percent(unit) else unit)
+
+    def amount(self, value: Decimal | float | None) -> str:
+        return amount(value, self.indicator.unit, 2)
+
+    @property
+    def baseline_amount(self) -> str:
+        return amount(self.calc.baseline, self.indicator.unit)
+
+    @property
+    def latest_amount(self) -> str:
+        return amount(self.calc.latest, self.indicator.unit)
+
+    @property
+    def target_amount(self) -> str:
+        return amount(self.calc.target, self.indicator.unit)
+
+    @property
+    def summary(self) -> str:
+        """Where the indicator started, where it is and where it should go, in words."""
+        c = self.calc
+        target = _("Målet er %(value)s (%(date)s).") % {
+            "value": self.amount(c.target),
+            "date": _day(c.target_date),
+        }
+        if c.latest is None:
+            start = _("Udgangspunktet er %(value)s (%(date)s), og der er ikke målt siden.") % {
+                "value": self.amount(c.baseline),
+                "date": _day(c.baseline_date),
+            }
+        else:
+            start = _("Fra %(start)s (%(start_date)s) til %(now)s (%(now_date)s).") % {
+                "start": self.amount(c.baseline),
+                "start_date": _day(c.baseline_date),
+                "now": self.amount(c.latest),
+                "now_date": _day(c.latest_date),
+            }
+        return f"{start} {target}"
+
+    @property
+    def way(self) -> str:
+        """How much of the distance from baseline to target is covered, e.g. "fra 40 %
+        til 52 % af målet på 60 %: 12 af de 20 procentpoint, 60 % af vejen"."""
+        c = self.calc
+        if c.latest is None or self.indicator.direction == Direction.MAINTAIN:
+            return ""
+        distance = c.target - c.baseline
+        if distance == 0:
+            return ""
+        share = float((c.latest - c.baseline) / distance)
+        if share >= 1:
+            return str(_("Målet er nået."))
+        if share < 0:
+            return _(
+                "Det er gået den forkerte vej: %(share)s af afstanden mellem udgangspunktet "
+                "og målet."
+            ) % {"share": percent(-share)}
+        if is_percent(self.indicator.unit):
+            return _(
+                "Det er %(done)s af de %(needed)s procentpoint, der skal til: "
+                "%(share)s af vejen fra udgangspunktet til målet."
+            ) % {
+                "done": number(abs(c.latest - c.baseline)),
+                "needed": number(abs(distance)),
+                "share": percent(share),
+            }
+        return _("Det er %(share)s af vejen fra udgangspunktet til målet.") % {
+            "share": percent(share)
+        }
+
+    @property
+    def pace(self) -> str:
+        """The status's reason: this year's pace compared with the pace the target needs."""
+        c = self.calc
+        if c.ratio is None or c.method not in {"compound", "linear"}:
+            return ""
+        if c.ratio < 0:
+            return str(_("Udviklingen pr. år går den modsatte vej af målet."))
+        return _(
+            "Fremgangen pr. år er indtil nu %(share)s af den fremgang pr. år, der skal til "
+            "for at nå målet til tiden."
+        ) % {"share": percent(c.ratio)}
+
+    @property
+    def tolerance(self) -> str:
+        c = self.calc
+        if c.tolerance is None:
+            return ""
+        return _("Målet er nået, så længe værdien er højst %(value)s fra målet.") % {
+            "value": self.amount(c.tolerance)
+        }
 
     @property
     def data_rows(self) -> list[list[tuple[dt.date, Decimal, str]]]:
@@ -159,11 +302,18 @@ class Pack:
     estate_figures: list[tuple[Estate, Decimal | None, Decimal | None]] = field(
         default_factory=list
     )
+    # (where, homes, households): the organisation, and its part in the municipality.
+    totals: list[tuple[str, Decimal | None, Decimal | None]] = field(default_factory=list)
     resident_actions: list[tuple[str, list[str]]] = field(default_factory=list)
     dialogue: Dialogue | None = None
     # (agreement, overdue, the goal's title when the reader may see that goal)
     agreements: list[tuple[Agreement, bool, str]] = field(default_factory=list)
-    lix: float | None = None
+    recommendation: Recommendation | None = None
+    # The residents' handout: whom to ask, and where to read more (with a QR code).
+    contact: str = ""
+    contact_role: str = ""
+    url: str = ""
+    qr_svg: SafeString | str = ""
 
     @property
     def status_counts(self) -> list[tuple[str, str, int]]:
@@ -173,15 +323,73 @@ class Pack:
         return [(s.value, str(s.label), counts[s]) for s in [*STATUS_ORDER, Status.NO_DATA]]
 
     @property
+    def status_summary(self) -> str:
+        """ "5 mål: 4 med begrænset fremgang, 1 godt på vej." in words, for the overview."""
+        parts = [f"{str(label).lower()}: {n}" for _value, label, n in self.status_counts if n]
+        total = ngettext("%(n)d mål", "%(n)d mål", len(self.goals)) % {"n": len(self.goals)}
+        return f"{total} – {', '.join(parts)}."
+
+    @property
     def filename(self) -> str:
-        parts = [self.kind, self.organisation.cvr]
-        if self.estate:
-            parts.append(str(self.estate.number))
-        if self.municipality:
-            parts.append(self.municipality.code)
-        if self.year:
-            parts.append(str(self.year))
-        return "-".join(parts)
+        """The file's name without extension, in Danish (decision 0028)."""
+        return pack_filename(
+            self.kind,
+            self.organisation,
+            estate=self.estate,
+            municipality=self.municipality,
+            year=self.year,
+            day=self.today,
+        )
+
+    @property
+    def level(self) -> str:
+        return str(ReportKind(self.kind).label)
+
+
+FILE_PREFIX = {
+    ReportKind.BOARD: "bestyrelsesrapport",
+    ReportKind.HANDOUT: "beboermoede",
+    ReportKind.MUNICIPALITY: "kommunerapport",
+}
+_ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def pack_filename(
+    kind: str,
+    organisation: Organisation,
+    *,
+    estate: Estate | None = None,
+    municipality: Municipality | None = None,
+    year: int | None = None,
+    day: dt.date,
+) -> str:
+    """``bestyrelsesrapport-boligselskabet-fællesbo-2026-12-01``: what the pack is, whose,
+    and the day it was made (Danish letters kept; ``ascii_filename`` for the fallback)."""
+    parts = [FILE_PREFIX[ReportKind(kind)], slugify(organisation.name, allow_unicode=True)]
+    if estate is not None:
+        parts.append(f"afd-{estate.number}")
+    if municipality is not None:
+        parts.append(slugify(municipality.name, allow_unicode=True))
+    if year:
+        parts.append(str(year))
+    parts.append(day.isoformat())
+    return "-".join(p for p in parts if p)
+
+
+def ascii_filename(name: str) -> str:
+    """The same name in ASCII (æ → ae, ø → oe, å → aa) for old clients."""
+    stem, dot, ext = name.rpartition(".")
+    return slugify(stem.translate(_ASCII)) + dot + ext if dot else slugify(name.translate(_ASCII))
+
+
+def recommendation_for(
+    organisation: Organisation, kind: str, estate: Estate | None = None
+) -> Recommendation | None:
+    return (
+        Recommendation.objects.select_related("author")
+        .filter(organisation=organisation, estate=estate, kind=kind)
+        .first()
+    )
 
 
 def _goal_status(indicators: list[IndicatorRow]) -> Status:
@@ -272,7 +480,38 @@ def board_pack(
         today=today,
         period=_period(rows, today.year),
         goals=rows,
+        recommendation=recommendation_for(organisation, ReportKind.BOARD),
     )
+
+
+def estate_url(estate: Estate) -> str:
+    """The estate's page on the site, as printed (and QR-coded) on the handout."""
+    path = reverse("web:estate_detail", args=[estate.organisation.cvr, estate.number])
+    return settings.SITE_URL + path
+
+
+def qr_svg(url: str) -> SafeString:
+    import segno
+
+    # segno writes the SVG itself from the URL (no user markup): safe to inline.
+    svg = segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#1a1a1a")
+    return mark_safe(svg)  # noqa: S308
+
+
+def estate_contact(estate: Estate) -> tuple[str, str]:
+    """Whom residents may ask: the estate board's chair, else the organisation."""
+    chair = (
+        BodyMembership.objects.current()
+        .filter(body__estate=estate, body__kind=BodyKind.ESTATE_BOARD, role=BodyRole.CHAIR)
+        .select_related("user")
+        .order_by("-term_start")
+        .first()
+    )
+    if chair is not None:
+        name = chair.user.name or chair.user.get_full_name()
+        if name:
+            return name, str(_("formand for afdelingsbestyrelsen"))
+    return estate.organisation.name, str(_("boligorganisationen"))
 
 
 def handout_pack(p: Principal, estate: Estate, *, charts: bool = False) -> Pack:
@@ -285,6 +524,8 @@ def handout_pack(p: Principal, estate: Estate, *, charts: bool = False) -> Pack:
     )
     rows = goal_rows(goals, today=today, charts=charts)
     numbers = sorted({n for row in rows for n in row.cornerstone_numbers})
+    contact, contact_role = estate_contact(estate)
+    url = estate_url(estate)
     return Pack(
         kind=ReportKind.HANDOUT,
         title=_("Vores mål i %(estate)s") % {"estate": estate.name},
@@ -297,6 +538,10 @@ def handout_pack(p: Principal, estate: Estate, *, charts: bool = False) -> Pack:
             (_cornerstone_title(rows, n), [str(s) for s in RESIDENT_ACTIONS.get(n, [])])
             for n in numbers
         ],
+        contact=contact,
+        contact_role=contact_role,
+        url=url,
+        qr_svg=qr_svg(url),
     )
 
 
@@ -331,7 +576,7 @@ def municipality_pack(
     else:
         goals = goals.filter(estate__municipality=municipality)
     rows = goal_rows(goals, today=today, charts=charts, progress=progress)
-    figures, estate_figures = _key_figures(organisation, municipality, year, today)
+    figures, estate_figures, totals = _key_figures(organisation, municipality, year, today)
     dialogue = Dialogue.objects.filter(
         organisation=organisation, municipality=municipality, year=year
     ).first()
@@ -352,15 +597,28 @@ def municipality_pack(
         goals=rows,
         figures=figures,
         estate_figures=estate_figures,
+        totals=totals,
         dialogue=dialogue,
         agreements=agreements,
+        recommendation=recommendation_for(organisation, ReportKind.MUNICIPALITY),
     )
 
 
 def _key_figures(
     organisation: Organisation, municipality: Municipality, year: int, today: dt.date
-) -> tuple[list[Figure], list[tuple[Estate, Decimal | None, Decimal | None]]]:
+) -> tuple[
+    list[Figure],
+    list[tuple[Estate, Decimal | None, Decimal | None]],
+    list[tuple[str, Decimal | None, Decimal | None]],
+]:
     data = municipal_key_figures(organisation.pk, municipality.pk, year, today)
+    totals = [
+        (
+            str(_("Hele organisationen")),
+            data["organisation_homes"],
+            data["organisation_households"],
+        )
+    ]
     figures = [
         Figure(_("Boliger i hele organisationen"), data["organisation_homes"]),
         Figure(_("Husstande i hele organisationen"), data["organisation_households"]),
@@ -370,7 +628,8 @@ def _key_figures(
         place = {"municipality": municipality.name}
         figures.append(Figure(_("Boliger i %(municipality)s") % place, data["homes"]))
         figures.append(Figure(_("Husstande i %(municipality)s") % place, data["households"]))
-    return figures, estates
+        totals.append((_("I %(municipality)s") % place, data["homes"], data["households"]))
+    return figures, estates, totals
 
 
 # --- readability ---------------------------------------------------------------------

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from almen.access.policy import principal_for
-from almen.audit.services import audit_record
-from almen.register.models import Municipality, Organisation
+from almen.audit.services import audit_record, audited_update
+from almen.register.models import Estate, Municipality, Organisation
 from almen.reports import formats, packs
-from almen.reports.models import JobStatus, ReportJob, ReportKind
+from almen.reports.models import JobStatus, Recommendation, ReportJob, ReportKind
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,59 @@ def report_job_create(
     job_id = str(job.public_id)
     transaction.on_commit(lambda: task.enqueue(job_id))
     return job
+
+
+@transaction.atomic
+def recommendation_save(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    kind: str,
+    text: str,
+    estate: Estate | None = None,
+) -> Recommendation | None:
+    """Write, change or (with an empty text) remove the pack's "indstilling". One per
+    organisation (or estate) and pack; every change is audited with the old text."""
+    text = text.strip()
+    current = (
+        Recommendation.objects.select_for_update()
+        .filter(organisation=organisation, estate=estate, kind=kind)
+        .first()
+    )
+    if current is None:
+        if not text:
+            return None
+        recommendation = Recommendation(
+            organisation=organisation, estate=estate, kind=kind, text=text, author=actor
+        )
+        recommendation.full_clean()
+        recommendation.save()
+        audit_record(
+            actor=actor,
+            action="create",
+            obj=recommendation,
+            organisation_id=organisation.pk,
+            after={"kind": kind, "text": text},
+        )
+        return recommendation
+    if not text:
+        audit_record(
+            actor=actor,
+            action="delete",
+            obj=current,
+            organisation_id=organisation.pk,
+            before={"kind": kind, "text": current.text},
+        )
+        current.delete()
+        return None
+    return audited_update(
+        actor=actor,
+        obj=current,
+        changes={"text": text, "author": actor},
+        allowed={"text", "author"},
+        organisation_id=organisation.pk,
+        validate=lambda fresh: fresh.full_clean(),
+    )
 
 
 def _progress(job: ReportJob, percent: int) -> None:

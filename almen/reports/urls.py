@@ -13,7 +13,18 @@ class ReportFormatConverter:
         return value
 
 
+class RecommendationPackConverter:
+    regex = "bestyrelse|kommune"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 register_converter(ReportFormatConverter, "reportfmt")
+register_converter(RecommendationPackConverter, "reportpack")
 
 app_name = "reports"
 
@@ -29,6 +40,11 @@ urlpatterns = [
         "organisationer/<str:cvr>/kommune/<str:municipality_code>/<int:year>.<reportfmt:fmt>",
         views.municipality_pack,
         name="municipality",
+    ),
+    path(
+        "organisationer/<str:cvr>/indstilling/<reportpack:pack>/",
+        views.recommendation,
+        name="recommendation",
     ),
     path("organisationer/<str:cvr>/job/<uuid:job_id>/", views.job_detail, name="job"),
     path(

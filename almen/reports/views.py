@@ -2,22 +2,29 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from almen.register.models import Organisation
+from almen.lib.forms import add_service_errors, form_status
+from almen.register.models import Municipality, Organisation
 from almen.reports import access, formats, packs, services
-from almen.reports.models import JobStatus, ReportKind
+from almen.reports.forms import RecommendationForm
+from almen.reports.models import JobStatus, Recommendation, ReportKind
+
+# The packs an "indstilling" is written for, by their URL word.
+RECOMMENDATION_PACKS = {"bestyrelse": ReportKind.BOARD, "kommune": ReportKind.MUNICIPALITY}
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _download(rendered: formats.Rendered) -> HttpResponse:
     response = HttpResponse(rendered.content, content_type=rendered.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    response["Content-Disposition"] = rendered.content_disposition
     return response
 
 
@@ -26,11 +33,24 @@ def organisation_reports(request: HttpRequest, cvr: str) -> HttpResponse:
     """The packs the person may read for an organisation, with links."""
     pack_access = access.organisation_for_reports(request, cvr)
     p, organisation = pack_access.principal, pack_access.organisation
+    staff = p.is_staff_of(organisation.pk)
+    written = (
+        set(
+            Recommendation.objects.filter(
+                organisation=organisation, estate__isnull=True
+            ).values_list("kind", flat=True)
+        )
+        if staff
+        else set()
+    )
     return render(
         request,
         "reports/organisation.html",
         {
             "organisation": organisation,
+            "may_recommend": staff,
+            "board_recommendation": ReportKind.BOARD in written,
+            "municipality_recommendation": ReportKind.MUNICIPALITY in written,
             "board": access.may_read_board_report(p, organisation),
             "estates": access.handout_estates(p, organisation),
             "municipalities": access.officer_municipalities(p, organisation),
@@ -113,6 +133,48 @@ def municipality_pack(
     )
 
 
+@require_http_methods(["GET", "POST"])
+def recommendation(request: HttpRequest, cvr: str, pack: str) -> HttpResponse:
+    """The administration's "indstilling" for a pack: a form; the pack prints it."""
+    pack_access = access.organisation_for_recommendation(request, cvr)
+    organisation = pack_access.organisation
+    kind = RECOMMENDATION_PACKS.get(pack)
+    if kind is None:
+        raise Http404
+    current = packs.recommendation_for(organisation, kind)
+    form = RecommendationForm(
+        request.POST or None, initial={"text": current.text if current else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.recommendation_save(
+                actor=request.user,
+                organisation=organisation,
+                kind=kind,
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if saved is None:
+                messages.success(request, _("Indstillingen er fjernet."))
+            else:
+                messages.success(request, _("Indstillingen er gemt. Den står i rapporten."))
+            return redirect("reports:organisation", cvr=organisation.cvr)
+    return render(
+        request,
+        "reports/recommendation.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "kind": kind,
+            "pack_title": ReportKind(kind).label,
+            "current": current,
+        },
+        status=form_status(request, form),
+    )
+
+
 @require_GET
 def job_detail(request: HttpRequest, cvr: str, job_id: uuid.UUID) -> HttpResponse:
     """A pack being made: a progress bar (polled), then the download link."""
@@ -128,6 +190,15 @@ def job_download(request: HttpRequest, cvr: str, job_id: uuid.UUID) -> FileRespo
     job = access.job_for_requester(request, cvr, job_id)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404
-    name = "-".join(filter(None, [job.kind, job.organisation.cvr, job.municipality_code]))
-    name += f"-{job.year}.{job.fmt}" if job.year else f".{job.fmt}"
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
+    municipality = (
+        Municipality.objects.filter(code=job.municipality_code).first()
+        if job.municipality_code
+        else None
+    )
+    day = timezone.localdate(job.finished_at) if job.finished_at else timezone.localdate()
+    name = packs.pack_filename(
+        job.kind, job.organisation, municipality=municipality, year=job.year, day=day
+    )
+    response = FileResponse(job.file.open("rb"), as_attachment=True)
+    response["Content-Disposition"] = formats.attachment_header(f"{name}.{job.fmt}")
+    return response

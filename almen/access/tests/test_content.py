@@ -423,6 +423,9 @@ def test_report_list(client_as) -> None:
         handout_1: {"resident_a", "estate_board_a", *ORG_A_MANAGERS},
         handout_2: {"resident_b", *ORG_A_MANAGERS},
         municipality: {"municipality_officer", *ORG_A_MANAGERS},
+        # The "indstilling" is the administration's to write: links for its staff only.
+        reverse("reports:recommendation", args=[ORG_A, "bestyrelse"]): {"org_staff"},
+        reverse("reports:recommendation", args=[ORG_A, "kommune"]): {"org_staff"},
     }
     check_page(
         client_as,

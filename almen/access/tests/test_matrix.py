@@ -54,6 +54,7 @@ ARGS = {
     "year": "2026",
     "municipality_code": "0101",
     "job_id": "00000000-0000-4000-8000-0000000000f1",
+    "pack": "bestyrelse",  # the board report's "indstilling"
     # Persona resident_a's record (almen/register/testing.py).
     "resident_id": "00000000-0000-4000-8000-0000000000a7",
 }
@@ -196,6 +197,8 @@ EXPECTED: dict[str, dict[str, int]] = {
         "rapporter/organisationer/<str:cvr>/kommune/<str:municipality_code>/"
         "<int:year>.<reportfmt:fmt>"
     ): REPORT_MUNICIPALITY,
+    # The "indstilling" to the board: the administration's, organisation A's staff only.
+    "rapporter/organisationer/<str:cvr>/indstilling/<reportpack:pack>/": ORG_A_STAFF_ONLY,
     # Background jobs are the requester's own; no job exists in the matrix (ARGS).
     "rapporter/organisationer/<str:cvr>/job/<uuid:job_id>/": login_required(404),
     "rapporter/organisationer/<str:cvr>/job/<uuid:job_id>/hent/": login_required(404),

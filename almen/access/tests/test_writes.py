@@ -270,6 +270,9 @@ WRITES: dict[str, Write] = {
     ".<reportfmt:fmt>": Write(form=False, settings={"REPORT_BACKGROUND_GOALS": -1}),
     "rapporter/organisationer/<str:cvr>/afdelinger/<int:number>/afdelingsmoede"
     ".<reportfmt:fmt>": Write(form=False, writes=False, ok_status=(200,)),
+    "rapporter/organisationer/<str:cvr>/indstilling/<reportpack:pack>/": Write(
+        data=lambda: {"text": "Administrationen indstiller, at bestyrelsen godkender rapporten."}
+    ),
     "import/<str:cvr>/": Write(
         files=lambda: {"file": REGISTER_CSV},
         outcomes=None,

