@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint types check messages browser ci totp bench clean
+.PHONY: run test install system-packages migrate demo lint types check messages browser ci totp bench clean
 
 # Development installs requirements-dev.lock (production's requirements.lock plus the test
 # and lint tools), every file checked against its hash. Both are made by pip-compile
@@ -20,7 +20,13 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
-install: $(VENV)/.installed
+# System tools the product uses: pdftoppm/pdftotext (poppler-utils) rasterise the charts
+# of Word report packs and let the pack tests read PDF text (decision 0028).
+system-packages:
+	@command -v pdftoppm >/dev/null 2>&1 || { echo "installing poppler-utils (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+
+install: $(VENV)/.installed system-packages
 
 migrate: install
 	@mkdir -p var
