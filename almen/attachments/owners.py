@@ -30,6 +30,9 @@ class OwnerKind:
     organisation_id: Callable[[Any], int]
     page_url: Callable[[Any], str]  # where the owner is shown
     title: Callable[[Any], str]
+    # Owners whose files are listed with this one's on its page, as (model, queryset of
+    # their primary keys): a goal's reviews and actions. Read in the same query.
+    children: Callable[[Any], list[tuple[type[models.Model], Any]]] = lambda owner: []
 
 
 OWNERS: Registry[OwnerKind] = Registry("attachment owners")

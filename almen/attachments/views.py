@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from almen.attachments import access, services, uploads, validation
 from almen.attachments.access import Owned
 from almen.attachments.forms import AttachmentForm
-from almen.attachments.selectors import attachments_of
+from almen.attachments.selectors import attachments_for_page
 from almen.lib.forms import add_service_errors
 
 
@@ -43,7 +43,7 @@ def _owner_page(
 
 def section_context(owned: Owned, form: AttachmentForm | None = None) -> dict[str, object]:
     return {
-        "rows": attachments_of(owned.owner),
+        "rows": attachments_for_page(owned.kind, owned.owner),
         "can_manage": owned.can_manage,
         "form": form or (AttachmentForm() if owned.can_manage else None),
         "upload_url": owner_url(owned),

@@ -68,6 +68,10 @@ def register(app: str) -> None:
             organisation_id=lambda g: g.organisation_id,
             page_url=lambda g: _goal_url(g),
             title=lambda g: g.title,
+            children=lambda g: [
+                (Review, Review.objects.filter(goal=g).values("pk")),
+                (Action, Action.goals.through.objects.filter(goal=g).values("action_id")),
+            ],
         ),
         app=app,
     )
