@@ -35,14 +35,26 @@ def _owner_page(
             "owned": owned,
             "title": owned.kind.title(owned.owner),
             "back": owned.kind.page_url(owned.owner),
-            "section": section_context(owned, form),
+            "section": section_context(owned, form, on_owner_page=True),
         },
         status=status,
     )
 
 
-def section_context(owned: Owned, form: AttachmentForm | None = None) -> dict[str, object]:
+def back_url(request: HttpRequest, owned: Owned) -> str:
+    """Where to go after an upload or removal: the attachments page when it was sent
+    from there, else the owner's own page, at its attachments."""
+    if request.POST.get("back") == "bilag":
+        return owner_url(owned)
+    url = owned.kind.page_url(owned.owner)
+    return url if "#" in url else f"{url}#bilag"
+
+
+def section_context(
+    owned: Owned, form: AttachmentForm | None = None, *, on_owner_page: bool = False
+) -> dict[str, object]:
     return {
+        "on_owner_page": on_owner_page,
         "rows": attachments_for_page(owned.kind, owned.owner),
         "can_manage": owned.can_manage,
         "form": form or (AttachmentForm() if owned.can_manage else None),
@@ -102,7 +114,7 @@ def _upload(
             messages.success(
                 request, _("%(name)s er lagt op.") % {"name": attachment.original_name}
             )
-            return redirect(f"{owned.kind.page_url(owned.owner)}#bilag")
+            return redirect(back_url(request, owned))
     status = 413 if any(e.code == "too_big" for e in form.errors.as_data().get("file", [])) else 400
     return _owner_page(request, owned, form, status=status)
 
@@ -127,9 +139,14 @@ def delete(request: HttpRequest, attachment_id: UUID) -> HttpResponse:
     if request.method == "POST":
         services.attachment_delete(actor=request.user, attachment=attachment)
         messages.success(request, _("%(name)s er slettet.") % {"name": attachment.original_name})
-        return redirect(f"{owned.kind.page_url(owned.owner)}#bilag")
+        return redirect(back_url(request, owned))
     return render(
         request,
         "attachments/delete.html",
-        {"attachment": attachment, "owned": owned, "back": owned.kind.page_url(owned.owner)},
+        {
+            "attachment": attachment,
+            "owned": owned,
+            "back": owned.kind.page_url(owned.owner),
+            "back_to_list": request.GET.get("back") == "bilag",
+        },
     )
