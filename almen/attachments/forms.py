@@ -9,7 +9,14 @@ from almen.attachments.validation import ACCEPT
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Hvad er det?"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER
+        label=_("Hvad er det?"),
+        choices=AttachmentKind.choices,
+        initial=AttachmentKind.OTHER,
+        error_messages={
+            "invalid_choice": _(
+                "Vælg, om bilaget er et referat, et foto, en beslutning eller andet."
+            )
+        },
     )
     file = forms.FileField(
         label=_("Fil"),

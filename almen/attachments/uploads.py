@@ -10,7 +10,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 
 # Room for the form's other fields and the multipart boundaries.
-ENVELOPE_BYTES = 64 * 1024
+ENVELOPE_BYTES = 1024 * 1024
 
 
 def declared_too_big(request: HttpRequest) -> bool:

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,7 +67,9 @@ def section_context(
 
 
 def _refuse_too_big(request: HttpRequest, owned: Owned) -> HttpResponse:
-    form = AttachmentForm()
+    form = AttachmentForm()  # the upload was not read: nothing to show but the error
+    form.cleaned_data = {}
+    form._errors = ErrorDict()
     form.add_error("file", validation.too_big_message())
     return _owner_page(request, owned, form, status=413)
 
