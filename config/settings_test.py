@@ -8,6 +8,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
@@ -20,7 +21,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Uploaded files on disk, in a directory of this run's own (each test worker gets
 # one): the real local storage, which keeps its files when a test overrides STORAGES.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="almen-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="almen-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

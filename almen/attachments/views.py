@@ -7,7 +7,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms.utils import ErrorDict
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from almen.attachments import access, services, uploads, validation
 from almen.attachments.access import Owned
 from almen.attachments.forms import AttachmentForm
+from almen.attachments.models import AttachmentKind
 from almen.attachments.selectors import attachments_for_page
 from almen.lib.forms import add_service_errors
 
@@ -67,10 +67,10 @@ def section_context(
 
 
 def _refuse_too_big(request: HttpRequest, owned: Owned) -> HttpResponse:
-    form = AttachmentForm()  # the upload was not read: nothing to show but the error
-    form.cleaned_data = {}
-    form._errors = ErrorDict()
-    form.add_error("file", validation.too_big_message())
+    # The upload was not read: the form shows nothing but this error.
+    form = AttachmentForm(data={"kind": AttachmentKind.OTHER})
+    form.errors.clear()
+    form.errors["file"] = form.error_class([validation.too_big_message()])
     return _owner_page(request, owned, form, status=413)
 
 

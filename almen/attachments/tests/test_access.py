@@ -72,7 +72,7 @@ def test_reading(kind: str, owners, cast) -> None:
             wrong.append((persona, page.status_code, download.status_code, expected))
         if expected == 200:
             assert f"bilag-{kind}.txt" in page.content.decode()
-            assert b"".join(download.streaming_content) == b"Referat\n"
+            assert b"".join(download.streaming_content) == b"Referat\n"  # type: ignore[attr-defined]
     assert not wrong, wrong
 
 
@@ -81,7 +81,7 @@ def test_adding(kind: str, owners, cast) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     owner, key = owners[kind]
-    wrong = []
+    wrong: list[tuple[object, ...]] = []
     for persona in PERSONA_KEYS:
         c = client(cast, persona)
         before = (Attachment.objects.count(), AuditEntry.objects.count())
@@ -91,8 +91,8 @@ def test_adding(kind: str, owners, cast) -> None:
         after = (Attachment.objects.count(), AuditEntry.objects.count())
         if expected == 200:
             ok = response.status_code == 302 and after == (before[0] + 1, before[1] + 1)
-            page = owner_page(kind, owner)
-            ok = ok and response["Location"] == (page if "#" in page else page + "#bilag")
+            back = owner_page(kind, owner)
+            ok = ok and response["Location"] == (back if "#" in back else back + "#bilag")
         else:
             ok = response.status_code == expected and after == before
         if not ok:

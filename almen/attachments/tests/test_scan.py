@@ -4,6 +4,7 @@ registered through the setting as a deployment would; our code is not mocked."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import socket
 import struct
@@ -72,8 +73,13 @@ def test_an_infected_file_is_refused_and_audited(goal, settings, cast) -> None:
     assert (Attachment.objects.count(), media()) == before
     entry = AuditEntry.objects.get(action="refuse", object_id=str(goal.pk))
     assert entry.object_type == "goals.goal" and entry.actor == cast["org_staff"].user
-    assert entry.after["finding"] == "Eicar-Test-Signature"
-    assert entry.after["attachment"] == "eicar.txt"
+    assert entry.after == {
+        "attachment": "eicar.txt",
+        "size": len(files.EICAR),
+        "sha256": hashlib.sha256(files.EICAR).hexdigest(),
+        "scanner": "eicar",
+        "finding": "Eicar-Test-Signature",
+    }
 
 
 def test_an_infected_upload_through_the_page(goal, settings, client_for) -> None:

@@ -69,8 +69,8 @@ def test_local_storage_round_trip(goal, tmp_path) -> None:
         attachment = services.attachment_add(
             actor=None, owner=goal, fileobj=io.BytesIO(data), name="b.txt", size=len(data)
         )
-        on_disk = Path(tmp_path, attachment.file.name)
-        assert on_disk.read_bytes() == data
-        assert default_storage.exists(attachment.file.name)
+        name = str(attachment.file.name)
+        assert Path(tmp_path, name).read_bytes() == data
+        assert default_storage.exists(name)
         with Attachment.objects.get(pk=attachment.pk).file.open("rb") as f:
             assert f.read() == data

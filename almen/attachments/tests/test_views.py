@@ -52,13 +52,15 @@ def test_upload_download_remove_round_trip(staff, goal, cast) -> None:
     assert attachment.uploaded_by == cast["org_staff"].user
     assert attachment.scan_status == ScanStatus.NOT_SCANNED  # no scanner configured
     # The bytes are in the storage under our id, not the person's file name.
-    assert attachment.file.name.startswith("attachments/")
-    assert attachment.file.name.endswith(f"{attachment.public_id}.png")
-    assert Path(settings.MEDIA_ROOT, attachment.file.name).read_bytes() == photo
+    name = str(attachment.file.name)
+    assert name.startswith("attachments/")
+    assert name.endswith(f"{attachment.public_id}.png")
+    assert Path(settings.MEDIA_ROOT, name).read_bytes() == photo
     entry = AuditEntry.objects.get(
         object_type="attachments.attachment", object_id=str(attachment.pk), action="create"
     )
-    assert entry.actor == cast["org_staff"].user and entry.after["sha256"] == attachment.sha256
+    assert entry.after is not None and entry.after["sha256"] == attachment.sha256
+    assert entry.actor == cast["org_staff"].user
     assert entry.organisation_id == goal.organisation_id
 
     # Listed on the goal page, with kind, size, who and when.
@@ -87,7 +89,7 @@ def test_upload_download_remove_round_trip(staff, goal, cast) -> None:
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     assert AuditEntry.objects.filter(action="delete", object_id=str(attachment.pk)).exists()
     assert len(callbacks) == 1
-    assert not Path(settings.MEDIA_ROOT, attachment.file.name).exists()
+    assert not Path(settings.MEDIA_ROOT, name).exists()
 
 
 def django_capture_on_commit():
@@ -192,7 +194,7 @@ def test_owner_deleted_takes_its_attachments(goal, review) -> None:
     from almen.attachments.tests.conftest import attach
 
     attachment = attach(review)
-    path = Path(settings.MEDIA_ROOT, attachment.file.name)
+    path = Path(settings.MEDIA_ROOT, str(attachment.file.name))
     assert path.exists()
     with django_capture_on_commit():
         review.delete()
