@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from almen.accounts.tests.helpers import login_with_mfa
-from almen.attachments.testing import matrix_attachment_create
+from almen.attachments.tests.matrix import matrix_attachment_create
 from almen.dialogue.testing import matrix_dialogue_create
 from almen.goals.testing import matrix_goal_create
 from almen.register.demo import Persona, personas, personas_create

@@ -57,7 +57,7 @@ ARGS = {
     # Persona resident_a's record (almen/register/testing.py).
     "resident_id": "00000000-0000-4000-8000-0000000000a7",
     # Attachments: the matrix goal's files, and its one attachment
-    # (almen/attachments/testing.py).
+    # (almen/attachments/tests/matrix.py).
     "kind": "maal",
     "owner": "00000000-0000-4000-8000-0000000000a1",
     "attachment_id": "00000000-0000-4000-8000-0000000000a8",
