@@ -482,12 +482,16 @@ def test_attachments_on_goal_pages(client_as, world) -> None:
             name=f"Fil{token}.txt",
             size=len(data),
         )
+
+        def expect(persona: str, token: str = token, who_manages: set[str] = who_manages) -> Expect:
+            return exactly(
+                ({f"Fil{token}.txt"} if persona in readers_of(token) else set())
+                | ({"Læg et bilag op"} if persona in who_manages else set())
+            )
+
         check_page(
             client_as,
             reverse("goals:goal_detail", args=[goal.public_id]),
-            lambda persona, token=token, who_manages=who_manages: exactly(
-                ({f"Fil{token}.txt"} if persona in readers_of(token) else set())
-                | ({"Læg et bilag op"} if persona in who_manages else set())
-            ),
+            expect,
             universe=[f"Fil{token}.txt", "Læg et bilag op", NAMELESS_EMAIL, BOARD_EMAIL],
         )
