@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -125,8 +125,12 @@ def _upload(
 @require_GET
 def download(request: HttpRequest, attachment_id: UUID) -> HttpResponseBase:
     attachment, _owned = access.attachment_for_view(request, attachment_id)
+    try:
+        stream = attachment.file.open("rb")
+    except OSError:
+        raise Http404(_("Filen findes ikke længere.")) from None
     response = FileResponse(
-        attachment.file.open("rb"),
+        stream,
         as_attachment=True,  # never shown inline: no HTML, no script, from our origin
         filename=attachment.original_name,
         content_type=attachment.mime_type,

@@ -164,15 +164,16 @@ def test_csrf_is_still_checked(goal, cast) -> None:
     assert Attachment.objects.count() == before
 
 
-def test_review_attachment_is_listed_on_the_goal_page(staff, goal, review) -> None:
+def test_review_attachments_are_linked_from_the_goal_page(staff, goal, review) -> None:
     from almen.goals.picture import picture_invalidate
 
     response = post(staff, f"/bilag/status/{review.pk}/", "status-referat.txt", b"Referat\n")
     assert response.status_code == 302
     picture_invalidate()  # the review was added without a commit (its page body is cached)
     page = staff.get(f"/maal/{goal.public_id}/").content.decode()
-    assert "status-referat.txt" in page and "(til status)" in page
     assert f'href="/bilag/status/{review.pk}/"' in page  # the review's own attachments
+    listed = staff.get(f"/bilag/status/{review.pk}/").content.decode()
+    assert "status-referat.txt" in listed and "Bilag til Status 15-01-2026" in listed
 
 
 def test_action_and_dialogue_pages_show_their_section(staff, goal, action, dialogue) -> None:
@@ -180,6 +181,9 @@ def test_action_and_dialogue_pages_show_their_section(staff, goal, action, dialo
     post(staff, f"/bilag/styringsdialog/{dialogue.public_id}/", "referat.txt", b"Referat\n")
     edit = staff.get(f"/maal/{goal.public_id}/indsatser/{action.public_id}/rediger/")
     assert "plan.txt" in edit.content.decode()
+    # and on the goal page, marked as the action's
+    goal_page = staff.get(f"/maal/{goal.public_id}/").content.decode()
+    assert "plan.txt" in goal_page and "(til indsats)" in goal_page
     meeting = staff.get(f"/styringsdialog/{dialogue.public_id}/").content.decode()
     assert "referat.txt" in meeting and 'enctype="multipart/form-data"' in meeting
 
@@ -200,3 +204,13 @@ def test_owner_deleted_takes_its_attachments(goal, review) -> None:
         review.delete()
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     assert not os.path.exists(path)
+
+
+def test_a_file_gone_from_the_storage_is_404_not_500(staff, goal) -> None:
+    from django.core.files.storage import default_storage
+
+    from almen.attachments.tests.conftest import attach
+
+    attachment = attach(goal)
+    default_storage.delete(str(attachment.file.name))
+    assert staff.get(f"/bilag/fil/{attachment.public_id}/").status_code == 404
