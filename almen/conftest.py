@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from almen.accounts.tests.helpers import login_with_mfa
+from almen.attachments.tests.matrix import matrix_attachment_create
 from almen.dialogue.testing import matrix_dialogue_create
 from almen.goals.testing import matrix_goal_create
 from almen.register.demo import Persona, personas, personas_create
@@ -46,6 +47,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         personas_create(homes_per_estate=6, estates_per_org=2)
         matrix_goal_create()
         matrix_dialogue_create()
+        matrix_attachment_create()
         matrix_resident_create()
 
 

@@ -248,8 +248,30 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Uploaded files (attachments, import files) go through Django's storage API: local
+# files under MEDIA_ROOT by default, S3-compatible object storage (django-storages)
+# when ATTACHMENTS_S3_BUCKET is set. Files are never served from a public media URL:
+# every download goes through the access policy (almen/attachments/views.py).
+ATTACHMENTS_S3_BUCKET = env("ATTACHMENTS_S3_BUCKET")
+_DEFAULT_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if ATTACHMENTS_S3_BUCKET:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "location": env("ATTACHMENTS_S3_PREFIX", ""),
+            # Private objects, no public URLs: Almen streams every download itself.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -260,6 +282,15 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# Attachments (almen/attachments): the largest file accepted (a bigger upload is
+# refused before its body is read), and the virus scanners every file passes through
+# (dotted paths of callables; CLAMD_SOCKET adds the ClamAV scanner). None configured:
+# files are stored as "not scanned".
+ATTACHMENTS_MAX_BYTES = env_int("ATTACHMENTS_MAX_BYTES", 25 * 1024 * 1024)
+CLAMD_SOCKET = env("CLAMD_SOCKET")
+ATTACHMENTS_SCANNERS = env_list("ATTACHMENTS_SCANNERS") + (
+    ["almen.attachments.scan.ClamdScanner"] if CLAMD_SOCKET else []
+)
 # Files above this many rows are processed by the worker, with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
 # Privacy (docs/privacy.md): uploaded import files are deleted this many days after

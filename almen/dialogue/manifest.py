@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from almen.access.policy import Principal
+from almen.dialogue import attachment_owners
 from almen.dialogue.demo import dialogue_demo_create
 from almen.lib import demo, panels, routes
 from almen.lib.demo import Demo
@@ -26,4 +27,5 @@ def register() -> None:
         Panel("dialogue.links", 70, "dialogue/panels/links.html", links_panel, queries=0), app=APP
     )
     routes.register_urls("almen.dialogue.urls", app=APP, prefix="styringsdialog/")
+    attachment_owners.register(APP)
     demo.register(Demo("dialogue", "nye styringsdialoger", dialogue_demo_create), app=APP)

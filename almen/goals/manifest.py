@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from almen.access.policy import Principal
+from almen.goals import attachment_owners
 from almen.goals.access import visible_goals
 from almen.goals.api import router
 from almen.goals.demo import goals_demo_create
@@ -170,4 +171,5 @@ def register() -> None:
         notifications.register(kind, app=APP)
     routes.register_api(router, app=APP)
     routes.register_urls("almen.goals.urls", app=APP)
+    attachment_owners.register(APP)
     demo.register(Demo("goals", "nye mål", goals_demo_create), app=APP)

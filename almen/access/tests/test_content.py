@@ -459,3 +459,42 @@ def test_dialogue_list(client_as) -> None:
         lambda persona: exactly({url for url, who in table.items() if persona in who}),
         universe=[*table, *UNIVERSE],
     )
+
+
+def test_attachments_on_goal_pages(client_as, world) -> None:
+    """A goal's files are listed to exactly its readers; the upload form to those who
+    manage it; whoever uploaded is shown by name, never by e-mail."""
+    import io
+
+    from almen.attachments import services as attachment_services
+    from almen.goals.models import Goal
+
+    uploader = User.objects.get(email=NAMELESS_EMAIL)  # a board member without a name
+    managers = {
+        "ZqEAPRIVATE": {"estate_board_a", "org_staff"},
+        "ZqEAORGANISATION": {"estate_board_a", "org_staff"},
+        "ZqOBSECTOR": {"other_org_staff"},
+    }
+    for token, who_manages in managers.items():
+        goal = Goal.objects.get(title=f"Mål {token}")
+        data = b"Referat\n"
+        attachment_services.attachment_add(
+            actor=uploader,
+            owner=goal,
+            fileobj=io.BytesIO(data),
+            name=f"Fil{token}.txt",
+            size=len(data),
+        )
+
+        def expect(persona: str, token: str = token, who_manages: set[str] = who_manages) -> Expect:
+            return exactly(
+                ({f"Fil{token}.txt"} if persona in readers_of(token) else set())
+                | ({"Læg et bilag op"} if persona in who_manages else set())
+            )
+
+        check_page(
+            client_as,
+            reverse("goals:goal_detail", args=[goal.public_id]),
+            expect,
+            universe=[f"Fil{token}.txt", "Læg et bilag op", NAMELESS_EMAIL, BOARD_EMAIL],
+        )

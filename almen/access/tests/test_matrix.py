@@ -57,6 +57,11 @@ ARGS = {
     "pack": "bestyrelse",  # the board report's "indstilling"
     # Persona resident_a's record (almen/register/testing.py).
     "resident_id": "00000000-0000-4000-8000-0000000000a7",
+    # Attachments: the matrix goal's files, and its one attachment
+    # (almen/attachments/tests/matrix.py).
+    "kind": "maal",
+    "owner": "00000000-0000-4000-8000-0000000000a1",
+    "attachment_id": "00000000-0000-4000-8000-0000000000a8",
 }
 
 
@@ -241,6 +246,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "styringsdialog/<uuid:dialogue_id>/aftaler/ny/": DIALOGUE_WRITE,
     "styringsdialog/<uuid:dialogue_id>/aftaler/<uuid:agreement_id>/rediger/": DIALOGUE_WRITE,
     "styringsdialog/<uuid:dialogue_id>/aftaler/<uuid:agreement_id>/opfoelgning/": DIALOGUE_WRITE,
+    # Attachments: read by the owner's readers, added and removed by its managers (the
+    # owner's module decides; here the matrix goal's). The other owner kinds (review,
+    # action, styringsdialog) are walked persona by persona in
+    # almen/attachments/tests/test_access.py.
+    "bilag/<slug:kind>/<str:owner>/": GOAL_READ,
+    "bilag/fil/<uuid:attachment_id>/": GOAL_READ,
+    "bilag/fil/<uuid:attachment_id>/slet/": GOAL_MANAGE,
     "i18n/setlang/": everyone(302),
     # allauth: logging in. Residents have no password (they log in with an e-mail
     # code), boards have a password, staff have a password and TOTP.

@@ -47,7 +47,7 @@ CSRF = "x" * 32  # any 32 characters make a valid CSRF secret
 
 # The apps whose rows a refused write must leave untouched (sessions and the login
 # bookkeeping of accounts change with every request and are not the project's data).
-DATA_APPS = ["register", "goals", "dialogue", "imports", "reports", "audit"]
+DATA_APPS = ["register", "attachments", "goals", "dialogue", "imports", "reports", "audit"]
 
 
 # Bookkeeping that a refused call may update: when a token was last presented.
@@ -360,6 +360,14 @@ WRITES: dict[str, Write] = {
     "styringsdialog/<uuid:dialogue_id>/aftaler/<uuid:agreement_id>/opfoelgning/": Write(
         data=lambda: {"follow_up_status": "done", "follow_up_note": "Klaret."}
     ),
+    # Attachments: a file on the matrix goal (the test names every upload
+    # "upload.csv"), and removing the matrix attachment after its confirmation page.
+    "bilag/<slug:kind>/<str:owner>/": Write(
+        data=lambda: {"kind": "referat"},
+        files=lambda: {"file": b"Dato;Emne\n01-03-2026;Referat\n"},
+        outcomes=_post_only(GOAL_MANAGE),
+    ),
+    "bilag/fil/<uuid:attachment_id>/slet/": Write(),
 }
 
 # The API's writes are token-authenticated: test_api_writes.

@@ -140,7 +140,8 @@ def test_modules_plug_in_through_the_registries() -> None:
     assert {"goals", "indicators", "reviews"} <= _tables_of("goals")
     assert {k.key.split(".")[0] for k in notifications.kinds()} == {"goals", "reports"}
     assert len(routes.api_routers()) == 4  # register, imports, goals, open data
-    assert len(routes.urls()) == 6  # register, imports, goals, dialogue, reports, web
+    # register, attachments, imports, goals, dialogue, reports, web
+    assert len(routes.urls()) == 7
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
     assert [d.key for d in demo.demos()] == ["goals", "dialogue"]
 
