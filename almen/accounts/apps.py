@@ -10,7 +10,8 @@ class AccountsConfig(AppConfig):
         from allauth.mfa.signals import authenticator_added
         from django.contrib import admin
 
-        from almen.accounts import checks  # noqa: F401  (registers the deploy checks)
+        # Imported for their side effects: the deploy checks, the login receiver.
+        from almen.accounts import checks, language  # noqa: F401
         from almen.accounts.mfa import record_mfa_on_activation
         from almen.accounts.views import admin_login
 

@@ -47,6 +47,14 @@ class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("e-mail"), unique=True)
     name = models.CharField(_("navn"), max_length=200, blank=True)
+    # The language the person chose (the switch in the header); empty: never chosen,
+    # Danish. Applied whenever they are logged in (almen.accounts.language).
+    language = models.CharField(
+        _("sprog"),
+        max_length=8,
+        blank=True,
+        choices=[("da", "Dansk"), ("en", "English")],
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
