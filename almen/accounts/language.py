@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from almen.accounts.models import User
 from almen.accounts.services import user_language_set
 
 
@@ -79,7 +80,8 @@ class LanguageMiddleware:
             morsel = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
             chosen = supported(morsel.value if morsel else None)
             if chosen and chosen != user.language:
-                user_language_set(actor=user, user=user, language=chosen)
+                account = User.objects.get(pk=user.pk)  # request.user is a lazy wrapper
+                user_language_set(actor=account, user=account, language=chosen)
             return
         account = supported(user.language)
         if account and account != cookie_language(request):

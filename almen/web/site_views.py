@@ -218,10 +218,7 @@ def organisation_contact(request: HttpRequest, cvr: str) -> HttpResponse:
         {
             "organisation": organisation,
             "can_edit": principal(request).is_staff_of(organisation.pk),
-            "has_contact": any(
-                getattr(organisation, name)
-                for name in register_services.ORGANISATION_CONTACT_FIELDS
-            ),
+            "can_reach": bool(organisation.contact_email or organisation.contact_phone),
         },
     )
 

@@ -456,3 +456,19 @@ def test_dialogue_list(client_as) -> None:
         lambda persona: exactly({url for url, who in table.items() if persona in who}),
         universe=[*table, *UNIVERSE],
     )
+
+
+def test_organisation_contact_page(client_as) -> None:
+    """An organisation's contact page shows its own contact details to everyone, and
+    no person's: not the board's e-mails, not the residents'."""
+    for cvr, email in ((ORG_A, "kontakt.a.zq@indhold.test"), (ORG_B, "kontakt.b.zq@indhold.test")):
+        register_services.organisation_contact_update(
+            actor=None, organisation=Organisation.objects.get(cvr=cvr), contact_email=email
+        )
+    for cvr, own in ((ORG_A, "kontakt.a.zq@indhold.test"), (ORG_B, "kontakt.b.zq@indhold.test")):
+        check_page(
+            client_as,
+            reverse("web:organisation_contact", args=[cvr]),
+            lambda persona, own=own: exactly({own}),
+            universe=["kontakt.a.zq@indhold.test", "kontakt.b.zq@indhold.test", *UNIVERSE],
+        )
