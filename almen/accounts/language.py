@@ -83,9 +83,9 @@ class LanguageMiddleware:
                 account = User.objects.get(pk=user.pk)  # request.user is a lazy wrapper
                 user_language_set(actor=account, user=account, language=chosen)
             return
-        account = supported(user.language)
-        if account and account != cookie_language(request):
-            _set_cookie(response, account)
+        chosen_before = supported(user.language)
+        if chosen_before and chosen_before != cookie_language(request):
+            _set_cookie(response, chosen_before)
 
 
 def _set_cookie(response: HttpResponse, language: str) -> None:

@@ -36,7 +36,9 @@ def _english() -> Client:
         ("web:status", "Driftsstatus", "Service status"),
     ],
 )
-def test_site_page_in_danish_and_english(cast: object, name: str, danish: str, english: str) -> None:
+def test_site_page_in_danish_and_english(
+    cast: object, name: str, danish: str, english: str
+) -> None:
     response = Client().get(reverse(name))
     assert response.status_code == 200
     assert f"<h1>{danish}</h1>" in response.text
@@ -108,7 +110,7 @@ def test_privacy_policy_states_the_configured_retention() -> None:
 def test_cookie_statement_lists_the_cookies_the_settings_name() -> None:
     html = Client().get(reverse("web:cookies")).text
     for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "django_language"):
-        assert f"<code lang=\"en\">{name}</code>" in html, name
+        assert f'<code lang="en">{name}</code>' in html, name
     assert "højst 2 uger" in html  # SESSION_COOKIE_AGE
     assert "1 år" in html  # CSRF_COOKIE_AGE
     assert "samtykke" in html
@@ -182,9 +184,10 @@ def test_contact_page_for_an_unknown_organisation_is_404(cast: object) -> None:
 def test_staff_edit_the_contact_details_audited(client_for) -> None:
     client = client_for("org_staff")
     url = reverse("web:organisation_contact_edit", args=[ORG_A])
-    assert "Ret kontaktoplysninger" in client.get(
-        reverse("web:organisation_contact", args=[ORG_A])
-    ).text
+    assert (
+        "Ret kontaktoplysninger"
+        in client.get(reverse("web:organisation_contact", args=[ORG_A])).text
+    )
     response = client.post(
         url,
         {
@@ -203,6 +206,7 @@ def test_staff_edit_the_contact_details_audited(client_for) -> None:
     assert organisation.postal_code == "1550"
     entry = AuditEntry.objects.filter(object_type="register.organisation").latest("pk")
     assert entry.action == "update"
+    assert entry.before is not None and entry.after is not None
     assert entry.before["contact_email"] == "kontakt@faellesbo.almen.demo"
     assert entry.after["contact_email"] == "ny@faellesbo.dk"
     page = client.get(reverse("web:organisation_contact", args=[ORG_A])).text
