@@ -43,8 +43,8 @@ def test_serve_script_prints_the_logins_after_the_server_answers() -> None:
     # the foreground, so its start-up banner comes first and the logins last.
     waits, prints, serves = (
         script.index("/healthz"),
-        script.index("\"$PY\" manage.py demo_logins"),
-        script.index("\"$PY\" manage.py runserver"),
+        script.index('"$PY" manage.py demo_logins'),
+        script.index('"$PY" manage.py runserver'),
     )
     assert waits < prints < serves
 
