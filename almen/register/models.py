@@ -59,17 +59,30 @@ class Organisation(models.Model):
     )
     address = models.CharField(_("adresse"), max_length=200, blank=True)
     # Contact details for the organisation's public contact page; its staff keep them
-    # up to date (services.organisation_contact_update).
+    # up to date (services.organisation_contact_update). A database default too: the
+    # national seed (register/national.py) writes rows by raw inserts that omit them.
     postal_code = models.CharField(
-        _("postnummer"), max_length=4, blank=True, validators=[postal_code_validator]
+        _("postnummer"),
+        max_length=4,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[postal_code_validator],
     )
-    city = models.CharField(_("by"), max_length=100, blank=True)
-    contact_email = models.EmailField(_("e-mail"), blank=True)
+    city = models.CharField(_("by"), max_length=100, blank=True, default="", db_default="")
+    contact_email = models.EmailField(_("e-mail"), blank=True, default="", db_default="")
     contact_phone = models.CharField(
-        _("telefon"), max_length=20, blank=True, validators=[phone_validator]
+        _("telefon"),
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[phone_validator],
     )
-    website = models.URLField(_("hjemmeside"), blank=True)
-    opening_hours = models.CharField(_("åbningstider"), max_length=300, blank=True)
+    website = models.URLField(_("hjemmeside"), blank=True, default="", db_default="")
+    opening_hours = models.CharField(
+        _("åbningstider"), max_length=300, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
