@@ -29,6 +29,11 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who answers for the site (the accessibility statement's feedback contact): the
+# operator's e-mail and phone. Empty: the statement points to the organisations' own
+# contact pages.
+SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL")
+SITE_CONTACT_PHONE = env("SITE_CONTACT_PHONE")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,7 +71,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Danish unless the person chose English (not the browser's Accept-Language):
+    # decision 0026.
+    "almen.accounts.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -219,7 +226,8 @@ if OIDC_SERVER_URL:
 # --- e-mail ---------------------------------------------------------------------
 _EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    # Development: each e-mail printed as it reads (the login code on its own line).
+    "almen.lib.devmail.ReadableConsoleBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )

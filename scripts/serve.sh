@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
 # Serves Almen for development: the web server and the task worker, stopped together.
+# The demo logins are printed last, once the server answers, so they are not scrolled
+# away by the server's start-up (manage.py demo_logins).
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 PORT=${PORT:-8000}
+URL="http://127.0.0.1:$PORT"
 "$PY" manage.py worker &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
-echo "Almen kører på http://127.0.0.1:$PORT (Ctrl-C stopper)"
+(
+  for _ in $(seq 120); do
+    if "$PY" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+      "$URL/healthz" 2>/dev/null; then
+      "$PY" manage.py demo_logins --url "$URL"
+      exit 0
+    fi
+    sleep 0.5
+  done
+) &
+printer=$!
+trap 'kill $worker $printer 2>/dev/null || true' EXIT INT TERM
 "$PY" manage.py runserver "127.0.0.1:$PORT"

@@ -12,7 +12,8 @@ class AccountsConfig(AppConfig):
         from django.contrib import admin
         from django.db.models.signals import post_delete
 
-        from almen.accounts import checks  # noqa: F401  (registers the deploy checks)
+        # Imported for their side effects: the deploy checks, the login receiver.
+        from almen.accounts import checks, language  # noqa: F401
         from almen.accounts.mfa import mfa_reset_on_removal, record_mfa_on_activation
         from almen.accounts.views import admin_login
 

@@ -52,6 +52,14 @@ class User(AbstractUser):
     # from the user row every request loads anyway, so the MFA middleware needs no
     # query of its own (almen/accounts/mfa.py).
     mfa_reset_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The language the person chose (the switch in the header); empty: never chosen,
+    # Danish. Applied whenever they are logged in (almen.accounts.language).
+    language = models.CharField(
+        _("sprog"),
+        max_length=8,
+        blank=True,
+        choices=[("da", "Dansk"), ("en", "English")],
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

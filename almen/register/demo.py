@@ -176,6 +176,22 @@ ORGANISATIONS = [
 ]
 
 
+# The demo organisations' contact pages (the third has none, to show the empty page).
+DEMO_CONTACTS = {
+    "29190909": {
+        "contact_email": "kontakt@faellesbo.almen.demo",
+        "contact_phone": "33 12 34 56",
+        "opening_hours": "Mandag–torsdag 9–15, fredag 9–12",
+        "website": "https://faellesbo.almen.demo",
+    },
+    "31415926": {
+        "contact_email": "kontakt@aarhus-almene.almen.demo",
+        "contact_phone": "86 12 34 56",
+        "opening_hours": "Hverdage 10–14",
+    },
+}
+
+
 @dataclass
 class Persona:
     key: str
@@ -305,6 +321,10 @@ def personas_create(
                     municipality=municipality,
                     address=f"{rng.choice(STREETS)} 2, {postal} {city}",
                 )
+                if cvr in DEMO_CONTACTS:
+                    services.organisation_contact_update(
+                        actor=None, organisation=org, **DEMO_CONTACTS[cvr]
+                    )
                 for n, estate_name in enumerate(estate_names[:estates_per_org], start=1):
                     _estate_with_units(
                         organisation=org,

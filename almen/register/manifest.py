@@ -6,7 +6,8 @@ organisation and estate pages are the web's."""
 from __future__ import annotations
 
 from almen.access.policy import register_contributor
-from almen.lib import opendata, routes
+from almen.lib import affiliation, opendata, routes
+from almen.register.affiliation import organisation_name_for_user
 from almen.register.api import router
 from almen.register.grants import register_grants
 from almen.register.metrics import register_metrics
@@ -24,3 +25,5 @@ def register() -> None:
     routes.register_api(router, app=APP)
     routes.register_api_auth(api_token_optional, app=APP)
     routes.register_urls("almen.register.urls", app=APP)
+    # The organisation's name in the login and password e-mails (accounts' adapter).
+    affiliation.register("register", organisation_name_for_user, app=APP)

@@ -19,6 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from almen.access.roles import Role
 
 cvr_validator = RegexValidator(r"^\d{8}$", _("CVR-nummeret skal være 8 cifre."))
+postal_code_validator = RegexValidator(r"^\d{4}$", _("Postnummeret skal være 4 cifre."))
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ]{8,20}$", _("Skriv telefonnummeret med cifre, fx 33 12 34 56.")
+)
 
 
 class Region(models.TextChoices):
@@ -54,6 +58,31 @@ class Organisation(models.Model):
         verbose_name=_("kommune"),
     )
     address = models.CharField(_("adresse"), max_length=200, blank=True)
+    # Contact details for the organisation's public contact page; its staff keep them
+    # up to date (services.organisation_contact_update). A database default too: the
+    # national seed (register/national.py) writes rows by raw inserts that omit them.
+    postal_code = models.CharField(
+        _("postnummer"),
+        max_length=4,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[postal_code_validator],
+    )
+    city = models.CharField(_("by"), max_length=100, blank=True, default="", db_default="")
+    contact_email = models.EmailField(_("e-mail"), blank=True, default="", db_default="")
+    contact_phone = models.CharField(
+        _("telefon"),
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[phone_validator],
+    )
+    website = models.URLField(_("hjemmeside"), blank=True, default="", db_default="")
+    opening_hours = models.CharField(
+        _("åbningstider"), max_length=300, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

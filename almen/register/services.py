@@ -110,6 +110,32 @@ def estate_update(*, actor: Any, estate: Estate, **changes: Any) -> Estate:
     )
 
 
+ORGANISATION_CONTACT_FIELDS = (
+    "address",
+    "postal_code",
+    "city",
+    "contact_email",
+    "contact_phone",
+    "website",
+    "opening_hours",
+)
+
+
+def organisation_contact_update(
+    *, actor: Any, organisation: Organisation, **changes: Any
+) -> Organisation:
+    """Change the organisation's contact details (its public contact page), audited as
+    a diff. Only the contact fields may change here."""
+    return audited_update(
+        actor=actor,
+        obj=organisation,
+        changes=changes,
+        allowed=ORGANISATION_CONTACT_FIELDS,
+        organisation_id=organisation.pk,
+        validate=lambda fresh: fresh.full_clean(),
+    )
+
+
 @transaction.atomic
 def body_membership_add(
     *,

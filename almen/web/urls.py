@@ -1,6 +1,6 @@
 from django.urls import path
 
-from almen.web import views
+from almen.web import site_views, views
 
 app_name = "web"
 
@@ -25,5 +25,20 @@ urlpatterns = [
         "organisationer/<str:cvr>/afdelinger/<int:number>/beboere/",
         views.estate_residents,
         name="estate_residents",
+    ),
+    # Site pages (site_views.py): public, linked from the footer.
+    path("tilgaengelighed/", site_views.accessibility, name="accessibility"),
+    path("privatliv/", site_views.privacy, name="privacy"),
+    path("cookies/", site_views.cookies, name="cookies"),
+    path("status/", site_views.status, name="status"),
+    path(
+        "organisationer/<str:cvr>/kontakt/",
+        site_views.organisation_contact,
+        name="organisation_contact",
+    ),
+    path(
+        "organisationer/<str:cvr>/kontakt/rediger/",
+        site_views.organisation_contact_edit,
+        name="organisation_contact_edit",
     ),
 ]

@@ -497,4 +497,21 @@ def test_attachments_on_goal_pages(client_as, world) -> None:
             reverse("goals:goal_detail", args=[goal.public_id]),
             expect,
             universe=[f"Fil{token}.txt", "Læg et bilag op", NAMELESS_EMAIL, BOARD_EMAIL],
+def test_organisation_contact_page(client_as) -> None:
+    """An organisation's contact page shows its own contact details to everyone, and
+    no person's: not the board's e-mails, not the residents'."""
+    for cvr, email in ((ORG_A, "kontakt.a.zq@indhold.test"), (ORG_B, "kontakt.b.zq@indhold.test")):
+        register_services.organisation_contact_update(
+            actor=None, organisation=Organisation.objects.get(cvr=cvr), contact_email=email
+        )
+    for cvr, own in ((ORG_A, "kontakt.a.zq@indhold.test"), (ORG_B, "kontakt.b.zq@indhold.test")):
+
+        def expect(persona: str, own: str = own) -> Expect:
+            return exactly({own})
+
+        check_page(
+            client_as,
+            reverse("web:organisation_contact", args=[cvr]),
+            expect,
+            universe=["kontakt.a.zq@indhold.test", "kontakt.b.zq@indhold.test", *UNIVERSE],
         )

@@ -178,6 +178,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "organisationer/<str:cvr>/api-tokens/<uuid:token_id>/tilbagekald/": everyone(405),
     "organisationer/<str:cvr>/afdelinger/<int:number>/": everyone(200),
     "organisationer/<str:cvr>/afdelinger/<int:number>/beboere/": ESTATE_A_PERSONAL_DATA,
+    # Site pages: public. The contact page is public; its staff edit it.
+    "tilgaengelighed/": everyone(200),
+    "privatliv/": everyone(200),
+    "cookies/": everyone(200),
+    "status/": everyone(200),
+    "organisationer/<str:cvr>/kontakt/": everyone(200),
+    "organisationer/<str:cvr>/kontakt/rediger/": ORG_A_STAFF_ONLY,
     # Residents' data for a data-protection request (find, read, export, erase): the
     # organisation's staff only (the data controller), not the estate's board.
     "organisationer/<str:cvr>/beboere/": ORG_A_STAFF_ONLY,

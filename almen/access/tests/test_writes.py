@@ -254,6 +254,10 @@ WRITES: dict[str, Write] = {
         path=_token_path,
         outcomes=_post_only(ORG_A_STAFF_ONLY),
     ),
+    # An organisation's contact details: its staff only.
+    "organisationer/<str:cvr>/kontakt/rediger/": Write(
+        data=lambda: {"contact_phone": "70 10 20 30", "contact_email": "skrivetest@example.dk"}
+    ),
     # Erasing a resident's personal data: only the organisation's staff; the matrix's
     # resident (register.testing.RESIDENT_ID) is anonymised by the write.
     "organisationer/<str:cvr>/beboere/<uuid:resident_id>/slet/": Write(

@@ -4,6 +4,7 @@ meet a bare English "403 Forbidden")."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -25,7 +26,8 @@ def _assert_house_style(html: str) -> None:
     ("language", "heading"), [("da", "Siden findes ikke"), ("en", "Page not found")]
 )
 def test_404_page(client: Client, language: str, heading: str) -> None:
-    response = client.get("/findes-ikke/", HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the header's switch
+    response = client.get("/findes-ikke/")
     assert response.status_code == 404
     html = response.content.decode()
     _assert_house_style(html)
@@ -39,9 +41,8 @@ def test_404_page(client: Client, language: str, heading: str) -> None:
 )
 def test_403_page_for_a_resident(client_for, language: str, heading: str) -> None:
     client = client_for("resident_a")
-    response = client.get(
-        reverse("web:audit_log", args=["29190909"]), HTTP_ACCEPT_LANGUAGE=language
-    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("web:audit_log", args=["29190909"]))
     assert response.status_code == 403
     html = response.content.decode()
     _assert_house_style(html)
@@ -55,10 +56,9 @@ def test_403_page_for_a_resident(client_for, language: str, heading: str) -> Non
 )
 def test_csrf_failure_page(cast: dict[str, Persona], language: str, text: str) -> None:
     client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = client.post(
-        reverse("account_login"),
-        {"login": cast["estate_board_a"].email, "password": "x"},
-        HTTP_ACCEPT_LANGUAGE=language,
+        reverse("account_login"), {"login": cast["estate_board_a"].email, "password": "x"}
     )
     assert response.status_code == 403
     html = response.content.decode()
@@ -72,7 +72,8 @@ def test_csrf_failure_page(cast: dict[str, Persona], language: str, text: str) -
     [("da", "Forkert forespørgsel"), ("en", "Bad request")],
 )
 def test_400_page(client: Client, language: str, heading: str) -> None:
-    response = client.get("/", HTTP_HOST="ukendt.example", HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get("/", HTTP_HOST="ukendt.example")
     assert response.status_code == 400
     html = response.content.decode()
     _assert_house_style(html)

@@ -3,6 +3,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from almen.goals.models import Commitment, Framework, FrameworkStatus
@@ -48,7 +49,8 @@ def test_danish_texts_are_verbatim_from_the_seed() -> None:
     ],
 )
 def test_framework_page_in_both_languages(language: str, heading: str, commitment: str) -> None:
-    client = Client(headers={"accept-language": language})
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the header's switch
     html = client.get("/almene-maal/").content.decode()
     assert heading in html
     assert commitment in html
