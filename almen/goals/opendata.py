@@ -7,12 +7,47 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from almen.goals.models import Action, Framework, Goal, Indicator, Measurement, Review
 from almen.goals.selectors import calculation, with_latest
 from almen.lib.opendata import DATE, DECIMAL, INTEGER, TEXT, TIMESTAMP, UUID, Column, Table
+
+# Who is responsible, as published: the kind ("person", "body", "external" or empty),
+# the body's kind when a body is, and the external party's name as written. A person's
+# name and e-mail are personal data and are not published (decision 0025).
+RESPONSIBLE_KIND = Case(
+    When(responsible_user__isnull=False, then=Value("person")),
+    When(responsible_body__isnull=False, then=Value("body")),
+    When(~Q(responsible=""), then=Value("external")),
+    default=Value(""),
+)
+RESPONSIBLE_BODY = Coalesce(F("responsible_body__kind"), Value(""))
+RESPONSIBLE_COLUMNS = (
+    Column(
+        "responsible",
+        TEXT,
+        _("Den eksterne part, der har ansvaret, som skrevet; tomt for en person eller et organ."),
+    ),
+    Column(
+        "responsible_kind",
+        TEXT,
+        _(
+            "Hvem der har ansvaret: person (en person i organisationen; navnet udgives ikke), "
+            "body (et organ), external (en ekstern part) eller tomt."
+        ),
+    ),
+    Column(
+        "responsible_body",
+        TEXT,
+        _(
+            "Det ansvarlige organs type: organisationsbestyrelse, afdelingsbestyrelse "
+            "(afdelingens) eller repræsentantskab; tomt, hvis ikke et organ."
+        ),
+    ),
+)
 
 
 def _published() -> QuerySet[Goal]:
@@ -69,6 +104,8 @@ def _goals() -> Iterator[tuple[Any, ...]]:
             "title",
             "local_context",
             "responsible",
+            RESPONSIBLE_KIND,
+            RESPONSIBLE_BODY,
             "status",
             "period_start",
             "period_end",
@@ -158,6 +195,8 @@ def _actions() -> Iterator[tuple[Any, ...]]:
             "estate__public_id",
             "title",
             "responsible",
+            RESPONSIBLE_KIND,
+            RESPONSIBLE_BODY,
             "start",
             "due",
             "status",
@@ -224,7 +263,7 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("title", TEXT, _("Målets titel.")),
             Column("local_context", TEXT, _("Hvorfor målet er vigtigt netop her.")),
-            Column("responsible", TEXT, _("Den person eller det organ, der har ansvaret.")),
+            *RESPONSIBLE_COLUMNS,
             Column("status", TEXT, _("adopted (vedtaget) eller ended (afsluttet).")),
             Column("period_start", DATE, _("Periodens start.")),
             Column("period_end", DATE, _("Periodens slutning.")),
@@ -335,7 +374,7 @@ TABLES: tuple[Table, ...] = (
             Column("organisation_cvr", TEXT, _("Boligorganisationens CVR-nummer.")),
             Column("estate_id", UUID, _("Afdelingens id; tomt for en organisationsindsats.")),
             Column("title", TEXT, _("Titel.")),
-            Column("responsible", TEXT, _("Ansvarlig (person eller organ), som skrevet.")),
+            *RESPONSIBLE_COLUMNS,
             Column("start", DATE, _("Start.")),
             Column("due", DATE, _("Frist.")),
             Column("status", TEXT, _("planned, in_progress, done eller cancelled.")),

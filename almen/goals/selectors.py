@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from almen.access.policy import Principal
 from almen.accounts.models import User
 from almen.goals.access import visible_goals
-from almen.goals.models import Action, ActionStatus, Goal, Indicator, Measurement
+from almen.goals.models import Action, ActionStatus, Goal, GoalStatus, Indicator, Measurement
 from almen.goals.progress import Calculation, compute
+from almen.register.models import BodyMembership
 
 
 def with_latest(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
@@ -87,8 +89,14 @@ def with_last_review(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     return goals.annotate(last_review=Max("reviews__date"))
 
 
+def my_bodies(user: User) -> QuerySet[Any, Any]:
+    """The bodies the person sits on today (as a subquery of body ids)."""
+    return BodyMembership.objects.current().filter(user=user).values("body_id")
+
+
 def actions_for_user(user: User, *, principal: Principal) -> QuerySet[Action]:
-    """ "My actions": those a person is responsible for, open first, by due date.
+    """ "My actions": open actions the person is responsible for, by name or as a current
+    member of the responsible body, by due date.
 
     Goals go through the policy (``visible_goals``): only the goals the person may see
     are listed with an action, and an action that serves none of them (say, after the
@@ -98,12 +106,30 @@ def actions_for_user(user: User, *, principal: Principal) -> QuerySet[Action]:
     serves_visible = Action.goals.through.objects.filter(
         action_id=OuterRef("pk"), goal_id__in=visible.values("pk")
     )
+    mine = Q(responsible_user=user) | Q(responsible_body__in=my_bodies(user))
     return (
-        Action.objects.filter(Exists(serves_visible), responsible_user=user)
+        Action.objects.filter(mine, Exists(serves_visible))
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
-        .select_related("organisation", "estate")
+        .select_related(
+            "organisation", "estate", "responsible_body__estate", "responsible_body__organisation"
+        )
         .prefetch_related(Prefetch("goals", queryset=visible.order_by("title")))
-        .order_by("due")
+        .order_by("due", "title")
+    )
+
+
+def goals_for_user(user: User, *, principal: Principal) -> QuerySet[Goal]:
+    """Goals the person is responsible for (by name or through a body they sit on),
+    that they may see and that are not ended."""
+    mine = Q(responsible_user=user) | Q(responsible_body__in=my_bodies(user))
+    return (
+        visible_goals(principal)
+        .filter(mine)
+        .exclude(status=GoalStatus.ENDED)
+        .select_related(
+            "organisation", "estate", "responsible_body__estate", "responsible_body__organisation"
+        )
+        .order_by("title")
     )
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from almen.access.policy import deny, principal
-from almen.goals import access, picture, selectors, services
+from almen.goals import access, picture, responsible, selectors, services
 from almen.goals.forms import (
     ActionForm,
     GoalForm,
@@ -186,7 +186,11 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if c is not None and c.contributes_to_id == goal.pk and access.can_view_goal(p, c)
     ]
     actions = (
-        goal.actions.select_related("responsible_user").order_by("due") if body.has_actions else []
+        goal.actions.select_related(
+            "responsible_user", "responsible_body__organisation", "responsible_body__estate"
+        ).order_by("due")
+        if body.has_actions
+        else []
     )
     return render(
         request,
@@ -195,6 +199,12 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "goal": goal,
             "body": body,
             "actions": actions,
+            "responsible": responsible.label_for(goal, p),
+            # A person named responsible for an action: by name for the organisation's
+            # own people, "en person i organisationen" for everyone else.
+            "show_person_names": p.superuser
+            or goal.organisation_id
+            in (p.staff_organisations | p.board_organisations | p.member_organisations),
             "review_due": selectors.review_due_after(goal, body.last_review, today),
             "today": today,
             "can_manage": can_manage,
@@ -396,7 +406,7 @@ def action_edit(request: HttpRequest, public_id: UUID, action_id: UUID) -> HttpR
 
 
 def _action_form(request: HttpRequest, goal: Goal, action: Action | None) -> HttpResponse:
-    form = ActionForm(request.POST or None, instance=action)
+    form = ActionForm(request.POST or None, instance=action, organisation=goal.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             if action is None:
@@ -439,13 +449,18 @@ def review_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def my_actions(request: HttpRequest) -> HttpResponse:
-    """ "Mine indsatser": the actions a board member or staff member is responsible for."""
-    actions = selectors.actions_for_user(
-        request.user,  # type: ignore[arg-type]
-        principal=principal(request),
-    )
+    """ "Mine indsatser": the actions and goals a person is responsible for, themselves or
+    as a member of the responsible body."""
+    p = principal(request)
+    user = request.user
     return render(
-        request, "goals/my_actions.html", {"actions": actions, "today": timezone.localdate()}
+        request,
+        "goals/my_actions.html",
+        {
+            "actions": selectors.actions_for_user(user, principal=p),  # type: ignore[arg-type]
+            "goals": selectors.goals_for_user(user, principal=p),  # type: ignore[arg-type]
+            "today": timezone.localdate(),
+        },
     )
 
 
