@@ -25,6 +25,7 @@ RESPONSIBLE_KIND = Case(
     default=Value(""),
 )
 RESPONSIBLE_BODY = Coalesce(F("responsible_body__kind"), Value(""))
+RESPONSIBLE = {"responsible_kind": RESPONSIBLE_KIND, "responsible_body_kind": RESPONSIBLE_BODY}
 RESPONSIBLE_COLUMNS = (
     Column(
         "responsible",
@@ -94,6 +95,7 @@ def _goals() -> Iterator[tuple[Any, ...]]:
     rows = (
         _published()
         .order_by("organisation__cvr", "title", "pk")
+        .annotate(**RESPONSIBLE)
         .values_list(
             "public_id",
             "framework__slug",
@@ -104,8 +106,8 @@ def _goals() -> Iterator[tuple[Any, ...]]:
             "title",
             "local_context",
             "responsible",
-            RESPONSIBLE_KIND,
-            RESPONSIBLE_BODY,
+            "responsible_kind",
+            "responsible_body_kind",
             "status",
             "period_start",
             "period_end",
@@ -120,7 +122,7 @@ def _goals() -> Iterator[tuple[Any, ...]]:
     )
     for row in rows:
         (*head, estate_municipality, org_municipality) = row[:6]
-        source_id, label, updated_at = row[15], row[16], row[17]
+        source_id, label, updated_at = row[17], row[18], row[19]
         # The source goal is named only while it is itself published; the credit label
         # survives a deleted source (it was public when copied) but not a withdrawn one.
         source = published.get(source_id) if source_id else None
@@ -129,7 +131,7 @@ def _goals() -> Iterator[tuple[Any, ...]]:
         yield (
             *head,
             estate_municipality or org_municipality,
-            *row[6:15],
+            *row[6:17],
             source,
             label,
             updated_at,
@@ -189,14 +191,15 @@ def _actions() -> Iterator[tuple[Any, ...]]:
         Action.objects.filter(goals__in=_published())
         .distinct()
         .order_by("organisation__cvr", "due", "title", "public_id")
+        .annotate(**RESPONSIBLE)
         .values_list(
             "public_id",
             "organisation__cvr",
             "estate__public_id",
             "title",
             "responsible",
-            RESPONSIBLE_KIND,
-            RESPONSIBLE_BODY,
+            "responsible_kind",
+            "responsible_body_kind",
             "start",
             "due",
             "status",
