@@ -25,7 +25,6 @@ RESPONSIBLE_KIND = Case(
     default=Value(""),
 )
 RESPONSIBLE_BODY = Coalesce(F("responsible_body__kind"), Value(""))
-RESPONSIBLE = {"responsible_kind": RESPONSIBLE_KIND, "responsible_body_kind": RESPONSIBLE_BODY}
 RESPONSIBLE_COLUMNS = (
     Column(
         "responsible",
@@ -95,7 +94,9 @@ def _goals() -> Iterator[tuple[Any, ...]]:
     rows = (
         _published()
         .order_by("organisation__cvr", "title", "pk")
-        .annotate(**RESPONSIBLE)
+        .annotate(
+            published_responsible_kind=RESPONSIBLE_KIND, responsible_body_kind=RESPONSIBLE_BODY
+        )
         .values_list(
             "public_id",
             "framework__slug",
@@ -106,7 +107,7 @@ def _goals() -> Iterator[tuple[Any, ...]]:
             "title",
             "local_context",
             "responsible",
-            "responsible_kind",
+            "published_responsible_kind",
             "responsible_body_kind",
             "status",
             "period_start",
@@ -191,14 +192,16 @@ def _actions() -> Iterator[tuple[Any, ...]]:
         Action.objects.filter(goals__in=_published())
         .distinct()
         .order_by("organisation__cvr", "due", "title", "public_id")
-        .annotate(**RESPONSIBLE)
+        .annotate(
+            published_responsible_kind=RESPONSIBLE_KIND, responsible_body_kind=RESPONSIBLE_BODY
+        )
         .values_list(
             "public_id",
             "organisation__cvr",
             "estate__public_id",
             "title",
             "responsible",
-            "responsible_kind",
+            "published_responsible_kind",
             "responsible_body_kind",
             "start",
             "due",

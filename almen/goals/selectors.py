@@ -4,11 +4,12 @@ Query counts are fixed per page, whatever the number of goals (tests bound them)
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -89,12 +90,12 @@ def with_last_review(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     return goals.annotate(last_review=Max("reviews__date"))
 
 
-def my_bodies(user: User) -> QuerySet[Any, Any]:
+def my_bodies(user: User | int) -> QuerySet[Any, Any]:
     """The bodies the person sits on today (as a subquery of body ids)."""
     return BodyMembership.objects.current().filter(user=user).values("body_id")
 
 
-def actions_for_user(user: User, *, principal: Principal) -> QuerySet[Action]:
+def actions_for_user(user: User | int, *, principal: Principal) -> QuerySet[Action]:
     """ "My actions": open actions the person is responsible for, by name or as a current
     member of the responsible body, by due date.
 
@@ -279,4 +280,99 @@ def _goal_page_body(goal: Goal) -> GoalPageBody:
         adoption_ids=tuple(goal.adoptions.values_list("pk", flat=True)[:50]),
         contribution_ids=tuple(goal.contributions.values_list("pk", flat=True)[:50]),
         has_actions=goal.actions.exists(),
+    )
+
+
+# --- dashboards -----------------------------------------------------------------------
+
+NO_INDICATOR = "none"  # the goal list's filter value for goals without an indicator
+DUE_SOON_DAYS = 30
+
+
+def own_scope(p: Principal) -> Q | None:
+    """The goals a person answers for on their dashboard: their organisations' (staff and
+    organisation board) and their estates' (estate board). None: no such goals."""
+    orgs = p.staff_organisations | p.board_organisations
+    if not (orgs or p.board_estates):
+        return None
+    return Q(organisation_id__in=orgs) | Q(estate_id__in=p.board_estates)
+
+
+def goal_statuses(goals: QuerySet[Goal]) -> dict[int, str]:
+    """Each goal's computed status (``progress.goal_status``; ``NO_INDICATOR`` when it
+    has none), in one query whatever the number of goals."""
+    from almen.goals.progress import goal_status
+
+    by_goal: dict[int, list[Any]] = {}
+    indicators = with_latest(Indicator.objects.filter(goal__in=goals.values("pk")).order_by())
+    for indicator in indicators.only(
+        "goal_id",
+        "direction",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_date",
+        "tolerance",
+    ):
+        by_goal.setdefault(indicator.goal_id, []).append(calculation(indicator).status)
+    return {pk: (s.value if (s := goal_status(v)) else NO_INDICATOR) for pk, v in by_goal.items()}
+
+
+@dataclass(frozen=True)
+class GoalOverview:
+    adopted: int
+    drafts: int
+    by_status: list[tuple[str, int]]  # (status or NO_INDICATOR, goals), in concern order
+
+
+def goal_overview(scope: Q) -> GoalOverview:
+    """Adopted goals in ``scope`` by computed status, and drafts waiting for a decision:
+    two queries."""
+    from almen.goals.progress import CONCERN_ORDER, Status
+
+    goals = Goal.objects.filter(scope)
+    counts = dict(
+        goals.exclude(status=GoalStatus.ENDED)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    adopted = counts.get(GoalStatus.ADOPTED, 0)
+    statuses = goal_statuses(goals.filter(status=GoalStatus.ADOPTED)) if adopted else {}
+    tally = Counter(statuses.values())
+    tally[NO_INDICATOR] += adopted - len(statuses)
+    order = [*(s.value for s in CONCERN_ORDER), Status.NO_DATA.value, NO_INDICATOR]
+    return GoalOverview(
+        adopted=adopted,
+        drafts=counts.get(GoalStatus.DRAFT, 0),
+        by_status=[(key, tally[key]) for key in order if tally[key]],
+    )
+
+
+def goals_with_status(goals: QuerySet[Goal], status: str) -> QuerySet[Goal]:
+    """The adopted ones of ``goals`` whose computed status is ``status``."""
+    adopted = goals.filter(status=GoalStatus.ADOPTED)
+    statuses = goal_statuses(adopted)
+    if status == NO_INDICATOR:
+        return adopted.exclude(pk__in=list(statuses))
+    return adopted.filter(pk__in=[pk for pk, s in statuses.items() if s == status])
+
+
+def first_goal() -> Subquery:
+    """The public id of the first goal an action serves (its link on dashboards)."""
+    through = Action.goals.through.objects.filter(action_id=OuterRef("pk")).order_by("goal_id")
+    return Subquery(through.values("goal__public_id")[:1])
+
+
+def open_actions(scope: Q) -> QuerySet[Action]:
+    """Open actions serving goals in ``scope``, with the first goal's public id."""
+    goals = Goal.objects.filter(scope)
+    serves = Action.goals.through.objects.filter(
+        action_id=OuterRef("pk"), goal_id__in=goals.values("pk")
+    )
+    return (
+        Action.objects.filter(Exists(serves))
+        .filter(status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS])
+        .annotate(goal_public_id=first_goal())
     )

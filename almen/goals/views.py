@@ -29,7 +29,7 @@ from almen.goals.forms import (
     ReviewForm,
 )
 from almen.goals.library import LibraryQuery, library_search
-from almen.goals.models import Action, Framework, Goal, Indicator
+from almen.goals.models import Action, Framework, Goal, GoalStatus, Indicator
 from almen.goals.progress import Status
 from almen.lib.charts import bar_chart_svg
 from almen.lib.forms import add_service_errors, form_status
@@ -85,11 +85,34 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         .order_by("organisation__name", "estate__number", "title")
     )
     own = p.staff_organisations | p.board_organisations | p.member_organisations
-    if request.GET.get("mine") == "1" and own:
+    mine = request.GET.get("mine") == "1"
+    # The dashboard's links (goals.manifest.overview_panel): one's own goals in a phase
+    # (``fase``: kladde, vedtaget, afsluttet) or with a computed status (``status``).
+    phase = request.GET.get("fase", "")
+    status = request.GET.get("status", "")
+    scope = selectors.own_scope(p)
+    filtered: str = ""
+    if mine and scope is not None and (phase or status):
+        goals = goals.filter(scope)
+        if phase in GoalStatus.values:
+            goals = goals.filter(status=phase)
+            filtered = str(GoalStatus(phase).label)
+        if status in {*Status.values, selectors.NO_INDICATOR}:
+            goals = selectors.goals_with_status(goals, status)
+            filtered = (
+                _("Uden indikator")
+                if status == selectors.NO_INDICATOR
+                else str(Status(status).label)
+            )
+    elif mine and own:
         goals = goals.filter(organisation_id__in=own)
     page = Paginator(goals, 25).get_page(request.GET.get("side"))
     places = access.places_for_copy(request) if p.user_id else []
-    return render(request, "goals/goal_list.html", {"page": page, "places": places})
+    return render(
+        request,
+        "goals/goal_list.html",
+        {"page": page, "places": places, "filtered": filtered},
+    )
 
 
 @require_http_methods(["GET", "POST"])
