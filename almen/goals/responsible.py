@@ -237,7 +237,15 @@ def map_free_text(apps: Any) -> tuple[int, int]:
         ).values_list("pk", "number", "name")
     }
 
+    known: dict[tuple[int, int | None], list[Candidate]] = {}
+
     def candidates(organisation_id: int, estate_id: int | None) -> list[Candidate]:
+        key = (organisation_id, estate_id)
+        if key not in known:
+            known[key] = _candidates(organisation_id, estate_id)
+        return known[key]
+
+    def _candidates(organisation_id: int, estate_id: int | None) -> list[Candidate]:
         found = [Candidate(PERSON, pk, names) for pk, names in people[organisation_id].items()]
         for pk, kind_, body_estate in bodies[organisation_id]:
             estate_label = estate_labels.get(body_estate) if body_estate else None
