@@ -255,19 +255,18 @@ def map_free_text(apps: Any) -> tuple[int, int]:
 
     mapped = []
     for model, rows in pending.items():
-        changed = []
+        # One UPDATE per person or body named (bulk_update's CASE over thousands of
+        # rows took minutes at national scale).
+        targets: dict[tuple[str, int], list[int]] = {}
         for pk, organisation_id, estate_id, text in rows:
             hit = match(text, candidates(organisation_id, estate_id))
-            if hit is None:
-                continue
-            obj = model(pk=pk, responsible="")
-            if hit.kind == PERSON:
-                obj.responsible_user_id = hit.pk
-            else:
-                obj.responsible_body_id = hit.pk
-            changed.append(obj)
-        model.objects.bulk_update(
-            changed, ["responsible", "responsible_user", "responsible_body"], batch_size=1000
-        )
-        mapped.append(len(changed))
+            if hit is not None:
+                targets.setdefault((hit.kind, hit.pk), []).append(pk)
+        for (kind_, target), pks in targets.items():
+            field = "responsible_user_id" if kind_ == PERSON else "responsible_body_id"
+            for start in range(0, len(pks), 5000):
+                model.objects.filter(pk__in=pks[start : start + 5000]).update(
+                    responsible="", **{field: target}
+                )
+        mapped.append(sum(len(pks) for pks in targets.values()))
     return mapped[0], mapped[1]
