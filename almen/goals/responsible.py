@@ -237,12 +237,17 @@ def map_free_text(apps: Any) -> tuple[int, int]:
         ).values_list("pk", "number", "name")
     }
 
-    known: dict[tuple[int, int | None], list[Candidate]] = {}
+    known: dict[tuple[int, int | None], dict[str, list[Candidate]]] = {}
 
-    def candidates(organisation_id: int, estate_id: int | None) -> list[Candidate]:
+    def candidates(organisation_id: int, estate_id: int | None) -> dict[str, list[Candidate]]:
+        """By name, for each organisation and estate once (``match``'s rule, indexed)."""
         key = (organisation_id, estate_id)
         if key not in known:
-            known[key] = _candidates(organisation_id, estate_id)
+            index: dict[str, list[Candidate]] = {}
+            for candidate in _candidates(organisation_id, estate_id):
+                for name in candidate.names:
+                    index.setdefault(name, []).append(candidate)
+            known[key] = index
         return known[key]
 
     def _candidates(organisation_id: int, estate_id: int | None) -> list[Candidate]:
@@ -259,7 +264,8 @@ def map_free_text(apps: Any) -> tuple[int, int]:
         # rows took minutes at national scale).
         targets: dict[tuple[str, int], list[int]] = {}
         for pk, organisation_id, estate_id, text in rows:
-            hit = match(text, candidates(organisation_id, estate_id))
+            found = candidates(organisation_id, estate_id).get(normalise(text), [])
+            hit = found[0] if len(found) == 1 else None
             if hit is not None:
                 targets.setdefault((hit.kind, hit.pk), []).append(pk)
         for (kind_, target), pks in targets.items():
