@@ -133,11 +133,6 @@ def estate_page_goals_panel(p: Principal, estate: Estate) -> dict[str, Any]:
     return {"goals": goal_summaries(visible_goals(p).filter(estate=estate).order_by("title"))}
 
 
-def national_link_panel(p: Principal) -> dict[str, Any] | None:
-    """For the sector: the way to the national picture."""
-    return {} if p.sector else None
-
-
 KINDS = (
     NotificationKind(
         "goals.review_due",
@@ -227,10 +222,6 @@ def register() -> None:
             2,
             place=ESTATE,
         ),
-        app=APP,
-    )
-    panels.register(
-        Panel("goals.national_link", 85, "goals/panels/national_link.html", national_link_panel, 0),
         app=APP,
     )
     for kind in KINDS:
