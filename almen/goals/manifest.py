@@ -6,6 +6,7 @@ test_manifest.py``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from functools import partial
 from typing import Any
@@ -17,7 +18,7 @@ from almen.access.policy import Principal
 from almen.goals.access import visible_goals
 from almen.goals.api import router
 from almen.goals.demo import goals_demo_create
-from almen.goals.models import Goal, GoalStatus
+from almen.goals.models import GoalStatus
 from almen.goals.opendata import TABLES
 from almen.goals.picture import cached_on_goals, goals_version, national_picture
 from almen.goals.selectors import (
@@ -62,12 +63,13 @@ def attention_panel(p: Principal) -> dict[str, Any] | None:
         return None
     today = timezone.localdate()
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    goals = with_last_review(Goal.objects.filter(scope).exclude(status=GoalStatus.ENDED))
+    mine = visible_goals(p).filter(scope)
+    goals = with_last_review(mine.exclude(status=GoalStatus.ENDED))
     dues = [
         (g, review_due(g, today))
         for g in goals.select_related("organisation", "estate").order_by("title")
     ]
-    actions = open_actions(scope).order_by("due", "title")
+    actions = open_actions(mine).order_by("due", "title")
     return {
         "reviews": [g for g, due in dues if due.overdue][:ATTENTION_LIMIT],
         "reviews_soon": [(g, due.due) for g, due in dues if not due.overdue and due.due <= soon][
@@ -86,9 +88,14 @@ def overview_panel(p: Principal) -> dict[str, Any] | None:
     scope = own_scope(p)
     if scope is None:
         return None
-    orgs = sorted(p.staff_organisations | p.board_organisations)
-    key = f"dashboard-overview:{orgs}:{sorted(p.board_estates)}"
-    overview = cached_on_goals(key, partial(goal_overview, scope))
+    # What a person may read follows from their roles: one entry per set of roles.
+    roles = [
+        sorted(v) if isinstance(v, frozenset) else v
+        for v in (getattr(p, f.name) for f in dataclasses.fields(p))
+        if not isinstance(v, int | type(None)) or isinstance(v, bool)
+    ]
+    key = f"dashboard-overview:{roles}"
+    overview = cached_on_goals(key, partial(goal_overview, visible_goals(p).filter(scope)))
     return {"overview": overview, "decides": bool(p.board_organisations or p.board_estates)}
 
 

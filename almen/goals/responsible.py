@@ -172,7 +172,7 @@ def match(text: str, candidates: Iterable[Candidate]) -> Candidate | None:
 
 
 def map_free_text(apps: Any) -> tuple[int, int]:
-    """The data migration (goals 0009): each goal's and action's free-text "ansvarlig"
+    """The data migration (goals 0010): each goal's and action's free-text "ansvarlig"
     becomes a person or a body of its organisation when exactly one answers to it (a
     person by name or e-mail, a body by its name); otherwise it stays as an external
     party's name. Works on the models of ``apps`` (the migration's historical ones).

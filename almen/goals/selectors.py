@@ -291,7 +291,8 @@ DUE_SOON_DAYS = 30
 
 def own_scope(p: Principal) -> Q | None:
     """The goals a person answers for on their dashboard: their organisations' (staff and
-    organisation board) and their estates' (estate board). None: no such goals."""
+    organisation board) and their estates' (estate board). None: no such goals. Always
+    used within ``visible_goals(p)``: a dashboard shows nothing the person may not read."""
     orgs = p.staff_organisations | p.board_organisations
     if not (orgs or p.board_estates):
         return None
@@ -325,12 +326,11 @@ class GoalOverview:
     by_status: list[tuple[str, int]]  # (status or NO_INDICATOR, goals), in concern order
 
 
-def goal_overview(scope: Q) -> GoalOverview:
-    """Adopted goals in ``scope`` by computed status, and drafts waiting for a decision:
-    two queries."""
+def goal_overview(goals: QuerySet[Goal]) -> GoalOverview:
+    """Adopted ``goals`` by computed status, and drafts waiting for a decision: two
+    queries."""
     from almen.goals.progress import CONCERN_ORDER, Status
 
-    goals = Goal.objects.filter(scope)
     counts = dict(
         goals.exclude(status=GoalStatus.ENDED)
         .order_by()
@@ -365,9 +365,8 @@ def first_goal() -> Subquery:
     return Subquery(through.values("goal__public_id")[:1])
 
 
-def open_actions(scope: Q) -> QuerySet[Action]:
-    """Open actions serving goals in ``scope``, with the first goal's public id."""
-    goals = Goal.objects.filter(scope)
+def open_actions(goals: QuerySet[Goal]) -> QuerySet[Action]:
+    """Open actions serving any of ``goals``, with the first goal's public id."""
     serves = Action.goals.through.objects.filter(
         action_id=OuterRef("pk"), goal_id__in=goals.values("pk")
     )

@@ -1,22 +1,16 @@
-"""A goal's responsible person; "ansvarlig" text kept only for external parties, and
-existing text mapped to a person or body of the organisation when it matches exactly
-one (``goals.responsible.map_free_text``, decision 0025)."""
+"""A goal's responsible person; "ansvarlig" text kept only for external parties
+(decision 0025). The existing text is mapped in 0010: a data migration of its own, so
+that on PostgreSQL the new foreign key's index is built before rows point at it
+("cannot CREATE INDEX … because it has pending trigger events")."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
 
-def map_free_text(apps, schema_editor):
-    from almen.goals.responsible import map_free_text as mapping
-
-    mapping(apps)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("goals", "0008_bounds_and_request_keys"),
-        ("register", "0006_resident_anonymised_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -55,5 +49,4 @@ class Migration(migrations.Migration):
                 verbose_name="ekstern ansvarlig",
             ),
         ),
-        migrations.RunPython(map_free_text, migrations.RunPython.noop, elidable=True),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import typing
 import zipfile
 
 import pytest
@@ -50,11 +51,8 @@ def _estate_a() -> Estate:
 def test_the_action_form_offers_the_organisations_people_and_bodies_only(cast):
     organisation = Organisation.objects.get(cvr=ORG_A)
     form = ActionForm(organisation=organisation)
-    values = {
-        value
-        for _group, options in form.fields["responsible_choice"].choices[1:]
-        for value, _label in options
-    }
+    groups: list[typing.Any] = list(form.fields["responsible_choice"].choices)[1:]  # type: ignore[attr-defined]
+    values = {value for _group, options in groups for value, _label in options}
     staff, board, other = (cast[k].user for k in ("org_staff", "estate_board_a", "other_org_staff"))
     assert f"person:{staff.pk}" in values  # staff (Membership)
     assert f"person:{board.pk}" in values  # a seat on the estate's board (BodyMembership)
@@ -65,11 +63,7 @@ def test_the_action_form_offers_the_organisations_people_and_bodies_only(cast):
     other_body = Body.objects.exclude(organisation=organisation).first()
     assert other_body is None or f"body:{other_body.pk}" not in values
     # Nobody's e-mail in the labels when they have a name.
-    labels = [
-        label
-        for _g, options in form.fields["responsible_choice"].choices[1:]
-        for _v, label in options
-    ]
+    labels = [label for _g, options in groups for _v, label in options]
     assert staff.email not in " ".join(labels)
 
 
@@ -93,7 +87,7 @@ def test_the_form_refuses_another_organisations_person_and_both_kinds_at_once(ca
         organisation=organisation,
     )
     assert not form.is_valid()
-    assert "Ekstern ansvarlig" in " ".join(form.errors["responsible"])
+    assert "Ekstern ansvarlig" in " ".join(str(e) for e in form.errors["responsible"])
     form = ActionForm(
         {"title": "Ny indsats", "status": "planned", "responsible_choice": f"person:{staff.pk}"},
         organisation=organisation,
