@@ -79,6 +79,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--skip-seed", action="store_true", help="data is already there")
     parser.add_argument("--in-process-repeats", type=int, default=20)
+    parser.add_argument(
+        "--in-process-only", action="store_true", help="no server, no wrk: CPU and queries"
+    )
     args = parser.parse_args()
 
     run.EXTRA_ENV["REDIS_URL"] = goals.REDIS_URL
@@ -101,6 +104,14 @@ def main() -> None:
     names = {"org_staff": f"home: org_staff (+{chosen['board_org_goals']} goals, {cvr})"}
     targets = [(names.get(t[0][6:], t[0]), t[1], t[2]) for t in targets]
     local = goals.in_process(targets, args.in_process_repeats)
+    if args.in_process_only:
+        print(f"# in-process only · {args.db} · load before {load_before}, after {load()}")
+        for name, r in local.items():
+            print(
+                f"{name:58} CPU {r['cpu_ms']:6.1f} ms, wall {r['wall_ms']:6.1f} ms, "
+                f"{r['queries']} queries ({r['sql_ms']:.1f} ms)"
+            )
+        return
     proc, base = run.start_server(args.db)
     try:
         results = run.measure(base, targets, args.seconds, args.connections)

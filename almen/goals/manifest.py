@@ -104,10 +104,10 @@ MY_WORK_LIMIT = 5
 
 def my_work_panel(p: Principal) -> dict[str, Any] | None:
     """For staff and boards: the first open actions they are responsible for (themselves
-    or through a body they sit on), the way to "Mine indsatser". Two queries."""
+    or through a body they sit on), the way to "Mine indsatser". Three queries."""
     if p.user_id is None or own_scope(p) is None:
         return None
-    actions = list(actions_for_user(p.user_id, principal=p)[:MY_WORK_LIMIT])
+    actions = actions_for_user(p.user_id, principal=p, limit=MY_WORK_LIMIT)
     return {"actions": actions, "today": timezone.localdate(), "limit": MY_WORK_LIMIT}
 
 
@@ -200,7 +200,7 @@ def register() -> None:
         Panel("goals.overview", 15, "goals/panels/overview.html", overview_panel, 2), app=APP
     )
     panels.register(
-        Panel("goals.my_work", 22, "goals/panels/my_work.html", my_work_panel, 2), app=APP
+        Panel("goals.my_work", 22, "goals/panels/my_work.html", my_work_panel, 3), app=APP
     )
     panels.register(
         Panel("goals.attention", 30, "goals/panels/attention.html", attention_panel, 3),

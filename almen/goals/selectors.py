@@ -18,6 +18,7 @@ from almen.accounts.models import User
 from almen.goals.access import visible_goals
 from almen.goals.models import Action, ActionStatus, Goal, GoalStatus, Indicator, Measurement
 from almen.goals.progress import Calculation, compute
+from almen.goals.responsible import RELATED
 from almen.register.models import BodyMembership
 
 
@@ -90,46 +91,58 @@ def with_last_review(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     return goals.annotate(last_review=Max("reviews__date"))
 
 
-def my_bodies(user: User | int) -> QuerySet[Any, Any]:
-    """The bodies the person sits on today (as a subquery of body ids)."""
-    return BodyMembership.objects.current().filter(user=user).values("body_id")
+def my_body_ids(user: User | int) -> list[int]:
+    """The bodies the person sits on today. A list, not a subquery: ``responsible_user =
+    … OR responsible_body IN (1, 2)`` can use both indexes; with a subquery PostgreSQL
+    scanned every action in the country (docs/performance.md)."""
+    return list(
+        BodyMembership.objects.current().filter(user=user).values_list("body_id", flat=True)
+    )
 
 
-def actions_for_user(user: User | int, *, principal: Principal) -> QuerySet[Action]:
+def _mine(user: User | int, bodies: list[int]) -> Q:
+    if bodies:
+        return Q(responsible_user=user) | Q(responsible_body_id__in=bodies)
+    return Q(responsible_user=user)
+
+
+def actions_for_user(
+    user: User | int, *, principal: Principal, limit: int | None = None
+) -> list[Action]:
     """ "My actions": open actions the person is responsible for, by name or as a current
-    member of the responsible body, by due date.
+    member of the responsible body, by due date; each with ``visible_goals``.
 
     Goals go through the policy (``visible_goals``): only the goals the person may see
     are listed with an action, and an action that serves none of them (say, after the
-    person left the estate's board) is left out: its goals are no longer theirs.
+    person left the estate's board) is left out: its goals are no longer theirs. The
+    check is made on the person's own actions only (a prefetch), never by testing every
+    action against every goal they may see. Three queries.
     """
-    visible = visible_goals(principal)
-    serves_visible = Action.goals.through.objects.filter(
-        action_id=OuterRef("pk"), goal_id__in=visible.values("pk")
-    )
-    mine = Q(responsible_user=user) | Q(responsible_body__in=my_bodies(user))
-    return (
-        Action.objects.filter(mine, Exists(serves_visible))
+    rows = (
+        Action.objects.filter(_mine(user, my_body_ids(user)))
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
-        .select_related(
-            "organisation", "estate", "responsible_body__estate", "responsible_body__organisation"
+        .select_related("organisation", "estate", *RELATED)
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=visible_goals(principal).order_by("title"),
+                to_attr="visible_goals",
+            )
         )
-        .prefetch_related(Prefetch("goals", queryset=visible.order_by("title")))
         .order_by("due", "title")
     )
+    actions: list[Action] = [a for a in rows if a.visible_goals]
+    return actions[:limit] if limit is not None else actions
 
 
-def goals_for_user(user: User, *, principal: Principal) -> QuerySet[Goal]:
+def goals_for_user(user: User | int, *, principal: Principal) -> QuerySet[Goal]:
     """Goals the person is responsible for (by name or through a body they sit on),
     that they may see and that are not ended."""
-    mine = Q(responsible_user=user) | Q(responsible_body__in=my_bodies(user))
     return (
         visible_goals(principal)
-        .filter(mine)
+        .filter(_mine(user, my_body_ids(user)))
         .exclude(status=GoalStatus.ENDED)
-        .select_related(
-            "organisation", "estate", "responsible_body__estate", "responsible_body__organisation"
-        )
+        .select_related("organisation", "estate", *RELATED)
         .order_by("title")
     )
 
