@@ -207,3 +207,17 @@ def test_open_data_and_the_api_name_no_person_and_no_email(cast, client):
     assert answer["responsible_kind"] == "person"
     assert staff.email not in str(answer) and staff.name not in str(answer)
     assert answer["actions"][0]["responsible_kind"] == "person"
+
+
+def test_the_goal_page_names_the_person_only_to_the_organisations_people(cast, client_for):
+    staff = cast["org_staff"].user
+    goal = _goal(estate=None, visibility=Visibility.PUBLIC, responsible_user=staff)
+    services.action_create(
+        actor=None, goals=[goal], title="Navngivet indsats", responsible_user=staff
+    )
+    url = reverse("goals:goal_detail", args=[goal.public_id])
+    inside = client_for("org_board").get(url).content.decode()
+    assert staff.name in inside
+    outside = client_for("anonymous").get(url).content.decode()
+    assert staff.name not in outside and staff.email not in outside
+    assert "En person i organisationen" in outside
