@@ -11,7 +11,8 @@ width, into docs/screenshots/. Regenerate after a change to the home pages or th
    (``RequireStaffMfaMiddleware`` lets only those through), so no page is a login or
    code prompt. The anonymous visitor has no session.
 3. Runs ``manage.py runserver`` (DEBUG, static files) on a free port and shoots each home
-   page, full page, with headless Chromium (/usr/bin/chromium) through Playwright.
+   page, full page, with headless Chromium (/usr/bin/chromium) through Playwright, after
+   running axe-core on it (violations are printed; there should be none).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
+PY = sys.executable  # the Python running this script, with the project installed
 DB = os.environ.get("SHOTS_DB", "var/screenshots.sqlite3")
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -137,6 +138,7 @@ def main() -> None:
             browser = pw.chromium.launch(
                 executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
             )
+            violations = 0
             for persona in personas:
                 for size, (width, height) in SIZES.items():
                     context = browser.new_context(
@@ -150,11 +152,18 @@ def main() -> None:
                     response = page.goto(base + "/", wait_until="networkidle")
                     assert response is not None and response.status == 200, persona
                     assert "/accounts/" not in page.url, (persona, page.url)  # not a prompt
+                    # axe-core on the page, as every browser journey does: 0 violations.
+                    page.add_script_tag(url=f"{base}/static/vendor/axe/axe.min.js")
+                    found = page.evaluate("() => axe.run(document)")["violations"]
+                    for v in found:
+                        print(f"  axe {persona} {size}: {v['id']} ({len(v['nodes'])})")
+                    violations += len(found)
                     path = OUT / f"home-{persona.replace('_', '-')}-{size}.png"
                     page.screenshot(path=str(path), full_page=True)
                     print(f"{path.relative_to(ROOT)}  ({page.url})")
                     context.close()
             browser.close()
+            print(f"axe-core: {violations} violations")
     finally:
         server.terminate()
         server.wait(timeout=30)
