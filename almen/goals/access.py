@@ -100,7 +100,14 @@ def _goal(public_id: UUID | str) -> Goal:
             Goal.objects.select_related(
                 "organisation__municipality", "estate__municipality", "framework"
             )
-            .prefetch_related("inspired_by", "adopted_by__organisation", "adopted_by__estate")
+            .prefetch_related(
+                "inspired_by",
+                "adopted_by__organisation",
+                "adopted_by__estate",
+                "responsible_user",
+                "responsible_body__organisation",
+                "responsible_body__estate",
+            )
             .get(public_id=public_id)
         )
     except (Goal.DoesNotExist, ValueError, ValidationError):

@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 from pydantic import PlainSerializer
 
 from almen.access.policy import Principal
+from almen.goals import responsible
 from almen.goals.access import can_manage_goal, can_view_goal, framework_for_view, visible_goals
 from almen.goals.models import (
     Action,
@@ -196,7 +197,11 @@ class IndicatorOut(Schema):
 class ActionOut(Schema):
     id: uuid.UUID
     title: str
-    responsible: str
+    responsible: str = Field(
+        description="Den ansvarlige: en persons navn (kun for organisationens egne folk; "
+        "aldrig en e-mail), et organs navn eller en ekstern parts navn."
+    )
+    responsible_kind: str = Field(description="person, body, external eller tom.")
     start: dt.date | None
     due: dt.date | None
     status: str = Field(description="planned, in_progress, done eller cancelled.")
@@ -213,7 +218,11 @@ class ReviewOut(Schema):
 
 class GoalDetailOut(GoalOut):
     local_context: str
-    responsible: str
+    responsible: str = Field(
+        description="Den ansvarlige: en persons navn (kun for organisationens egne folk; "
+        "aldrig en e-mail), et organs navn eller en ekstern parts navn."
+    )
+    responsible_kind: str = Field(description="person, body, external eller tom.")
     adopted_on: dt.date | None
     decision_reference: str
     review_interval_months: int
@@ -261,7 +270,9 @@ BoundedDate = Annotated[dt.date, Field(ge=bounds.DATE_MIN, le=bounds.DATE_MAX)]
 
 class ActionIn(Schema):
     title: str = Field(min_length=1, max_length=bounds.TITLE)
-    responsible: str = Field("", max_length=200)
+    responsible: str = Field(
+        "", max_length=200, description="En ekstern ansvarlig (uden for organisationen)."
+    )
     start: BoundedDate | None = None
     due: BoundedDate | None = None
     status: str = Field(ActionStatus.PLANNED, pattern=r"^(planned|in_progress|done|cancelled)$")
@@ -274,7 +285,9 @@ class ActionIn(Schema):
 
 class ActionPatch(Schema):
     title: str | None = Field(None, min_length=1, max_length=bounds.TITLE)
-    responsible: str | None = Field(None, max_length=200)
+    responsible: str | None = Field(
+        None, max_length=200, description="En ekstern ansvarlig (uden for organisationen)."
+    )
     start: BoundedDate | None = None
     due: BoundedDate | None = None
     status: str | None = Field(None, pattern=r"^(planned|in_progress|done|cancelled)$")
@@ -390,11 +403,13 @@ def indicator_out(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def _action_out(action: Action) -> dict[str, Any]:
+def _action_out(action: Action, p: Principal | None = None) -> dict[str, Any]:
+    """``p``: the reader (None: the organisation's own token, which sees names)."""
     return {
         "id": action.public_id,
         "title": action.title,
-        "responsible": action.responsible,
+        "responsible": responsible.label(action) if p is None else responsible.label_for(action, p),
+        "responsible_kind": responsible.kind(action),
         "start": action.start,
         "due": action.due,
         "status": action.status,
@@ -486,7 +501,8 @@ def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     return {
         **_goal_out(goal, p),
         "local_context": goal.local_context,
-        "responsible": goal.responsible,
+        "responsible": responsible.label_for(goal, p),
+        "responsible_kind": responsible.kind(goal),
         "adopted_on": goal.adopted_on,
         "decision_reference": goal.decision_reference,
         "review_interval_months": goal.review_interval_months,
@@ -494,7 +510,12 @@ def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
         "indicators": [
             indicator_out(i) for i in with_latest(goal.indicators.order_by("title", "pk"))
         ],
-        "actions": [_action_out(a) for a in goal.actions.order_by("due", "title", "pk")],
+        "actions": [
+            _action_out(a, p)
+            for a in goal.actions.select_related(
+                "responsible_user", "responsible_body__organisation", "responsible_body__estate"
+            ).order_by("due", "title", "pk")
+        ],
         "reviews": list(goal.reviews.order_by("-date", "-pk")),
     }
 

@@ -22,7 +22,7 @@ from almen.goals.models import (
 )
 from almen.goals.progress import Direction
 from almen.lib.visibility import Visibility
-from almen.register.models import Body, BodyKind, Organisation
+from almen.register.models import Body, BodyKind, Membership, Organisation, Role
 
 # title, commitment code, why here, indicator (title, unit, direction, baseline, target),
 # actions, whether estate-level
@@ -105,8 +105,21 @@ def goals_demo_create(*, seed: int = 2026) -> int:
         board = Body.objects.filter(
             organisation=organisation, kind=BodyKind.ORGANISATION_BOARD
         ).first()
+        # Responsible people, not free text (decision 0025): the boards and a member of
+        # staff; "Driften" stays text where the organisation has no staff in Almen.
+        staff_row = (
+            Membership.objects.filter(organisation=organisation, role=Role.ORG_STAFF)
+            .select_related("user")
+            .first()
+        )
+        staff = staff_row.user if staff_row else None
         for n, (title, code, why, ind, actions, on_estate) in enumerate(TEMPLATES):
             estate = estates[n % len(estates)] if on_estate and estates else None
+            estate_board = (
+                Body.objects.filter(estate=estate, kind=BodyKind.ESTATE_BOARD).first()
+                if estate
+                else None
+            )
             # The first organisation shares publicly, others mix levels so that the
             # inspiration library, the municipality view and private goals all show.
             visibility = [
@@ -132,7 +145,7 @@ def goals_demo_create(*, seed: int = 2026) -> int:
                 adopted_on=dt.date(2026, 3, 12),
                 decision_reference="Organisationsbestyrelsens møde 12-03-2026, punkt 4",
                 visibility=visibility,
-                responsible="Organisationsbestyrelsen",
+                responsible_body=estate_board or board,
                 review_interval_months=6,
             )
             ind_title, unit, direction, baseline, target = ind
@@ -175,7 +188,13 @@ def goals_demo_create(*, seed: int = 2026) -> int:
                     actor=None,
                     goals=[goal],
                     title=action_title,
-                    responsible="Driften" if a else "Afdelingsbestyrelsen",
+                    **(
+                        {"responsible_user": staff}
+                        if a and staff
+                        else {"responsible": "Driften"}
+                        if a
+                        else {"responsible_body": estate_board or board}
+                    ),
                     start=dt.date(2026, 2 + a, 1),
                     due=dt.date(2026, 9 + a * 3, 1),
                     status=[ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.PLANNED][

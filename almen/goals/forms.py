@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from almen.accounts.models import User
 from almen.goals.models import (
     Action,
     Commitment,
@@ -19,6 +20,7 @@ from almen.goals.models import (
     Prerequisite,
     Review,
 )
+from almen.goals.responsible import bodies_of, people_of, person_label
 from almen.goals.services import INDICATOR_FIELDS
 from almen.lib import metrics, tabular
 from almen.lib.bounds import validate_date_bounds
@@ -62,7 +64,70 @@ class StyledForm:
                 field.localize = True
 
 
-class GoalForm(StyledForm, forms.ModelForm):
+class ResponsibleChoice:
+    """ "Ansvarlig" as a choice among the organisation's people and bodies
+    (``goals.responsible``), with the free text kept for parties outside it. The choice
+    becomes ``responsible_user`` or ``responsible_body`` in ``cleaned_data``."""
+
+    fields: dict[str, forms.Field]
+    instance: Any
+    cleaned_data: dict[str, Any]
+
+    if TYPE_CHECKING:
+
+        def add_error(self, field: str | None, error: Any) -> None: ...
+
+    def setup_responsible(self, organisation: Any) -> None:
+        self._people = {u.pk: u for u in people_of(organisation.pk)}
+        self._bodies = {b.pk: b for b in bodies_of(organisation.pk)}
+        current_user = getattr(self.instance, "responsible_user", None)
+        current_body = getattr(self.instance, "responsible_body", None)
+        if current_user is not None and current_user.pk not in self._people:
+            self._people[current_user.pk] = current_user
+        people = [
+            (f"person:{pk}", person_label(u) if u.name else u.email)
+            for pk, u in self._people.items()
+        ]
+        bodies = [(f"body:{pk}", str(b)) for pk, b in self._bodies.items()]
+        field = cast(forms.ChoiceField, self.fields["responsible_choice"])
+        field.choices = [
+            ("", gettext("– ingen i organisationen (evt. en ekstern part nedenfor) –")),
+            (gettext("Personer"), people),
+            (gettext("Organer"), bodies),
+        ]
+        if current_user is not None:
+            cast(Any, self).initial.setdefault("responsible_choice", f"person:{current_user.pk}")
+        elif current_body is not None and current_body.organisation_id == organisation.pk:
+            cast(Any, self).initial.setdefault("responsible_choice", f"body:{current_body.pk}")
+
+    def clean_responsible_fields(self, data: dict[str, Any]) -> None:
+        choice = data.pop("responsible_choice", "") or ""
+        kind, _sep, pk = choice.partition(":")
+        user: User | None = self._people.get(int(pk)) if kind == "person" else None
+        body: Body | None = self._bodies.get(int(pk)) if kind == "body" else None
+        data["responsible_user"], data["responsible_body"] = user, body
+        if (user or body) and data.get("responsible"):
+            self.add_error(
+                "responsible",
+                _(
+                    "Du har valgt en ansvarlig i organisationen. Lad »Ekstern ansvarlig« stå "
+                    "tom, eller vælg »ingen i organisationen« ovenfor."
+                ),
+            )
+
+
+def responsible_choice_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Ansvarlig"),
+        required=False,
+        help_text=_(
+            "En person eller et organ i organisationen. Den ansvarlige ser det under "
+            "»Mine indsatser« og får påmindelser."
+        ),
+    )
+
+
+class GoalForm(ResponsibleChoice, StyledForm, forms.ModelForm):
     form_token = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     estate = forms.ModelChoiceField(
         queryset=Estate.objects.none(),
@@ -70,6 +135,7 @@ class GoalForm(StyledForm, forms.ModelForm):
         label=_("Afdeling"),
         empty_label=_("Hele organisationen"),
     )
+    responsible_choice = responsible_choice_field()
 
     class Meta:
         model = Goal
@@ -97,6 +163,12 @@ class GoalForm(StyledForm, forms.ModelForm):
             "adopted_on": DATE,
             "local_context": forms.Textarea(attrs={"rows": 4}),
         }
+
+    field_order = [
+        *Meta.fields[: Meta.fields.index("responsible")],
+        "responsible_choice",
+        *Meta.fields[Meta.fields.index("responsible") :],
+    ]
 
     def __init__(
         self,
@@ -127,9 +199,11 @@ class GoalForm(StyledForm, forms.ModelForm):
         prerequisites = cast(forms.ModelMultipleChoiceField, self.fields["prerequisites"])
         prerequisites.queryset = Prerequisite.objects.filter(framework=framework)
         prerequisites.label_from_instance = _code_and_text  # type: ignore[method-assign,assignment]
+        self.setup_responsible(organisation)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self.clean_responsible_fields(data)
         if not data.get("commitments") and not data.get("prerequisites"):
             self.add_error(None, _("Vælg mindst ét »Derfor vil vi«-punkt eller én forudsætning."))
         start, end = data.get("period_start"), data.get("period_end")
@@ -218,15 +292,24 @@ class MeasurementImportForm(StyledForm, forms.Form):
     )
 
 
-class ActionForm(StyledForm, forms.ModelForm):
+class ActionForm(ResponsibleChoice, StyledForm, forms.ModelForm):
+    responsible_choice = responsible_choice_field()
+
     class Meta:
         model = Action
         fields = ["title", "responsible", "start", "due", "status", "budget_dkk"]
         widgets = {"start": DATE, "due": DATE}
         localized_fields = ["budget_dkk"]
 
+    field_order = ["title", "responsible_choice", "responsible"]
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_responsible(organisation)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self.clean_responsible_fields(data)
         if data.get("start") and data.get("due") and data["due"] < data["start"]:
             self.add_error("due", _("Fristen skal ligge efter starten."))
         return data

@@ -6,9 +6,11 @@ test_manifest.py``)."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from functools import partial
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,10 +19,19 @@ from almen.goals import attachment_owners
 from almen.goals.access import visible_goals
 from almen.goals.api import router
 from almen.goals.demo import goals_demo_create
-from almen.goals.models import Action, ActionStatus, Goal, GoalStatus
+from almen.goals.models import GoalStatus
 from almen.goals.opendata import TABLES
-from almen.goals.picture import goals_version
-from almen.goals.selectors import goal_summaries, review_due, with_last_review
+from almen.goals.picture import cached_on_goals, goals_version, national_picture
+from almen.goals.selectors import (
+    DUE_SOON_DAYS,
+    actions_for_user,
+    goal_overview,
+    goal_summaries,
+    open_actions,
+    own_scope,
+    review_due,
+    with_last_review,
+)
 from almen.lib import demo, notifications, opendata, panels, routes
 from almen.lib.demo import Demo
 from almen.lib.notifications import NotificationKind, Preference
@@ -46,25 +57,77 @@ def estate_goals_panel(p: Principal) -> dict[str, Any] | None:
 
 
 def attention_panel(p: Principal) -> dict[str, Any] | None:
-    """For staff and estate boards: goals whose review is overdue and actions past their
-    due date, in what they manage."""
-    if not (p.staff_organisations or p.board_estates):
+    """For staff and boards: reviews and actions that are overdue or due within a month,
+    in the goals they answer for (``selectors.own_scope``). Three queries."""
+    scope = own_scope(p)
+    if scope is None:
         return None
-    scope = Q(organisation_id__in=p.staff_organisations) | Q(estate_id__in=p.board_estates)
     today = timezone.localdate()
-    goals = with_last_review(Goal.objects.filter(scope).exclude(status=GoalStatus.ENDED))
-    overdue_reviews = [
-        g
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    mine = visible_goals(p).filter(scope)
+    goals = with_last_review(mine.exclude(status=GoalStatus.ENDED))
+    dues = [
+        (g, review_due(g, today))
         for g in goals.select_related("organisation", "estate").order_by("title")
-        if review_due(g, today).overdue
     ]
-    overdue_actions = list(
-        Action.objects.filter(Q(goals__in=Goal.objects.filter(scope)), due__lt=today)
-        .filter(status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS])
-        .distinct()
-        .order_by("due")[:ATTENTION_LIMIT]
+    actions = open_actions(mine).order_by("due", "title")
+    return {
+        "reviews": [g for g, due in dues if due.overdue][:ATTENTION_LIMIT],
+        "reviews_soon": [(g, due.due) for g, due in dues if not due.overdue and due.due <= soon][
+            :ATTENTION_LIMIT
+        ],
+        "actions": list(actions.filter(due__lt=today)[:ATTENTION_LIMIT]),
+        "actions_soon": list(actions.filter(due__gte=today, due__lte=soon)[:ATTENTION_LIMIT]),
+        "days": DUE_SOON_DAYS,
+    }
+
+
+def overview_panel(p: Principal) -> dict[str, Any] | None:
+    """For staff and boards: their adopted goals by computed status (each count links
+    to the goal list filtered by it) and the drafts waiting for a decision. Cached per
+    scope until a goal changes; two queries when computed."""
+    scope = own_scope(p)
+    if scope is None:
+        return None
+    # What a person may read follows from their roles: one entry per set of roles.
+    roles = [
+        sorted(v) if isinstance(v, frozenset) else v
+        for v in (getattr(p, f.name) for f in dataclasses.fields(p))
+        if not isinstance(v, int | type(None)) or isinstance(v, bool)
+    ]
+    key = f"dashboard-overview:{roles}"
+    overview = cached_on_goals(key, partial(goal_overview, visible_goals(p).filter(scope)))
+    return {"overview": overview, "decides": bool(p.board_organisations or p.board_estates)}
+
+
+MY_WORK_LIMIT = 5
+
+
+def my_work_panel(p: Principal) -> dict[str, Any] | None:
+    """For staff and boards: the first open actions they are responsible for (themselves
+    or through a body they sit on), the way to "Mine indsatser". Three queries."""
+    if p.user_id is None or own_scope(p) is None:
+        return None
+    actions = actions_for_user(p.user_id, principal=p, limit=MY_WORK_LIMIT)
+    return {"actions": actions, "today": timezone.localdate(), "limit": MY_WORK_LIMIT}
+
+
+def adoption_panel(p: Principal) -> dict[str, Any] | None:
+    """For the sector: adoption across the country, from the cached national picture
+    (goals shared with the sector): homes covered per region and the most used
+    commitments."""
+    if not p.sector:
+        return None
+    picture = national_picture("sector")
+    covered = sum(r["covered"] for r in picture.regions)
+    commitments = sorted(
+        picture.commitments, key=lambda c: (-c["adoption"].goals, c["commitment"].code)
     )
-    return {"reviews": overdue_reviews[:ATTENTION_LIMIT], "actions": overdue_actions}
+    return {
+        "picture": picture,
+        "share": round(100 * covered / picture.total_homes, 1) if picture.total_homes else None,
+        "top": [c for c in commitments if c["adoption"].goals][:5],
+    }
 
 
 def organisation_goals_panel(p: Principal, organisation: Organisation) -> dict[str, Any]:
@@ -76,11 +139,6 @@ def organisation_goals_panel(p: Principal, organisation: Organisation) -> dict[s
 def estate_page_goals_panel(p: Principal, estate: Estate) -> dict[str, Any]:
     """On the estate page: the estate's goals this principal may see."""
     return {"goals": goal_summaries(visible_goals(p).filter(estate=estate).order_by("title"))}
-
-
-def national_link_panel(p: Principal) -> dict[str, Any] | None:
-    """For the sector: the way to the national picture."""
-    return {} if p.sector else None
 
 
 KINDS = (
@@ -137,9 +195,20 @@ def register() -> None:
         Panel("goals.estate_goals", 20, "goals/panels/estate_goals.html", estate_goals_panel, 2),
         app=APP,
     )
+    # The dashboards (decision 0025). Order 25 is kept for the meetings module's "next
+    # meeting" panel: it comes with meetings, and nothing stands in for it until then.
     panels.register(
-        Panel("goals.attention", 30, "goals/panels/attention.html", attention_panel, 2),
+        Panel("goals.overview", 15, "goals/panels/overview.html", overview_panel, 2), app=APP
+    )
+    panels.register(
+        Panel("goals.my_work", 22, "goals/panels/my_work.html", my_work_panel, 3), app=APP
+    )
+    panels.register(
+        Panel("goals.attention", 30, "goals/panels/attention.html", attention_panel, 3),
         app=APP,
+    )
+    panels.register(
+        Panel("goals.adoption", 84, "goals/panels/adoption.html", adoption_panel, 9), app=APP
     )
     panels.register(
         Panel(
@@ -161,10 +230,6 @@ def register() -> None:
             2,
             place=ESTATE,
         ),
-        app=APP,
-    )
-    panels.register(
-        Panel("goals.national_link", 85, "goals/panels/national_link.html", national_link_panel, 0),
         app=APP,
     )
     for kind in KINDS:

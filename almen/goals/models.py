@@ -277,11 +277,24 @@ class Goal(models.Model):
     prerequisites = models.ManyToManyField(
         Prerequisite, blank=True, related_name="goals", verbose_name=_("forudsætninger")
     )
+    # Who is responsible: a person or a body of the organisation, or (only for parties
+    # outside it) a name in ``responsible``; at most one of the three (goals.responsible).
     responsible = models.CharField(
-        _("ansvarlig"),
+        _("ekstern ansvarlig"),
         max_length=200,
         blank=True,
-        help_text=_("Den person eller det organ, der har ansvaret."),
+        help_text=_(
+            "Kun hvis den ansvarlige ikke er en person eller et organ i organisationen, "
+            "fx kommunen eller en samarbejdspartner."
+        ),
+    )
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_goals",
+        verbose_name=_("ansvarlig person"),
     )
     responsible_body = models.ForeignKey(
         "register.Body",
@@ -392,6 +405,21 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def responsible_label(self) -> str:
+        """Who is responsible, as a text: a person's name (never the e-mail), a body's
+        name or the external party as written."""
+        from almen.goals.responsible import label
+
+        return label(self)
+
+    @property
+    def responsible_kind(self) -> str:
+        """ "person", "body", "external" or "" (nobody named)."""
+        from almen.goals.responsible import kind
+
+        return kind(self)
 
 
 class IndicatorSource(models.TextChoices):
@@ -519,7 +547,15 @@ class Action(models.Model):
     )
     goals = models.ManyToManyField(Goal, related_name="actions", verbose_name=_("mål"))
     title = models.CharField(_("titel"), max_length=200)
-    responsible = models.CharField(_("ansvarlig"), max_length=200, blank=True)
+    responsible = models.CharField(
+        _("ekstern ansvarlig"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Kun hvis den ansvarlige ikke er en person eller et organ i organisationen, "
+            "fx en entreprenør eller kommunen."
+        ),
+    )
     responsible_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -567,6 +603,21 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def responsible_label(self) -> str:
+        """Who is responsible, as a text: a person's name (never the e-mail), a body's
+        name or the external party as written."""
+        from almen.goals.responsible import label
+
+        return label(self)
+
+    @property
+    def responsible_kind(self) -> str:
+        """ "person", "body", "external" or "" (nobody named)."""
+        from almen.goals.responsible import kind
+
+        return kind(self)
 
     def is_overdue(self, today: dt.date) -> bool:
         return (

@@ -7,12 +7,47 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from almen.goals.models import Action, Framework, Goal, Indicator, Measurement, Review
 from almen.goals.selectors import calculation, with_latest
 from almen.lib.opendata import DATE, DECIMAL, INTEGER, TEXT, TIMESTAMP, UUID, Column, Table
+
+# Who is responsible, as published: the kind ("person", "body", "external" or empty),
+# the body's kind when a body is, and the external party's name as written. A person's
+# name and e-mail are personal data and are not published (decision 0025).
+RESPONSIBLE_KIND = Case(
+    When(responsible_user__isnull=False, then=Value("person")),
+    When(responsible_body__isnull=False, then=Value("body")),
+    When(~Q(responsible=""), then=Value("external")),
+    default=Value(""),
+)
+RESPONSIBLE_BODY = Coalesce(F("responsible_body__kind"), Value(""))
+RESPONSIBLE_COLUMNS = (
+    Column(
+        "responsible",
+        TEXT,
+        _("Den eksterne part, der har ansvaret, som skrevet; tomt for en person eller et organ."),
+    ),
+    Column(
+        "responsible_kind",
+        TEXT,
+        _(
+            "Hvem der har ansvaret: person (en person i organisationen; navnet udgives ikke), "
+            "body (et organ), external (en ekstern part) eller tomt."
+        ),
+    ),
+    Column(
+        "responsible_body",
+        TEXT,
+        _(
+            "Det ansvarlige organs type: organisationsbestyrelse, afdelingsbestyrelse "
+            "(afdelingens) eller repræsentantskab; tomt, hvis ikke et organ."
+        ),
+    ),
+)
 
 
 def _published() -> QuerySet[Goal]:
@@ -59,6 +94,9 @@ def _goals() -> Iterator[tuple[Any, ...]]:
     rows = (
         _published()
         .order_by("organisation__cvr", "title", "pk")
+        .annotate(
+            published_responsible_kind=RESPONSIBLE_KIND, responsible_body_kind=RESPONSIBLE_BODY
+        )
         .values_list(
             "public_id",
             "framework__slug",
@@ -69,6 +107,8 @@ def _goals() -> Iterator[tuple[Any, ...]]:
             "title",
             "local_context",
             "responsible",
+            "published_responsible_kind",
+            "responsible_body_kind",
             "status",
             "period_start",
             "period_end",
@@ -83,7 +123,7 @@ def _goals() -> Iterator[tuple[Any, ...]]:
     )
     for row in rows:
         (*head, estate_municipality, org_municipality) = row[:6]
-        source_id, label, updated_at = row[15], row[16], row[17]
+        source_id, label, updated_at = row[17], row[18], row[19]
         # The source goal is named only while it is itself published; the credit label
         # survives a deleted source (it was public when copied) but not a withdrawn one.
         source = published.get(source_id) if source_id else None
@@ -92,7 +132,7 @@ def _goals() -> Iterator[tuple[Any, ...]]:
         yield (
             *head,
             estate_municipality or org_municipality,
-            *row[6:15],
+            *row[6:17],
             source,
             label,
             updated_at,
@@ -152,12 +192,17 @@ def _actions() -> Iterator[tuple[Any, ...]]:
         Action.objects.filter(goals__in=_published())
         .distinct()
         .order_by("organisation__cvr", "due", "title", "public_id")
+        .annotate(
+            published_responsible_kind=RESPONSIBLE_KIND, responsible_body_kind=RESPONSIBLE_BODY
+        )
         .values_list(
             "public_id",
             "organisation__cvr",
             "estate__public_id",
             "title",
             "responsible",
+            "published_responsible_kind",
+            "responsible_body_kind",
             "start",
             "due",
             "status",
@@ -224,7 +269,7 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("title", TEXT, _("Målets titel.")),
             Column("local_context", TEXT, _("Hvorfor målet er vigtigt netop her.")),
-            Column("responsible", TEXT, _("Den person eller det organ, der har ansvaret.")),
+            *RESPONSIBLE_COLUMNS,
             Column("status", TEXT, _("adopted (vedtaget) eller ended (afsluttet).")),
             Column("period_start", DATE, _("Periodens start.")),
             Column("period_end", DATE, _("Periodens slutning.")),
@@ -335,7 +380,7 @@ TABLES: tuple[Table, ...] = (
             Column("organisation_cvr", TEXT, _("Boligorganisationens CVR-nummer.")),
             Column("estate_id", UUID, _("Afdelingens id; tomt for en organisationsindsats.")),
             Column("title", TEXT, _("Titel.")),
-            Column("responsible", TEXT, _("Ansvarlig (person eller organ), som skrevet.")),
+            *RESPONSIBLE_COLUMNS,
             Column("start", DATE, _("Start.")),
             Column("due", DATE, _("Frist.")),
             Column("status", TEXT, _("planned, in_progress, done eller cancelled.")),

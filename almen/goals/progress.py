@@ -187,3 +187,23 @@ def _with(base: Calculation, status: Status, method: str, **changes: object) -> 
     from dataclasses import replace
 
     return replace(base, status=status, method=method, **changes)  # type: ignore[arg-type]
+
+
+# A goal's status on dashboards and in the goal list's filter: the least advanced of
+# its measured indicators (a goal is only as far as its slowest indicator), "no data
+# yet" when none is measured, and None when it has no indicator. Computed from the
+# indicators' statuses every time, never stored (decision 0025).
+CONCERN_ORDER = (
+    Status.DETERIORATION,
+    Status.LIMITED,
+    Status.MODERATE,
+    Status.SUBSTANTIAL,
+    Status.TARGET_ACHIEVED,
+)
+
+
+def goal_status(statuses: list[Status]) -> Status | None:
+    for status in CONCERN_ORDER:
+        if status in statuses:
+            return status
+    return Status.NO_DATA if statuses else None

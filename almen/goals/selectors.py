@@ -4,18 +4,22 @@ Query counts are fixed per page, whatever the number of goals (tests bound them)
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from almen.access.policy import Principal
 from almen.accounts.models import User
 from almen.goals.access import visible_goals
-from almen.goals.models import Action, ActionStatus, Goal, Indicator, Measurement
+from almen.goals.models import Action, ActionStatus, Goal, GoalStatus, Indicator, Measurement
 from almen.goals.progress import Calculation, compute
+from almen.goals.responsible import RELATED
+from almen.register.models import BodyMembership
 
 
 def with_latest(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
@@ -87,23 +91,59 @@ def with_last_review(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     return goals.annotate(last_review=Max("reviews__date"))
 
 
-def actions_for_user(user: User, *, principal: Principal) -> QuerySet[Action]:
-    """ "My actions": those a person is responsible for, open first, by due date.
+def my_body_ids(user: User | int) -> list[int]:
+    """The bodies the person sits on today. A list, not a subquery: ``responsible_user =
+    … OR responsible_body IN (1, 2)`` can use both indexes; with a subquery PostgreSQL
+    scanned every action in the country (docs/performance.md)."""
+    return list(
+        BodyMembership.objects.current().filter(user=user).values_list("body_id", flat=True)
+    )
+
+
+def _mine(user: User | int, bodies: list[int]) -> Q:
+    if bodies:
+        return Q(responsible_user=user) | Q(responsible_body_id__in=bodies)
+    return Q(responsible_user=user)
+
+
+def actions_for_user(
+    user: User | int, *, principal: Principal, limit: int | None = None
+) -> list[Action]:
+    """ "My actions": open actions the person is responsible for, by name or as a current
+    member of the responsible body, by due date; each with ``visible_goals``.
 
     Goals go through the policy (``visible_goals``): only the goals the person may see
     are listed with an action, and an action that serves none of them (say, after the
-    person left the estate's board) is left out: its goals are no longer theirs.
+    person left the estate's board) is left out: its goals are no longer theirs. The
+    check is made on the person's own actions only (a prefetch), never by testing every
+    action against every goal they may see. Three queries.
     """
-    visible = visible_goals(principal)
-    serves_visible = Action.goals.through.objects.filter(
-        action_id=OuterRef("pk"), goal_id__in=visible.values("pk")
-    )
-    return (
-        Action.objects.filter(Exists(serves_visible), responsible_user=user)
+    rows = (
+        Action.objects.filter(_mine(user, my_body_ids(user)))
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
-        .select_related("organisation", "estate")
-        .prefetch_related(Prefetch("goals", queryset=visible.order_by("title")))
-        .order_by("due")
+        .select_related("organisation", "estate", *RELATED)
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=visible_goals(principal).order_by("title"),
+                to_attr="visible_goals",
+            )
+        )
+        .order_by("due", "title")
+    )
+    actions: list[Action] = [a for a in rows if a.visible_goals]
+    return actions[:limit] if limit is not None else actions
+
+
+def goals_for_user(user: User | int, *, principal: Principal) -> QuerySet[Goal]:
+    """Goals the person is responsible for (by name or through a body they sit on),
+    that they may see and that are not ended."""
+    return (
+        visible_goals(principal)
+        .filter(_mine(user, my_body_ids(user)))
+        .exclude(status=GoalStatus.ENDED)
+        .select_related("organisation", "estate", *RELATED)
+        .order_by("title")
     )
 
 
@@ -253,4 +293,98 @@ def _goal_page_body(goal: Goal) -> GoalPageBody:
         adoption_ids=tuple(goal.adoptions.values_list("pk", flat=True)[:50]),
         contribution_ids=tuple(goal.contributions.values_list("pk", flat=True)[:50]),
         has_actions=goal.actions.exists(),
+    )
+
+
+# --- dashboards -----------------------------------------------------------------------
+
+NO_INDICATOR = "none"  # the goal list's filter value for goals without an indicator
+DUE_SOON_DAYS = 30
+
+
+def own_scope(p: Principal) -> Q | None:
+    """The goals a person answers for on their dashboard: their organisations' (staff and
+    organisation board) and their estates' (estate board). None: no such goals. Always
+    used within ``visible_goals(p)``: a dashboard shows nothing the person may not read."""
+    orgs = p.staff_organisations | p.board_organisations
+    if not (orgs or p.board_estates):
+        return None
+    return Q(organisation_id__in=orgs) | Q(estate_id__in=p.board_estates)
+
+
+def goal_statuses(goals: QuerySet[Goal]) -> dict[int, str]:
+    """Each goal's computed status (``progress.goal_status``; ``NO_INDICATOR`` when it
+    has none), in one query whatever the number of goals."""
+    from almen.goals.progress import goal_status
+
+    by_goal: dict[int, list[Any]] = {}
+    indicators = with_latest(Indicator.objects.filter(goal__in=goals.values("pk")).order_by())
+    for indicator in indicators.only(
+        "goal_id",
+        "direction",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_date",
+        "tolerance",
+    ):
+        by_goal.setdefault(indicator.goal_id, []).append(calculation(indicator).status)
+    return {pk: (s.value if (s := goal_status(v)) else NO_INDICATOR) for pk, v in by_goal.items()}
+
+
+@dataclass(frozen=True)
+class GoalOverview:
+    adopted: int
+    drafts: int
+    by_status: list[tuple[str, int]]  # (status or NO_INDICATOR, goals), in concern order
+
+
+def goal_overview(goals: QuerySet[Goal]) -> GoalOverview:
+    """Adopted ``goals`` by computed status, and drafts waiting for a decision: two
+    queries."""
+    from almen.goals.progress import CONCERN_ORDER, Status
+
+    counts = dict(
+        goals.exclude(status=GoalStatus.ENDED)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    adopted = counts.get(GoalStatus.ADOPTED, 0)
+    statuses = goal_statuses(goals.filter(status=GoalStatus.ADOPTED)) if adopted else {}
+    tally = Counter(statuses.values())
+    tally[NO_INDICATOR] += adopted - len(statuses)
+    order = [*(s.value for s in CONCERN_ORDER), Status.NO_DATA.value, NO_INDICATOR]
+    return GoalOverview(
+        adopted=adopted,
+        drafts=counts.get(GoalStatus.DRAFT, 0),
+        by_status=[(key, tally[key]) for key in order if tally[key]],
+    )
+
+
+def goals_with_status(goals: QuerySet[Goal], status: str) -> QuerySet[Goal]:
+    """The adopted ones of ``goals`` whose computed status is ``status``."""
+    adopted = goals.filter(status=GoalStatus.ADOPTED)
+    statuses = goal_statuses(adopted)
+    if status == NO_INDICATOR:
+        return adopted.exclude(pk__in=list(statuses))
+    return adopted.filter(pk__in=[pk for pk, s in statuses.items() if s == status])
+
+
+def first_goal() -> Subquery:
+    """The public id of the first goal an action serves (its link on dashboards)."""
+    through = Action.goals.through.objects.filter(action_id=OuterRef("pk")).order_by("goal_id")
+    return Subquery(through.values("goal__public_id")[:1])
+
+
+def open_actions(goals: QuerySet[Goal]) -> QuerySet[Action]:
+    """Open actions serving any of ``goals``, with the first goal's public id."""
+    serves = Action.goals.through.objects.filter(
+        action_id=OuterRef("pk"), goal_id__in=goals.values("pk")
+    )
+    return (
+        Action.objects.filter(Exists(serves))
+        .filter(status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS])
+        .annotate(goal_public_id=first_goal())
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from almen.audit.services import audit_record, audited_update, snapshot
+from almen.goals import responsible
 from almen.goals.models import (
     Action,
     Commitment,
@@ -59,6 +60,7 @@ def _check_goal(goal: Goal) -> None:
             raise ValidationError(
                 {"contributes_to": _("Et mål kan kun bidrage til et af organisationens egne mål.")}
             )
+    responsible.check(goal)
     goal.full_clean()
 
 
@@ -99,14 +101,20 @@ def goal_create(
         action="create",
         obj=goal,
         organisation_id=organisation.pk,
-        after=snapshot(goal, GOAL_FIELDS),
+        after=snapshot(goal, [*GOAL_FIELDS, "responsible_user", "responsible_body"]),
     )
     transaction.on_commit(picture_invalidate)
     return goal
 
 
 # What an update may change (a goal never moves between organisations or estates).
-GOAL_UPDATE_FIELDS = [*GOAL_FIELDS, "contributes_to", "adopted_by", "responsible_body"]
+GOAL_UPDATE_FIELDS = [
+    *GOAL_FIELDS,
+    "contributes_to",
+    "adopted_by",
+    "responsible_user",
+    "responsible_body",
+]
 
 
 @transaction.atomic
@@ -518,6 +526,7 @@ def action_create(*, actor: Any, goals: list[Goal], title: str, **fields: Any) -
         estate_id=estates.pop() if len(estates) == 1 else None,
         **fields,
     )
+    responsible.check(action)
     action.full_clean()
     action.save()
     action.goals.set(goals)
@@ -545,6 +554,11 @@ ACTION_FIELDS = [
 ]
 
 
+def _check_action(action: Action) -> None:
+    responsible.check(action)
+    action.full_clean()
+
+
 @transaction.atomic
 def action_update(*, actor: Any, action: Action, **changes: Any) -> Action:
     """Change the given fields only, on the current row (locked): two parallel changes
@@ -555,7 +569,7 @@ def action_update(*, actor: Any, action: Action, **changes: Any) -> Action:
         changes=changes,
         allowed=ACTION_FIELDS,
         organisation_id=action.organisation_id,
-        validate=lambda fresh: fresh.full_clean(),
+        validate=_check_action,
     )
     transaction.on_commit(picture_invalidate)
     return action

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from almen.access.policy import deny, principal
-from almen.goals import access, picture, selectors, services
+from almen.goals import access, picture, responsible, selectors, services
 from almen.goals.forms import (
     ActionForm,
     GoalForm,
@@ -29,7 +29,7 @@ from almen.goals.forms import (
     ReviewForm,
 )
 from almen.goals.library import LibraryQuery, library_search
-from almen.goals.models import Action, Framework, Goal, Indicator
+from almen.goals.models import Action, Framework, Goal, GoalStatus, Indicator
 from almen.goals.progress import Status
 from almen.lib.charts import bar_chart_svg
 from almen.lib.forms import add_service_errors, form_status
@@ -85,11 +85,34 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         .order_by("organisation__name", "estate__number", "title")
     )
     own = p.staff_organisations | p.board_organisations | p.member_organisations
-    if request.GET.get("mine") == "1" and own:
+    mine = request.GET.get("mine") == "1"
+    # The dashboard's links (goals.manifest.overview_panel): one's own goals in a phase
+    # (``fase``: kladde, vedtaget, afsluttet) or with a computed status (``status``).
+    phase = request.GET.get("fase", "")
+    status = request.GET.get("status", "")
+    scope = selectors.own_scope(p)
+    filtered: str = ""
+    if mine and scope is not None and (phase or status):
+        goals = goals.filter(scope)
+        if phase in GoalStatus.values:
+            goals = goals.filter(status=phase)
+            filtered = str(GoalStatus(phase).label)
+        if status in {*Status.values, selectors.NO_INDICATOR}:
+            goals = selectors.goals_with_status(goals, status)
+            filtered = (
+                _("Uden indikator")
+                if status == selectors.NO_INDICATOR
+                else str(Status(status).label)
+            )
+    elif mine and own:
         goals = goals.filter(organisation_id__in=own)
     page = Paginator(goals, 25).get_page(request.GET.get("side"))
     places = access.places_for_copy(request) if p.user_id else []
-    return render(request, "goals/goal_list.html", {"page": page, "places": places})
+    return render(
+        request,
+        "goals/goal_list.html",
+        {"page": page, "places": places, "filtered": filtered},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,7 +209,11 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if c is not None and c.contributes_to_id == goal.pk and access.can_view_goal(p, c)
     ]
     actions = (
-        goal.actions.select_related("responsible_user").order_by("due") if body.has_actions else []
+        goal.actions.select_related(
+            "responsible_user", "responsible_body__organisation", "responsible_body__estate"
+        ).order_by("due")
+        if body.has_actions
+        else []
     )
     return render(
         request,
@@ -195,6 +222,12 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "goal": goal,
             "body": body,
             "actions": actions,
+            "responsible": responsible.label_for(goal, p),
+            # A person named responsible for an action: by name for the organisation's
+            # own people, "en person i organisationen" for everyone else.
+            "show_person_names": p.superuser
+            or goal.organisation_id
+            in (p.staff_organisations | p.board_organisations | p.member_organisations),
             "review_due": selectors.review_due_after(goal, body.last_review, today),
             "today": today,
             "can_manage": can_manage,
@@ -396,7 +429,7 @@ def action_edit(request: HttpRequest, public_id: UUID, action_id: UUID) -> HttpR
 
 
 def _action_form(request: HttpRequest, goal: Goal, action: Action | None) -> HttpResponse:
-    form = ActionForm(request.POST or None, instance=action)
+    form = ActionForm(request.POST or None, instance=action, organisation=goal.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             if action is None:
@@ -439,13 +472,18 @@ def review_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def my_actions(request: HttpRequest) -> HttpResponse:
-    """ "Mine indsatser": the actions a board member or staff member is responsible for."""
-    actions = selectors.actions_for_user(
-        request.user,  # type: ignore[arg-type]
-        principal=principal(request),
-    )
+    """ "Mine indsatser": the actions and goals a person is responsible for, themselves or
+    as a member of the responsible body."""
+    p = principal(request)
+    user = request.user
     return render(
-        request, "goals/my_actions.html", {"actions": actions, "today": timezone.localdate()}
+        request,
+        "goals/my_actions.html",
+        {
+            "actions": selectors.actions_for_user(user, principal=p),  # type: ignore[arg-type]
+            "goals": selectors.goals_for_user(user, principal=p),  # type: ignore[arg-type]
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -336,7 +336,7 @@ def _docx_full(document: Any, pack: Pack) -> None:
                 [
                     [
                         a.title,
-                        a.responsible or "–",
+                        a.responsible_label or "–",
                         _date(a.due) + (f" ({_('Forsinket')})" if overdue else ""),
                         a.get_status_display(),
                     ]

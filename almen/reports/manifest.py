@@ -1,12 +1,20 @@
 """What the report packs plug in (called from ``ReportsConfig.ready()``): their pages
-under /rapporter/ and the notification that a pack built in the background is ready."""
+under /rapporter/, the notification that a pack built in the background is ready, and
+the staff's home panel with the latest packs."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext_lazy as _
 
-from almen.lib import notifications, routes
+from almen.lib import notifications, panels, routes
 from almen.lib.notifications import NotificationKind, Preference
+from almen.lib.panels import Panel
+from almen.reports.models import ReportJob
+
+if TYPE_CHECKING:
+    from almen.access.policy import Principal
 
 APP = "reports"
 
@@ -21,7 +29,32 @@ KINDS = (
 )
 
 
+LATEST = 5
+
+
+def latest_packs_panel(p: Principal) -> dict[str, Any] | None:
+    """For organisation staff: the latest report packs they ordered (only the requester
+    may fetch a pack), and the way to make a new one. One query (and one for the organisations)."""
+    if not p.staff_organisations:
+        return None
+    from almen.register.models import Organisation
+
+    jobs = list(
+        ReportJob.objects.filter(
+            organisation_id__in=p.staff_organisations, requested_by_id=p.user_id
+        )
+        .select_related("organisation")
+        .order_by("-created_at", "-id")[:LATEST]
+    )
+    organisations = list(Organisation.objects.filter(pk__in=p.staff_organisations).order_by("name"))
+    return {"jobs": jobs, "organisations": organisations}
+
+
 def register() -> None:
+    panels.register(
+        Panel("reports.latest", 66, "reports/panels/latest.html", latest_packs_panel, 2),
+        app=APP,
+    )
     for kind in KINDS:
         notifications.register(kind, app=APP)
     routes.register_urls("almen.reports.urls", app=APP, prefix="rapporter/")

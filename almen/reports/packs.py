@@ -403,7 +403,13 @@ def goals_queryset(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     """Goals with everything a pack shows, in seven queries."""
     return (
         with_last_review(goals)
-        .select_related("estate", "framework")
+        .select_related(
+            "estate",
+            "framework",
+            "responsible_user",
+            "responsible_body__organisation",
+            "responsible_body__estate",
+        )
         .prefetch_related(
             Prefetch(
                 "commitments",
@@ -417,7 +423,12 @@ def goals_queryset(goals: QuerySet[Goal]) -> QuerySet[Goal]:
                     "measurements", "milestones"
                 ),
             ),
-            Prefetch("actions", queryset=Action.objects.order_by(F("due").asc(nulls_last=True))),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related(
+                    "responsible_user", "responsible_body__organisation", "responsible_body__estate"
+                ).order_by(F("due").asc(nulls_last=True)),
+            ),
             Prefetch("reviews", queryset=Review.objects.order_by("-date")),
         )
         .order_by(F("estate__number").asc(nulls_first=True), "title")

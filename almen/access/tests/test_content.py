@@ -352,6 +352,10 @@ def test_home_page(client_as) -> None:
         if persona == "estate_board_a":
             # "Needs attention" may name the estate's goals, drafts included.
             may |= goals_where(persona, places=["EA"])
+        if persona == "org_board":
+            # Its dashboard (decision 0025): what needs attention in the organisation's
+            # goals, only those it may read.
+            may |= goals_where(persona, places=["EA", "EB", "OA"])
         if persona in {"org_staff", "other_org_staff"}:
             # "Needs attention" and "recent changes" (the audit log) for their own
             # organisation: only what they may read anyway.

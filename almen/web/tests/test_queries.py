@@ -110,12 +110,15 @@ HOME_BOUNDS = {
     "anonymous": 4 + SLACK,
     "resident_a": 6 + SLACK,
     "resident_b": 6 + SLACK,
-    "estate_board_a": 9 + SLACK,  # its estate's goals and what needs attention
-    "org_board": 6 + SLACK,
-    "org_staff": 8 + SLACK,
-    "other_org_staff": 8 + SLACK,
+    # The dashboards (decision 0025): goals by status 2, my actions 3, what needs
+    # attention 3 (boards and staff); latest imports 2 and report packs 2 (staff); the
+    # sector's adoption from the national picture (cold here: the cache is cleared).
+    "estate_board_a": 16 + SLACK,
+    "org_board": 13 + SLACK,
+    "org_staff": 19 + SLACK,
+    "other_org_staff": 19 + SLACK,
     "municipality_officer": 8 + SLACK,
-    "sector_staff": 10 + SLACK,
+    "sector_staff": 15 + SLACK,
 }
 
 
