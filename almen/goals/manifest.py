@@ -19,10 +19,11 @@ from almen.goals.demo import goals_demo_create
 from almen.goals.models import Action, ActionStatus, Goal, GoalStatus
 from almen.goals.opendata import TABLES
 from almen.goals.picture import goals_version
+from almen.goals.reminders import goal_reminders
 from almen.goals.selectors import goal_summaries, review_due, with_last_review
 from almen.lib import demo, notifications, opendata, panels, routes
 from almen.lib.demo import Demo
-from almen.lib.notifications import NotificationKind, Preference
+from almen.lib.notifications import NotificationKind, Preference, ReminderProducer
 from almen.lib.panels import ESTATE, ORGANISATION, Panel
 from almen.register.models import Estate, Organisation
 
@@ -168,6 +169,7 @@ def register() -> None:
     )
     for kind in KINDS:
         notifications.register(kind, app=APP)
+    notifications.register_reminders(ReminderProducer("goals.deadlines", goal_reminders), app=APP)
     routes.register_api(router, app=APP)
     routes.register_urls("almen.goals.urls", app=APP)
     demo.register(Demo("goals", "nye mål", goals_demo_create), app=APP)

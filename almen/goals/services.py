@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from almen.audit.services import audit_record, audited_update, snapshot
+from almen.goals import notices
 from almen.goals.models import (
     Action,
     Commitment,
@@ -101,6 +102,7 @@ def goal_create(
         organisation_id=organisation.pk,
         after=snapshot(goal, GOAL_FIELDS),
     )
+    notices.goal_shared_notify(goal, before=set())
     transaction.on_commit(picture_invalidate)
     return goal
 
@@ -141,6 +143,7 @@ def goal_update(
             )
         return diffs
 
+    before = notices.audiences(goal.visibility, goal.status)
     audited_update(
         actor=actor,
         obj=goal,
@@ -150,6 +153,7 @@ def goal_update(
         validate=_check_goal,
         after_save=related,
     )
+    notices.goal_shared_notify(goal, before=before)
     transaction.on_commit(picture_invalidate)
     return goal
 
@@ -196,6 +200,7 @@ def goal_copy(
             else IndicatorSource.MANUAL,
             metric_key=indicator.metric_key,
         )
+    notices.goal_adopted_notify(copy, source=source)
     return copy
 
 
