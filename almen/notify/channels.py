@@ -33,6 +33,10 @@ class PermanentFailure(Exception):
     """The receiver refused the message for good: no retry."""
 
 
+class TemporaryFailure(Exception):
+    """The receiver refused the message for now (4xx): retry later, the connection holds."""
+
+
 class Sender(Protocol):
     def open(self) -> None: ...
     def send(self, message: Outgoing) -> None: ...
@@ -56,12 +60,14 @@ class EmailChannel:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.to],
             headers={"Message-ID": message.message_id, **message.headers},
-            connection=self.connection,
         )
         try:
             sent = self.connection.send_messages([email])
         except smtplib.SMTPRecipientsRefused as error:
-            raise PermanentFailure(str(error)) from error
+            codes = [code for code, _text in error.recipients.values()]
+            if codes and all(500 <= code < 600 for code in codes):
+                raise PermanentFailure(str(error.recipients)) from error
+            raise TemporaryFailure(str(error.recipients)) from error
         except smtplib.SMTPResponseException as error:
             if 500 <= error.smtp_code < 600:
                 raise PermanentFailure(f"{error.smtp_code} {error.smtp_error!r}") from error
