@@ -50,7 +50,7 @@ class Recorder:
         self.stalled = threading.Event()
         self.lock = threading.Lock()
 
-    async def handle_MAIL(  # noqa: N802 - aiosmtpd's hook names
+    async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         if self.delay_after is not None and len(self.ids) >= self.delay_after:
@@ -60,7 +60,7 @@ class Recorder:
         envelope.mail_options.extend(options)
         return "250 OK"
 
-    async def handle_RCPT(  # noqa: N802
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         if self.refuse:
@@ -68,16 +68,14 @@ class Recorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         content: bytes = envelope.original_content or envelope.content
         found = _MESSAGE_ID.search(content)
         message_id = found.group(1).decode() if found else ""
         with self.lock:
             self.ids.append(message_id)
             if self.parse:
-                self.messages.append(
-                    email.message_from_bytes(content, policy=email.policy.default)  # type: ignore[arg-type]
-                )
+                self.messages.append(email.message_from_bytes(content, policy=email.policy.default))
             if self.out is not None:
                 self.out.write(message_id + "\n")
         return "250 Message accepted for delivery"

@@ -109,7 +109,7 @@ def test_a_draft_is_shared_with_no_one(cast: Any) -> None:
         title="Kladde",
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
-        commitments=[Commitment.objects.filter(cornerstone__framework=framework).first()],
+        commitments=list(Commitment.objects.filter(cornerstone__framework=framework)[:1]),
         visibility=Visibility.PUBLIC,
     )
     assert not Notification.objects.exists()
@@ -125,7 +125,7 @@ def test_adopting_a_goal_tells_the_source_organisations_staff(cast: Any) -> None
         title="Offentligt mål",
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
-        commitments=[Commitment.objects.filter(cornerstone__framework=framework).first()],
+        commitments=list(Commitment.objects.filter(cornerstone__framework=framework)[:1]),
         status=GoalStatus.ADOPTED,
         visibility=Visibility.PUBLIC,
     )

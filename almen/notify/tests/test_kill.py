@@ -53,7 +53,7 @@ def start_worker(port: int, *extra: str) -> subprocess.Popen[bytes]:
     }
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
         [sys.executable, "manage.py", "notify_worker", "--sleep", "0.2", *extra],
         cwd=ROOT,
         env=env,

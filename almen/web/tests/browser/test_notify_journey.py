@@ -100,7 +100,7 @@ def test_an_assigned_action_is_in_mine_indsatser_and_its_reminder_arrives(
     (message,) = [m for m in mail.outbox if email in m.to]
     assert f"Indsatsen har snart frist: {action.title}" in message.body
     assert "/mine-indsatser/" in message.body
-    unsubscribe = re.search(r"https?://\S+/konto/beskeder/afmeld/\S+/", message.body)
+    unsubscribe = re.search(r"https?://\S+/konto/beskeder/afmeld/\S+/", str(message.body))
     assert unsubscribe is not None
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe.group(0)}>"
 
