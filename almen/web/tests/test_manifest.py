@@ -140,9 +140,10 @@ def test_modules_plug_in_through_the_registries() -> None:
     assert {"goals", "indicators", "reviews"} <= _tables_of("goals")
     assert {k.key.split(".")[0] for k in notifications.kinds()} == {"goals", "reports"}
     assert len(routes.api_routers()) == 4  # register, imports, goals, open data
-    assert len(routes.urls()) == 6  # register, imports, goals, dialogue, reports, web
+    assert len(routes.urls()) == 7  # notify, register, imports, goals, dialogue, reports, web
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
     assert [d.key for d in demo.demos()] == ["goals", "dialogue"]
+    assert [p.key for p in notifications.reminder_producers()] == ["goals.deadlines"]
 
 
 @pytest.mark.parametrize("app", ["goals", "register", "dialogue", "imports"])
