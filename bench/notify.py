@@ -360,6 +360,7 @@ def main() -> None:
     parser.add_argument("--send", type=int, default=20_000)
     parser.add_argument("--kill-send", type=int, default=5_000)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--setup-only", action="store_true", help="Data only, no timing.")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     log(f"load average {load:.2f}; {platform.node()}")
@@ -371,6 +372,8 @@ def main() -> None:
     django_setup()
     sizes = top_up()
     log(f"data: {sizes}")
+    if args.setup_only:
+        return
     q = queueing()
 
     from almen.notify.testing import free_port
