@@ -155,9 +155,9 @@ def top_up() -> dict[str, int]:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "UPDATE goals_action "
-                    "SET responsible_user_id = p.ids[1 + (goals_action.id %% p.n)] "
+                    "SET responsible_user_id = p.ids[1 + (goals_action.id % p.n)] "
                     "FROM (SELECT array_agg(id) AS ids, count(*) AS n FROM accounts_user "
-                    "WHERE email LIKE 'bench.person.%%') AS p WHERE goals_action.id %% 2 = 0"
+                    "WHERE email LIKE 'bench.person.%') AS p WHERE goals_action.id % 2 = 0"
                 )
     return {
         "actions": Action.objects.count(),

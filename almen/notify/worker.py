@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import time
 import uuid
@@ -104,13 +105,28 @@ def _mine(row: Notification, worker: str) -> Q:
     return Q(pk=row.pk, claimed_by=worker, status=Status.SENDING)
 
 
+_SENT_SQL = (
+    "UPDATE notify_notification SET status = %s, sent_at = %s, claimed_by = '', "
+    "last_error = '' WHERE id = %s AND claimed_by = %s AND status = %s"
+)
+
+
 def _record_sent(row: Notification, worker: str) -> None:
+    """One statement: sent, and the claim released, only if the claim is still ours
+    (plain SQL: it runs once per message, where the ORM's compiling would show)."""
+    now = timezone.now()
+    if row.kind != DIGEST_KIND:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _SENT_SQL, [Status.SENT.value, now, row.pk, worker, Status.SENDING.value]
+            )
+        return
     with transaction.atomic():
         done = Notification.objects.filter(_mine(row, worker)).update(
-            status=Status.SENT, sent_at=timezone.now(), claimed_by="", last_error=""
+            status=Status.SENT, sent_at=now, claimed_by="", last_error=""
         )
-        if done and row.kind == DIGEST_KIND:
-            row.items.update(status=Status.SENT, sent_at=timezone.now())
+        if done:
+            row.items.update(status=Status.SENT, sent_at=now)
 
 
 def _record_failure(row: Notification, worker: str, error: str, *, permanent: bool) -> str:
@@ -157,14 +173,26 @@ def _links(row: Notification, kind: str) -> tuple[str, str]:
     token = services.unsubscribe_token(
         kind=kind, user_id=row.recipient_id, address="" if row.recipient_id else row.address
     )
-    unsubscribe = settings.SITE_URL + reverse("notify:unsubscribe", args=[token])
-    return unsubscribe, settings.SITE_URL + reverse("notify:preferences")
+    base, preferences = _url_bases()
+    return base.replace("TOKEN", token), preferences
+
+
+@functools.cache
+def _url_bases() -> tuple[str, str]:
+    return (
+        settings.SITE_URL + reverse("notify:unsubscribe", args=["TOKEN"]),
+        settings.SITE_URL + reverse("notify:preferences"),
+    )
+
+
+@functools.cache
+def _template(name: str) -> Any:
+    return get_template(name).template  # type: ignore[attr-defined]
 
 
 def _text(template: str, context: dict[str, Any]) -> str:
     """A plain-text template rendered without HTML escaping (an e-mail is not HTML)."""
-    compiled = get_template(template).template  # type: ignore[attr-defined]
-    return compiled.render(Context(context, autoescape=False)).strip()
+    return str(_template(template).render(Context(context, autoescape=False))).strip()
 
 
 def _render_one(kind_key: str, context: dict[str, Any]) -> tuple[str, str]:
