@@ -14,6 +14,7 @@ kind (or the kind's default) decides: immediate, the daily digest, or ``suppress
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from almen.audit.services import audit_record
@@ -157,11 +158,11 @@ def _chunks[T](items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def queue_reminders(reminders: Iterable[Reminder], *, chunk: int = 5000) -> int:
+def queue_reminders(reminders: Iterable[Reminder], *, chunk: int = 20_000) -> int:
     """Queue reminders through the outbox in bulk: per chunk, one query for the
     recipients, one for their preferences, one multi-row insert that skips keys already
-    queued (so a second run the same day adds nothing). Returns the rows sent to the
-    database (skipped duplicates included)."""
+    queued (so a second run the same day adds nothing). Returns the rows inserted
+    (PostgreSQL) or sent to the database (SQLite, where skipped ones count too)."""
     users = get_user_model().objects
     now = timezone.now()
     language = settings.LANGUAGE_CODE
@@ -211,8 +212,35 @@ def queue_reminders(reminders: Iterable[Reminder], *, chunk: int = 5000) -> int:
                 )
             )
         with transaction.atomic():
-            total += bulk.insert_rows(Notification, COLUMNS, rows, ignore_conflicts_on=["key"])
+            total += _insert_new(rows)
     return total
+
+
+def _insert_new(rows: list[tuple[Any, ...]]) -> int:
+    """Insert the rows whose key is not queued yet. PostgreSQL: ``COPY`` into a
+    temporary table, then one ``INSERT … SELECT … ON CONFLICT (key) DO NOTHING`` (the
+    number inserted is exact). SQLite: batched ``executemany`` with the same
+    ``ON CONFLICT`` (the number is of rows sent)."""
+    if connection.vendor != "postgresql":
+        return bulk.insert_rows(Notification, COLUMNS, rows, ignore_conflicts_on=["key"])
+    names = list(COLUMNS)  # attnames are the column names here (recipient_id …)
+    columns = ", ".join(names)
+    context = COLUMNS.index("context")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS notify_incoming")
+        cursor.execute(
+            f"CREATE TEMP TABLE notify_incoming ON COMMIT DROP AS "  # noqa: S608 - names
+            f"SELECT {columns} FROM notify_notification WITH NO DATA"
+        )
+        ready = ((*row[:context], json.dumps(row[context]), *row[context + 1 :]) for row in rows)
+        bulk.copy_rows("notify_incoming", names, ready)
+        cursor.execute(
+            f"INSERT INTO notify_notification ({columns}) "  # noqa: S608 - names
+            f"SELECT {columns} FROM notify_incoming ON CONFLICT (key) DO NOTHING"
+        )
+        inserted = int(cursor.rowcount)
+        cursor.execute("DROP TABLE notify_incoming")  # inside a savepoint, too
+        return inserted
 
 
 def reminders_queue_all(*, today: dt.date) -> dict[str, int]:
