@@ -13,7 +13,7 @@ numbers, never fails on a timing. PostgreSQL only (the workers' SKIP LOCKED is t
 2. Queueing: ``reminders_queue_all`` in this process for that day (the producer of
    goals, preferences, bulk insert that skips existing keys), then again (idempotent:
    nothing new), beside its ceilings in the same run: the producer alone (reminders
-   built, nothing written) and a plain ``insert_rows`` of the same number of rows.
+   built, nothing written) and a ``COPY`` of the same rows, ready-made.
 3. Delivery: ``--send`` of the queued rows are made immediate and due; 2
    ``manage.py notify_worker`` processes (started and idle first, so start-up is not
    timed) send them over SMTP to an aiosmtpd sink in its own process on 127.0.0.1;
@@ -196,24 +196,24 @@ def queueing() -> dict[str, Any]:
     again_rows = Notification.objects.count()
     log(f"again the same day: {again_rows - rows} new rows in {again_s:.1f} s")
 
-    # Ceiling: a plain insert of the same number of ready rows (into a scratch copy).
+    # Ceiling: COPY of the same number of ready rows into a scratch table of the same
+    # shape (indexes included): the fastest write the database offers.
+    import json
+
     sample = list(Notification.objects.values_list(*services.COLUMNS).order_by("pk"))
+    ctx = services.COLUMNS.index("context")
+    key = services.COLUMNS.index("key")
+    ready = [
+        tuple(json.dumps(v) if i == ctx else (v + "x" if i == key else v) for i, v in enumerate(r))
+        for r in sample
+    ]
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE scratch (LIKE notify_notification INCLUDING ALL)")
-    from almen.notify.models import Notification as N
-
-    class Scratch(N):
-        class Meta:
-            proxy = True
-            app_label = "notify"
-
-    Scratch._meta.db_table = "scratch"
     start = time.perf_counter()
     with transaction.atomic():
-        bulk.insert_rows(Scratch, services.COLUMNS, [(*r[:8], r[8] + "x", *r[9:]) for r in sample])
+        bulk.copy_rows("scratch", services.COLUMNS, ready)
     insert_s = time.perf_counter() - start
-    Scratch._meta.db_table = "notify_notification"
-    log(f"ceiling, plain insert of {len(sample)} rows: {insert_s:.1f} s")
+    log(f"ceiling, COPY of {len(sample)} ready rows: {insert_s:.1f} s")
     return {
         "reminders": len(reminders),
         "rows": rows,
@@ -301,9 +301,10 @@ def make_due(count: int, *, offset: int) -> list[int]:
 
 
 def sent_count(ids: list[int]) -> int:
+    """Sent among ``ids`` (a range of primary keys: the oldest queued rows)."""
     from almen.notify.models import Notification, Status
 
-    return Notification.objects.filter(pk__in=ids, status=Status.SENT).count()
+    return Notification.objects.filter(pk__gte=ids[0], pk__lte=ids[-1], status=Status.SENT).count()
 
 
 def hold_everything() -> None:
@@ -320,7 +321,7 @@ def delivery(port: int, count: int, batch: int) -> dict[str, Any]:
     ids = make_due(count, offset=0)
     start = time.perf_counter()
     while sent_count(ids) < len(ids):
-        time.sleep(0.2)
+        time.sleep(0.5)
         if time.perf_counter() - start > 900:
             break
     elapsed = time.perf_counter() - start
@@ -406,7 +407,8 @@ def main() -> None:
     print("|---|---:|---:|---|")
     print(
         f"| a day's reminders queued ({q['rows']:,} rows) | {q['queue_s']:.1f} s | producer alone "
-        f"{q['producer_s']:.1f} s · plain insert {q['insert_s']:.1f} s | ≤ {QUEUE_TARGET_S:.0f} s "
+        f"{q['producer_s']:.1f} s · COPY of the rows {q['insert_s']:.1f} s | "
+        f"≤ {QUEUE_TARGET_S:.0f} s "
         f"{'✓' if q['queue_s'] <= QUEUE_TARGET_S else '✗'} |"
     )
     print(f"| queued again the same day | {q['again_s']:.1f} s, {q['again_new']} new | | 0 new |")

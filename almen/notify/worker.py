@@ -241,6 +241,18 @@ def render(row: Notification) -> Outgoing:
 # --- one pass ------------------------------------------------------------------------
 
 
+def _asynchronous_commit() -> None:
+    """PostgreSQL: the worker's commits return before the WAL is flushed to disk. A
+    commit is still visible to every other session at once, so a killed *worker* loses
+    nothing it recorded; only a crash of the database server itself could forget the
+    last fraction of a second of "sent" records, whose messages would then be sent once
+    more (with the same Message-ID). Without it each message waits for a disk flush: the
+    bench measured 24 messages/s instead of hundreds on a busy disk."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+
+
 def send_batch(
     *,
     batch: int = 100,
@@ -250,6 +262,7 @@ def send_batch(
 ) -> BatchResult:
     """Claim and send one batch. Returns what happened to it."""
     worker = worker or uuid.uuid4().hex
+    _asynchronous_commit()
     rows = claim(worker=worker, batch=batch, lease=lease)
     result = BatchResult(claimed=len(rows))
     if not rows:
