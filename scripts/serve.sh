@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Serves Almen for development: the web server and the task worker, stopped together.
-# The demo logins are printed last, once the server answers, so they are not scrolled
-# away by the server's start-up (manage.py demo_logins).
+# Serves Almen for development: the web server, the task worker and the notification
+# worker (mail goes to the console unless EMAIL_BACKEND says otherwise), stopped
+# together. The demo logins are printed last, once the server answers, so they are
+# not scrolled away by the server's start-up (manage.py demo_logins).
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 PORT=${PORT:-8000}
@@ -19,5 +20,7 @@ worker=$!
   done
 ) &
 printer=$!
-trap 'kill $worker $printer 2>/dev/null || true' EXIT INT TERM
+"$PY" manage.py notify_worker &
+notify_worker=$!
+trap 'kill $worker $notify_worker $printer 2>/dev/null || true' EXIT INT TERM
 "$PY" manage.py runserver "127.0.0.1:$PORT"

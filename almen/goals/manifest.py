@@ -32,9 +32,10 @@ from almen.goals.selectors import (
     review_due,
     with_last_review,
 )
+from almen.goals.reminders import goal_reminders
 from almen.lib import demo, notifications, opendata, panels, routes
 from almen.lib.demo import Demo
-from almen.lib.notifications import NotificationKind, Preference
+from almen.lib.notifications import NotificationKind, Preference, ReminderProducer
 from almen.lib.panels import ESTATE, ORGANISATION, Panel
 from almen.register.models import Estate, Organisation
 
@@ -234,6 +235,7 @@ def register() -> None:
     )
     for kind in KINDS:
         notifications.register(kind, app=APP)
+    notifications.register_reminders(ReminderProducer("goals.deadlines", goal_reminders), app=APP)
     routes.register_api(router, app=APP)
     routes.register_urls("almen.goals.urls", app=APP)
     attachment_owners.register(APP)

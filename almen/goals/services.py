@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from almen.audit.services import audit_record, audited_update, snapshot
 from almen.goals import responsible
+from almen.goals import notices
 from almen.goals.models import (
     Action,
     Commitment,
@@ -103,6 +104,7 @@ def goal_create(
         organisation_id=organisation.pk,
         after=snapshot(goal, [*GOAL_FIELDS, "responsible_user", "responsible_body"]),
     )
+    notices.goal_shared_notify(goal, before=set())
     transaction.on_commit(picture_invalidate)
     return goal
 
@@ -149,6 +151,7 @@ def goal_update(
             )
         return diffs
 
+    before = notices.audiences(goal.visibility, goal.status)
     audited_update(
         actor=actor,
         obj=goal,
@@ -158,6 +161,7 @@ def goal_update(
         validate=_check_goal,
         after_save=related,
     )
+    notices.goal_shared_notify(goal, before=before)
     transaction.on_commit(picture_invalidate)
     return goal
 
@@ -204,6 +208,7 @@ def goal_copy(
             else IndicatorSource.MANUAL,
             metric_key=indicator.metric_key,
         )
+    notices.goal_adopted_notify(copy, source=source)
     return copy
 
 

@@ -66,9 +66,12 @@ def insert_rows(
     rows: Iterable[Sequence[Any]],
     *,
     batch_size: int = 5000,
+    ignore_conflicts_on: Sequence[str] = (),
 ) -> int:
     """Insert ``rows`` (values in ``columns`` order, attnames such as ``unit_id``).
-    Returns the number of rows written."""
+    Returns the number of rows sent. With ``ignore_conflicts_on`` (the columns of a
+    unique constraint) a row that would break that constraint is skipped (``ON CONFLICT
+    … DO NOTHING``, on SQLite and PostgreSQL alike): how the outbox queues once-only."""
     fields = [model._meta.get_field(name) for name in columns]
     concrete = [f for f in fields if isinstance(f, models.Field)]
     if len(concrete) != len(fields):
@@ -81,6 +84,9 @@ def insert_rows(
         f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) "  # noqa: S608
         f"VALUES ({placeholders})"
     )
+    if ignore_conflicts_on:
+        target = ", ".join(connection.ops.quote_name(c) for c in ignore_conflicts_on)
+        sql += f" ON CONFLICT ({target}) DO NOTHING"
     written = 0
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:

@@ -8,12 +8,21 @@ never edits a central list of kinds.
     notifications.register(NotificationKind("goals.review_overdue", _("Status er
         overskredet"), _("…"), Preference.IMMEDIATE, "goals/notifications/review_overdue.txt"),
         app="goals")
+
+Modules that remind people of deadlines register a **reminder producer**: a function
+that gets the day and yields ``Reminder``s (kind, recipient, context, a key that makes
+the reminder once-only). ``manage.py queue_reminders`` (almen/notify) runs every
+producer each day and queues what they yield through the outbox, so the producing
+module never imports the outbox for it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -50,3 +59,33 @@ def get(key: str) -> NotificationKind:
 
 def kinds() -> list[NotificationKind]:
     return _kinds.items()
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder for one person. ``key`` makes it once-only: the same key on a later
+    run (the same day, or the same deadline) is not queued again."""
+
+    kind: str
+    user_id: int
+    key: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReminderProducer:
+    key: str
+    produce: Callable[[dt.date], Iterable[Reminder]]
+
+
+_producers: Registry[ReminderProducer] = Registry("reminder producers")
+
+
+def register_reminders(producer: ReminderProducer, *, app: str) -> None:
+    if not producer.key.startswith(app + "."):
+        raise ValueError(f"reminder producer {producer.key!r} must start with {app!r}.")
+    _producers.register(producer.key, producer, app=app)
+
+
+def reminder_producers() -> list[ReminderProducer]:
+    return _producers.items()

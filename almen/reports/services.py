@@ -8,11 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from almen.access.policy import principal_for
 from almen.audit.services import audit_record, audited_update
 from almen.register.models import Estate, Municipality, Organisation
+from almen.notify.services import notify
 from almen.reports import formats, packs
 from almen.reports.models import JobStatus, Recommendation, ReportJob, ReportKind
 
@@ -172,5 +174,17 @@ def report_job_render(*, job_id: str) -> ReportJob:
         job.status = JobStatus.FAILED
         job.error = "render failed"
     job.finished_at = timezone.now()
-    job.save(update_fields=["file", "status", "progress", "error", "finished_at"])
+    with transaction.atomic():  # the requester hears of it only if the job is saved done
+        job.save(update_fields=["file", "status", "progress", "error", "finished_at"])
+        if job.status == JobStatus.DONE:
+            notify(
+                kind="reports.pack_ready",
+                key=f"job:{job.public_id}",
+                user=job.requested_by,
+                context={
+                    "title": str(job.get_kind_display()),
+                    "format": job.fmt.upper(),
+                    "path": reverse("reports:job", args=[job.organisation.cvr, job.public_id]),
+                },
+            )
     return job

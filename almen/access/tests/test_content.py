@@ -519,3 +519,14 @@ def test_organisation_contact_page(client_as) -> None:
             expect,
             universe=["kontakt.a.zq@indhold.test", "kontakt.b.zq@indhold.test", *UNIVERSE],
         )
+def test_notification_pages_show_no_one_elses_data(client_as) -> None:
+    """The preferences page lists kinds of message, not objects; the unsubscribe page
+    names neither the person nor the address the link was sent to."""
+    from almen.notify.services import unsubscribe_token
+
+    check_page(client_as, reverse("notify:preferences"), lambda persona: exactly(set()))
+    board = User.objects.get(email=BOARD_EMAIL)
+    link = reverse(
+        "notify:unsubscribe", args=[unsubscribe_token(kind="goals.action_due", user_id=board.pk)]
+    )
+    check_page(client_as, link, lambda persona: exactly(set()))

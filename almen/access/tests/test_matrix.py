@@ -62,6 +62,8 @@ ARGS = {
     "kind": "maal",
     "owner": "00000000-0000-4000-8000-0000000000a1",
     "attachment_id": "00000000-0000-4000-8000-0000000000a8",
+    # An unsubscribe link that we did not sign.
+    "signed": "ugyldigt-link",
 }
 
 
@@ -282,6 +284,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "konto/password/reset/key/done/": everyone(200),
     "konto/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": everyone(404),
     "konto/profil/": login_required(),
+    # A person's own choice of messages, and the signed unsubscribe link of every e-mail
+    # (no login; the matrix's link is not signed by us: 404 for everyone).
+    "konto/beskeder/": login_required(),
+    "konto/beskeder/afmeld/<str:signed>/": everyone(404),
     # allauth: two-factor (staff already have TOTP; residents have no password to
     # re-authenticate with, so the MFA set-up is not theirs to change).
     "konto/2fa/": login_required(),

@@ -47,7 +47,16 @@ CSRF = "x" * 32  # any 32 characters make a valid CSRF secret
 
 # The apps whose rows a refused write must leave untouched (sessions and the login
 # bookkeeping of accounts change with every request and are not the project's data).
-DATA_APPS = ["register", "attachments", "goals", "dialogue", "imports", "reports", "audit"]
+DATA_APPS = [
+    "register",
+    "attachments",
+    "goals",
+    "dialogue",
+    "imports",
+    "reports",
+    "audit",
+    "notify",
+]
 
 
 # Bookkeeping that a refused call may update: when a token was last presented.
@@ -243,7 +252,26 @@ def _post_only(decision: dict[str, int]) -> dict[str, int | str]:
 
 GOAL_MANAGE = EXPECTED["maal/<uuid:public_id>/rediger/"]
 
+
+def _unsubscribe_path() -> str:
+    from almen.accounts.models import User
+    from almen.notify.services import unsubscribe_token
+
+    user = User.objects.get(email="beboer.a@almen.demo")
+    return f"/konto/beskeder/afmeld/{unsubscribe_token(kind='goals.action_due', user_id=user.pk)}/"
+
+
 WRITES: dict[str, Write] = {
+    # Each person's own choices: every logged-in persona changes their own.
+    "konto/beskeder/": Write(data=lambda: {"goals.action_overdue": "off"}),
+    # The link in the e-mail is the proof (no login, no CSRF token: one click, RFC 8058):
+    # whoever holds it may unsubscribe its owner, and only from that kind.
+    "konto/beskeder/afmeld/<str:signed>/": Write(
+        form=False,
+        path=_unsubscribe_path,
+        outcomes={k: "ok" for k in PERSONA_KEYS},
+        ok_status=(200,),
+    ),
     "organisationer/<str:cvr>/api-tokens/": Write(
         data=lambda: {"name": "Skrivetest", "scopes": [ApiScope.GOALS_READ]},
         ok_status=(200,),  # shows the new token's plaintext this once

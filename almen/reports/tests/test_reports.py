@@ -19,6 +19,7 @@ from almen.goals import services as goal_services
 from almen.goals.models import Commitment, Framework, GoalStatus
 from almen.goals.progress import Direction
 from almen.lib.visibility import Visibility
+from almen.notify.models import Notification
 from almen.register.models import Estate, Organisation
 from almen.reports import formats, packs
 from almen.reports.models import JobStatus, ReportJob
@@ -223,6 +224,12 @@ def test_big_board_report_renders_in_the_background(
     assert response["Location"] == reverse("reports:job", args=[CVR, job.public_id])
     # The immediate backend ran the task when the transaction committed.
     assert job.status == JobStatus.DONE and job.progress == 100
+    # The requester is told through the outbox, with the link to the job.
+    (ready,) = Notification.objects.filter(kind="reports.pack_ready")
+    assert (ready.address, ready.context["path"]) == (
+        "administration@almen.demo",
+        response["Location"],
+    )
     page = client.get(response["Location"])
     assert b"<progress" not in page.content
     download = client.get(reverse("reports:job_download", args=[CVR, job.public_id]))

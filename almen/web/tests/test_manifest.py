@@ -140,10 +140,11 @@ def test_modules_plug_in_through_the_registries() -> None:
     assert {"goals", "indicators", "reviews"} <= _tables_of("goals")
     assert {k.key.split(".")[0] for k in notifications.kinds()} == {"goals", "reports"}
     assert len(routes.api_routers()) == 4  # register, imports, goals, open data
-    # register, attachments, imports, goals, dialogue, reports, web
-    assert len(routes.urls()) == 7
+    # notify, register, attachments, imports, goals, dialogue, reports, web
+    assert len(routes.urls()) == 8
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
     assert [d.key for d in demo.demos()] == ["goals", "dialogue"]
+    assert [p.key for p in notifications.reminder_producers()] == ["goals.deadlines"]
 
 
 @pytest.mark.parametrize("app", ["goals", "register", "dialogue", "imports"])

@@ -1,0 +1,367 @@
+"""Sending the outbox: claim a batch, send it over one connection, record each outcome.
+
+**Claim.** One short transaction takes up to ``batch`` due rows (queued ones, and
+``sending`` ones whose lease ran out because their worker died) with ``SELECT … FOR
+UPDATE SKIP LOCKED`` on PostgreSQL, so parallel workers take disjoint batches without
+waiting for each other, and marks them ``sending`` by this worker until the lease ends.
+SQLite has no row locks: its write transaction admits one claimer at a time, and the
+guarded update below makes a second claimer find nothing.
+
+**Never twice.** Each message is recorded ``sent`` the moment the receiver accepted it,
+in one statement that also releases the claim (and only if the claim is still ours),
+before the next message is sent. A killed worker therefore leaves at most the one
+message it was handing over unrecorded; everything it recorded stays sent, and the next
+worker resends only what was not. The message's Message-ID is derived from its
+idempotency key, the same on every attempt, so even that one in-flight message is
+recognisable as a repeat by the receiver (our tests count by it). A worker stops sending
+before its lease runs out, so no one else can claim a row it is still sending.
+
+**Retry.** A temporary failure puts the row back in the queue after an exponential
+backoff (1, 2, 4 … minutes, at most a day); after ``MAX_ATTEMPTS`` or a permanent
+refusal it is ``failed`` with the error kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.template import Context
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from almen.lib import notifications
+from almen.lib.notifications import Preference
+from almen.notify import services
+from almen.notify.channels import CHANNELS, Outgoing, PermanentFailure, Sender
+from almen.notify.models import (
+    DIGEST_KIND,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    Status,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BACKOFF_BASE = dt.timedelta(minutes=1)
+BACKOFF_MAX = dt.timedelta(days=1)
+DEFAULT_LEASE = dt.timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+@dataclass
+class BatchResult:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    suppressed: int = 0
+    released: int = 0
+
+
+def claim(*, worker: str, batch: int, lease: dt.timedelta) -> list[Notification]:
+    now = timezone.now()
+    due = Q(
+        status__in=[Status.QUEUED, Status.SENDING], delivery=Delivery.IMMEDIATE, due_at__lte=now
+    )
+    with transaction.atomic():
+        candidates = Notification.objects.filter(due).order_by("due_at")
+        if connection.vendor == "postgresql":
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.values_list("pk", flat=True)[:batch])
+        if not ids:
+            return []
+        # Guarded: only rows still due become ours (a second claimer on SQLite, which
+        # waited for this transaction, finds them taken).
+        Notification.objects.filter(due, pk__in=ids).update(
+            status=Status.SENDING,
+            due_at=now + lease,
+            claimed_by=worker,
+            attempts=F("attempts") + 1,
+        )
+    return list(
+        Notification.objects.filter(pk__in=ids, claimed_by=worker, status=Status.SENDING)
+        .select_related("recipient")
+        .order_by("due_at", "pk")
+    )
+
+
+def _mine(row: Notification, worker: str) -> Q:
+    return Q(pk=row.pk, claimed_by=worker, status=Status.SENDING)
+
+
+_SENT_SQL = (
+    "UPDATE notify_notification SET status = %s, sent_at = %s, claimed_by = '', "
+    "last_error = '' WHERE id = %s AND claimed_by = %s AND status = %s"
+)
+
+
+def _record_sent(row: Notification, worker: str) -> None:
+    """One statement: sent, and the claim released, only if the claim is still ours
+    (plain SQL: it runs once per message, where the ORM's compiling would show)."""
+    now = timezone.now()
+    if row.kind != DIGEST_KIND:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _SENT_SQL, [Status.SENT.value, now, row.pk, worker, Status.SENDING.value]
+            )
+        return
+    with transaction.atomic():
+        done = Notification.objects.filter(_mine(row, worker)).update(
+            status=Status.SENT, sent_at=now, claimed_by="", last_error=""
+        )
+        if done:
+            row.items.update(status=Status.SENT, sent_at=now)
+
+
+def _record_failure(row: Notification, worker: str, error: str, *, permanent: bool) -> str:
+    give_up = permanent or row.attempts >= MAX_ATTEMPTS
+    Notification.objects.filter(_mine(row, worker)).update(
+        status=Status.FAILED if give_up else Status.QUEUED,
+        due_at=timezone.now() + (dt.timedelta(0) if give_up else backoff(row.attempts)),
+        claimed_by="",
+        last_error=error[:500],
+    )
+    return "failed" if give_up else "retried"
+
+
+def _release(rows: list[Notification], worker: str) -> int:
+    """Give back rows this worker will not send now (its lease is nearly over)."""
+    return Notification.objects.filter(
+        pk__in=[r.pk for r in rows], claimed_by=worker, status=Status.SENDING
+    ).update(status=Status.QUEUED, due_at=timezone.now(), claimed_by="", attempts=F("attempts") - 1)
+
+
+def _turned_off(rows: list[Notification]) -> set[int]:
+    """Rows whose person turned the kind off after it was queued (one query)."""
+    users = {r.recipient_id for r in rows if r.recipient_id}
+    addresses = {r.address for r in rows if not r.recipient_id}
+    off = NotificationPreference.objects.filter(preference=Preference.OFF).filter(
+        Q(user_id__in=users) | Q(user=None, address__in=addresses)
+    )
+    keys = {(u or a, k) for u, a, k in off.values_list("user_id", "address", "kind")}
+    return {
+        r.pk
+        for r in rows
+        if r.kind != DIGEST_KIND
+        and (
+            (r.recipient_id or r.address, r.kind) in keys
+            or (r.recipient_id or r.address, services.ALL_KINDS) in keys
+        )
+    }
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def _links(row: Notification, kind: str) -> tuple[str, str]:
+    token = services.unsubscribe_token(
+        kind=kind, user_id=row.recipient_id, address="" if row.recipient_id else row.address
+    )
+    base, preferences = _url_bases()
+    return base.replace("TOKEN", token), preferences
+
+
+@functools.cache
+def _url_bases() -> tuple[str, str]:
+    return (
+        settings.SITE_URL + reverse("notify:unsubscribe", args=["TOKEN"]),
+        settings.SITE_URL + reverse("notify:preferences"),
+    )
+
+
+@functools.cache
+def _template(name: str) -> Any:
+    return get_template(name).template  # type: ignore[attr-defined]
+
+
+def _text(template: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping (an e-mail is not HTML)."""
+    return str(_template(template).render(Context(context, autoescape=False))).strip()
+
+
+def _render_one(kind_key: str, context: dict[str, Any]) -> tuple[str, str]:
+    kind = notifications.get(kind_key)
+    text = _text(kind.template, {**context, "site_url": settings.SITE_URL})
+    subject, _, body = text.partition("\n")
+    return subject.strip(), body.strip()
+
+
+def render(row: Notification) -> Outgoing:
+    """The message in the recipient's language, with the unsubscribe link (also as the
+    List-Unsubscribe header, one click per RFC 8058)."""
+    with translation.override(row.language):
+        if row.kind == DIGEST_KIND:
+            items = [
+                _render_one(item.kind, item.context)
+                for item in row.items.order_by("created_at", "pk")
+            ]
+            unsubscribe, preferences = _links(row, services.ALL_KINDS)
+            context = {"items": items, "site_url": settings.SITE_URL}
+            subject, _, body = _text("notify/digest.txt", context).partition("\n")
+        else:
+            subject, body = _render_one(row.kind, row.context)
+            unsubscribe, preferences = _links(row, row.kind)
+        footer = _text(
+            "notify/footer.txt",
+            {
+                "unsubscribe": unsubscribe,
+                "preferences": preferences,
+                "digest": row.kind == DIGEST_KIND,
+            },
+        )
+    return Outgoing(
+        to=row.address,
+        subject=subject.strip(),
+        body=f"{body.strip()}\n\n{footer.strip()}\n",
+        message_id=row.message_id,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+
+
+# --- one pass ------------------------------------------------------------------------
+
+
+def _asynchronous_commit() -> None:
+    """PostgreSQL: the worker's commits return before the WAL is flushed to disk. A
+    commit is still visible to every other session at once, so a killed *worker* loses
+    nothing it recorded; only a crash of the database server itself could forget the
+    last fraction of a second of "sent" records, whose messages would then be sent once
+    more (with the same Message-ID). Without it each message waits for a disk flush: the
+    bench measured 24 messages/s instead of hundreds on a busy disk."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+
+
+def send_batch(
+    *,
+    batch: int = 100,
+    lease: dt.timedelta = DEFAULT_LEASE,
+    worker: str | None = None,
+    channel: str = "email",
+) -> BatchResult:
+    """Claim and send one batch. Returns what happened to it."""
+    worker = worker or uuid.uuid4().hex
+    _asynchronous_commit()
+    rows = claim(worker=worker, batch=batch, lease=lease)
+    result = BatchResult(claimed=len(rows))
+    if not rows:
+        return result
+    # Stop early enough that the lease, measured on the database's clock, is still ours.
+    deadline = time.monotonic() + lease.total_seconds() * 0.8
+    off = _turned_off(rows)
+    sender: Sender = CHANNELS[channel]()
+    try:
+        sender.open()
+    except Exception as error:  # the server is down: every row waits and tries again
+        logger.warning("notify: cannot open %s channel: %s", channel, error)
+        for row in rows:
+            outcome = _record_failure(row, worker, f"connect: {error}", permanent=False)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        return result
+    try:
+        for index, row in enumerate(rows):
+            if time.monotonic() > deadline:
+                result.released += _release(rows[index:], worker)
+                break
+            if row.pk in off:
+                Notification.objects.filter(_mine(row, worker)).update(
+                    status=Status.SUPPRESSED, claimed_by=""
+                )
+                result.suppressed += 1
+                continue
+            try:
+                message = render(row)
+                sender.send(message)
+            except PermanentFailure as error:
+                result.failed += 1
+                _record_failure(row, worker, str(error), permanent=True)
+            except Exception as error:  # a dropped connection, a timeout, a template
+                logger.warning("notify: %s to %s failed: %s", row.kind, row.address, error)
+                outcome = _record_failure(row, worker, repr(error), permanent=False)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+                if isinstance(error, OSError | EOFError):
+                    # The connection is gone: the rest of the batch goes back, unsent.
+                    result.released += _release(rows[index + 1 :], worker)
+                    break
+            else:
+                _record_sent(row, worker)
+                result.sent += 1
+    finally:
+        with contextlib.suppress(Exception):  # one that will not close cleanly is gone
+            sender.close()
+    return result
+
+
+# --- the daily digest -----------------------------------------------------------------
+
+
+def digests_build(*, today: dt.date | None = None) -> int:
+    """One digest per person with daily rows waiting: the rows become its items and the
+    digest is queued like any immediate message. A person with nothing waiting gets
+    nothing; one digest per person per day (its key), so a second run the same day
+    leaves later rows for tomorrow's. Returns the digests written."""
+    today = today or timezone.localdate()
+    pending = Notification.objects.filter(
+        status=Status.QUEUED, delivery=Delivery.DAILY, digest__isnull=True
+    )
+    owners = list(pending.values_list("recipient_id", "address").distinct())
+    written = 0
+    for user_id, address in owners:
+        with transaction.atomic():
+            mine = (
+                pending.filter(recipient_id=user_id)
+                if user_id
+                else pending.filter(recipient=None, address=address)
+            )
+            rows = (
+                mine.select_for_update(skip_locked=True)
+                if connection.vendor == "postgresql"
+                else mine
+            )
+            items = list(rows.order_by("pk"))
+            off = _turned_off(items)
+            if off:
+                Notification.objects.filter(pk__in=off).update(status=Status.SUPPRESSED)
+            items = [i for i in items if i.pk not in off]
+            if not items:
+                continue
+            owner = f"u{user_id}" if user_id else f"a{address}"
+            key = services.full_key("email", owner, f"{DIGEST_KIND}:{today.isoformat()}")
+            if Notification.objects.filter(key=key).exists():
+                continue
+            digest = Notification.objects.create(
+                kind=DIGEST_KIND,
+                recipient_id=user_id,
+                address=items[-1].address,
+                channel="email",
+                language=items[-1].language,
+                context={"day": today.isoformat()},
+                delivery=Delivery.IMMEDIATE,
+                status=Status.QUEUED,
+                key=key,
+                due_at=timezone.now(),
+            )
+            Notification.objects.filter(pk__in=[i.pk for i in items]).update(digest=digest)
+            written += 1
+    return written

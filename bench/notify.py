@@ -1,0 +1,428 @@
+"""Benchmark: the notification outbox at national scale (issue 7). Not a test: prints
+numbers, never fails on a timing. PostgreSQL only (the workers' SKIP LOCKED is the point).
+
+    .venv/bin/python bench/notify.py                   # database almen_bench_notify
+    .venv/bin/python bench/notify.py --send 20000 --kill-send 5000
+
+1. The data: a copy of the national bench database (``BENCH_PG_TEMPLATE``, default
+   ``perf_almen_bench``: the national register and 30,000 goals) as
+   ``almen_bench_notify``, migrated, topped up once to 100,000 open actions, two staff
+   per organisation and 20,000 responsible people (half the actions have one; the
+   others remind the organisation's staff). The bench day is set so that every open
+   action and every adopted goal is due or overdue: the worst day.
+2. Queueing: ``reminders_queue_all`` in this process for that day (the producer of
+   goals, preferences, bulk insert that skips existing keys), then again (idempotent:
+   nothing new), beside its ceilings in the same run: the producer alone (reminders
+   built, nothing written) and a ``COPY`` of the same rows, ready-made.
+3. Delivery: ``--send`` of the queued rows are made immediate and due; 2
+   ``manage.py notify_worker`` processes (started and idle first, so start-up is not
+   timed) send them over SMTP to an aiosmtpd sink in its own process on 127.0.0.1;
+   messages/s from the moment they are due to the last one recorded sent. Beside it,
+   the sink's own ceiling in the same run: 2 processes blasting the same number of
+   ready-made messages with smtplib (one connection each).
+4. Kill: ``--kill-send`` more rows; one of the 2 workers is SIGKILLed mid-batch, a
+   fresh one takes its place; when all are sent the sink's Message-IDs are counted:
+   duplicates must be 0.
+
+Target: queued ≤ 30 s; delivered ≥ 1,000 messages/s with 2 workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import signal
+import smtplib
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from multiprocessing import Process, Queue
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PY = str(ROOT / ".venv" / "bin" / "python")
+PG_ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
+DB = os.environ.get("BENCH_PG_DB", "almen_bench_notify")
+TEMPLATE = os.environ.get("BENCH_PG_TEMPLATE", "perf_almen_bench")
+URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
+BENCH_DAY = dt.date(2029, 6, 1)  # after every deadline of the national goals
+ACTIONS = 100_000
+PEOPLE = 20_000
+QUEUE_TARGET_S = 30.0
+SEND_TARGET = 1000.0
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def env() -> dict[str, str]:
+    out = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
+    out.update(DATABASE_URL=URL, DJANGO_SETTINGS_MODULE="config.settings_bench")
+    return out
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB]).fetchone():
+            return
+        log(f"creating {DB} from {TEMPLATE}")
+        conn.execute(f'CREATE DATABASE "{DB}" TEMPLATE "{TEMPLATE}"')
+
+
+def django_setup() -> None:
+    os.environ.update(env())
+    os.environ.pop("DEBUG", None)
+    import django
+
+    django.setup()
+
+
+def top_up() -> dict[str, int]:
+    """100,000 open actions, staff for every organisation, 20,000 responsible people."""
+    from django.db import connection, transaction
+
+    from almen.access.roles import Role
+    from almen.accounts.models import User
+    from almen.goals.models import Action, ActionStatus, Goal
+    from almen.register.models import Membership, Organisation
+
+    with transaction.atomic():
+        orgs = list(Organisation.objects.values_list("pk", flat=True))
+        if not User.objects.filter(email__startswith="bench.staff.").exists():
+            log("top-up: staff and responsible people")
+            staff = User.objects.bulk_create(
+                [
+                    User(email=f"bench.staff.{o}.{i}@bench.test", name="Staff")
+                    for o in orgs
+                    for i in (1, 2)
+                ],
+                batch_size=5000,
+            )
+            Membership.objects.bulk_create(
+                [
+                    Membership(
+                        user=u,
+                        role=Role.ORG_STAFF,
+                        organisation_id=orgs[n // 2],
+                        starts=dt.date(2025, 1, 1),
+                    )
+                    for n, u in enumerate(staff)
+                ],
+                batch_size=5000,
+            )
+            User.objects.bulk_create(
+                [
+                    User(email=f"bench.person.{n}@bench.test", name=f"Person {n}")
+                    for n in range(PEOPLE)
+                ],
+                batch_size=5000,
+            )
+        missing = ACTIONS - Action.objects.count()
+        if missing > 0:
+            log(f"top-up: {missing} actions")
+            goals = list(Goal.objects.values_list("pk", "organisation_id", "estate_id"))
+            new = [
+                Action(
+                    organisation_id=goals[n % len(goals)][1],
+                    estate_id=goals[n % len(goals)][2],
+                    title=f"Indsats {n}",
+                    due=dt.date(2027, 1, 1) + dt.timedelta(days=n % 700),
+                )
+                for n in range(missing)
+            ]
+            made = Action.objects.bulk_create(new, batch_size=5000)
+            Action.goals.through.objects.bulk_create(
+                [
+                    Action.goals.through(action_id=a.pk, goal_id=goals[n % len(goals)][0])
+                    for n, a in enumerate(made)
+                ],
+                batch_size=5000,
+            )
+        if not Action.objects.filter(responsible_user__isnull=False).exists():
+            log("top-up: responsible people on half the actions, every action open")
+            Action.objects.update(status=ActionStatus.PLANNED)
+            Action.objects.filter(due__isnull=True).update(due=dt.date(2028, 1, 1))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE goals_action "
+                    "SET responsible_user_id = p.ids[1 + (goals_action.id % p.n)] "
+                    "FROM (SELECT array_agg(id) AS ids, count(*) AS n FROM accounts_user "
+                    "WHERE email LIKE 'bench.person.%') AS p WHERE goals_action.id % 2 = 0"
+                )
+    return {
+        "actions": Action.objects.count(),
+        "goals": Goal.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def queueing() -> dict[str, Any]:
+    from django.db import connection, transaction
+
+    from almen.goals.reminders import goal_reminders
+    from almen.lib import bulk
+    from almen.notify import services
+    from almen.notify.models import Notification, NotificationPreference
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE notify_notification, notify_notificationpreference RESTART IDENTITY"
+        )
+    NotificationPreference.objects.exists()
+    start = time.perf_counter()
+    reminders = list(goal_reminders(BENCH_DAY))
+    producer_s = time.perf_counter() - start
+    log(f"producer alone: {len(reminders)} reminders in {producer_s:.1f} s")
+
+    start = time.perf_counter()
+    queued = services.reminders_queue_all(today=BENCH_DAY)
+    queue_s = time.perf_counter() - start
+    rows = Notification.objects.count()
+    log(f"queue_reminders: {rows} rows in {queue_s:.1f} s ({queued})")
+
+    start = time.perf_counter()
+    services.reminders_queue_all(today=BENCH_DAY)
+    again_s = time.perf_counter() - start
+    again_rows = Notification.objects.count()
+    log(f"again the same day: {again_rows - rows} new rows in {again_s:.1f} s")
+
+    # Ceiling: COPY of the same number of ready rows into a scratch table of the same
+    # shape (indexes included): the fastest write the database offers.
+    import json
+
+    sample = list(Notification.objects.values_list(*services.COLUMNS).order_by("pk"))
+    ctx = services.COLUMNS.index("context")
+    key = services.COLUMNS.index("key")
+    ready = [
+        tuple(json.dumps(v) if i == ctx else (v + "x" if i == key else v) for i, v in enumerate(r))
+        for r in sample
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE scratch (LIKE notify_notification INCLUDING ALL)")
+    start = time.perf_counter()
+    with transaction.atomic():
+        bulk.copy_rows("scratch", services.COLUMNS, ready)
+    insert_s = time.perf_counter() - start
+    log(f"ceiling, COPY of {len(sample)} ready rows: {insert_s:.1f} s")
+    return {
+        "reminders": len(reminders),
+        "rows": rows,
+        "queue_s": queue_s,
+        "producer_s": producer_s,
+        "again_s": again_s,
+        "again_new": again_rows - rows,
+        "insert_s": insert_s,
+    }
+
+
+# --- the sink and its ceiling --------------------------------------------------------
+
+
+def start_sink(port: int, path: str) -> subprocess.Popen[str]:
+    sink = subprocess.Popen(
+        [PY, "-m", "almen.notify.testing", str(port), path],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert sink.stdout is not None
+    assert sink.stdout.readline().strip() == "ready"
+    return sink
+
+
+def _blast(port: int, count: int, tag: str, out: Queue) -> None:  # type: ignore[type-arg]
+    body = "Indsatsen »Ny legeplads« har frist 01-12-2026.\n\n--\nAfmeld: http://x/\n" * 2
+    conn = smtplib.SMTP("127.0.0.1", port)
+    start = time.perf_counter()
+    for n in range(count):
+        message = (
+            f"From: noreply@almen.localhost\r\nTo: p{n}@bench.test\r\nSubject: Fristen er gået\r\n"
+            f"Message-ID: <ceiling-{tag}-{n}@bench>\r\n\r\n{body}"
+        )
+        conn.sendmail("noreply@almen.localhost", [f"p{n}@bench.test"], message.encode())
+    conn.quit()
+    out.put(time.perf_counter() - start)
+
+
+def sink_ceiling(port: int, total: int) -> float:
+    out: Queue = Queue()  # type: ignore[type-arg]
+    each = total // 2
+    procs = [Process(target=_blast, args=(port, each, str(i), out)) for i in range(2)]
+    start = time.perf_counter()
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    return (each * 2) / (time.perf_counter() - start)
+
+
+# --- delivery -------------------------------------------------------------------------
+
+
+def worker(port: int, *extra: str) -> subprocess.Popen[bytes]:
+    e = env()
+    e.update(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(port),
+    )
+    return subprocess.Popen(
+        [PY, "manage.py", "notify_worker", "--sleep", "0.1", "--digest-hour", "24", *extra],
+        cwd=ROOT,
+        env=e,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def make_due(count: int, *, offset: int) -> list[int]:
+    from django.utils import timezone
+
+    from almen.notify.models import Delivery, Notification, Status
+
+    ids = list(
+        Notification.objects.filter(status=Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[offset : offset + count]
+    )
+    Notification.objects.filter(pk__in=ids).update(
+        delivery=Delivery.IMMEDIATE, due_at=timezone.now()
+    )
+    return ids
+
+
+def sent_count(ids: list[int]) -> int:
+    """Sent among ``ids`` (a range of primary keys: the oldest queued rows)."""
+    from almen.notify.models import Notification, Status
+
+    return Notification.objects.filter(pk__gte=ids[0], pk__lte=ids[-1], status=Status.SENT).count()
+
+
+def hold_everything() -> None:
+    """Nothing is due until the timed part starts (the workers start idle)."""
+    from almen.notify.models import Delivery, Notification, Status
+
+    Notification.objects.filter(status=Status.QUEUED).update(delivery=Delivery.DAILY)
+
+
+def delivery(port: int, count: int, batch: int) -> dict[str, Any]:
+    hold_everything()
+    workers = [worker(port, "--batch", str(batch)) for _ in range(2)]
+    time.sleep(8)  # Django start-up of both, not timed
+    ids = make_due(count, offset=0)
+    start = time.perf_counter()
+    while sent_count(ids) < len(ids):
+        time.sleep(0.5)
+        if time.perf_counter() - start > 900:
+            break
+    elapsed = time.perf_counter() - start
+    for w in workers:
+        w.send_signal(signal.SIGTERM)
+    for w in workers:
+        w.wait(timeout=60)
+    done = sent_count(ids)
+    log(f"delivered {done} of {len(ids)} in {elapsed:.1f} s: {done / elapsed:,.0f} messages/s")
+    return {"count": done, "seconds": elapsed, "rate": done / elapsed}
+
+
+def kill_run(port: int, count: int, batch: int, offset: int) -> dict[str, Any]:
+    hold_everything()
+    workers = [worker(port, "--batch", str(batch), "--lease", "5") for _ in range(2)]
+    time.sleep(8)
+    ids = make_due(count, offset=offset)
+    while sent_count(ids) < count // 4:
+        time.sleep(0.05)
+    workers[0].send_signal(signal.SIGKILL)
+    workers[0].wait()
+    killed_at = sent_count(ids)
+    log(f"killed one worker with {killed_at} of {count} sent")
+    workers[0] = worker(port, "--batch", str(batch), "--lease", "5")
+    start = time.perf_counter()
+    while sent_count(ids) < len(ids) and time.perf_counter() - start < 900:
+        time.sleep(0.2)
+    for w in workers:
+        w.send_signal(signal.SIGTERM)
+    for w in workers:
+        w.wait(timeout=60)
+    return {"count": count, "killed_at": killed_at, "sent": sent_count(ids)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--send", type=int, default=20_000)
+    parser.add_argument("--kill-send", type=int, default=5_000)
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--setup-only", action="store_true", help="Data only, no timing.")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    log(f"load average {load:.2f}; {platform.node()}")
+    ensure_database()
+    log("migrate")
+    subprocess.run(
+        [PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env(), check=True
+    )
+    django_setup()
+    sizes = top_up()
+    log(f"data: {sizes}")
+    if args.setup_only:
+        return
+    q = queueing()
+
+    from almen.notify.testing import free_port
+
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        ids_file = str(Path(tmp) / "ids.txt")
+        sink = start_sink(port, ids_file)
+        try:
+            ceiling = sink_ceiling(port, args.send)
+            log(f"sink ceiling (2 smtplib blasters): {ceiling:,.0f} messages/s")
+            d = delivery(port, args.send, args.batch)
+            k = kill_run(port, args.kill_send, args.batch, offset=0)
+        finally:
+            sink.send_signal(signal.SIGTERM)
+            sink.wait(timeout=30)
+        ids = Counter(
+            line.strip()
+            for line in Path(ids_file).read_text().splitlines()
+            if "@almen.notify" in line
+        )
+    duplicates = sum(n - 1 for n in ids.values() if n > 1)
+    print()
+    print(
+        f"Notifications bench, PostgreSQL, {time.strftime('%Y-%m-%d %H:%M')} "
+        f"(load at start {load:.2f})"
+    )
+    print(f"data: {sizes['goals']:,} goals, {sizes['actions']:,} actions, {sizes['users']:,} users")
+    print("| what | figure | ceiling, same run | target |")
+    print("|---|---:|---:|---|")
+    print(
+        f"| a day's reminders queued ({q['rows']:,} rows) | {q['queue_s']:.1f} s | producer alone "
+        f"{q['producer_s']:.1f} s · COPY of the rows {q['insert_s']:.1f} s | "
+        f"≤ {QUEUE_TARGET_S:.0f} s "
+        f"{'✓' if q['queue_s'] <= QUEUE_TARGET_S else '✗'} |"
+    )
+    print(f"| queued again the same day | {q['again_s']:.1f} s, {q['again_new']} new | | 0 new |")
+    print(
+        f"| delivered, 2 workers, batch {args.batch} ({d['count']:,} messages) | "
+        f"{d['rate']:,.0f} msg/s "
+        f"| sink with 2 smtplib blasters {ceiling:,.0f} msg/s | ≥ {SEND_TARGET:,.0f} msg/s "
+        f"{'✓' if d['rate'] >= SEND_TARGET else '✗'} |"
+    )
+    print(
+        f"| worker SIGKILLed mid-batch ({k['count']:,} messages, killed at {k['killed_at']:,}) | "
+        f"{duplicates} duplicates, {k['sent']:,} sent | | 0 duplicates |"
+    )
+
+
+if __name__ == "__main__":
+    main()
