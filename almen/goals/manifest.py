@@ -22,6 +22,7 @@ from almen.goals.demo import goals_demo_create
 from almen.goals.models import GoalStatus
 from almen.goals.opendata import TABLES
 from almen.goals.picture import cached_on_goals, goals_version, national_picture
+from almen.goals.reminders import goal_reminders
 from almen.goals.selectors import (
     DUE_SOON_DAYS,
     actions_for_user,
@@ -32,7 +33,6 @@ from almen.goals.selectors import (
     review_due,
     with_last_review,
 )
-from almen.goals.reminders import goal_reminders
 from almen.lib import demo, notifications, opendata, panels, routes
 from almen.lib.demo import Demo
 from almen.lib.notifications import NotificationKind, Preference, ReminderProducer

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from almen.audit.services import audit_record, audited_update, snapshot
-from almen.goals import responsible
-from almen.goals import notices
+from almen.goals import notices, responsible
 from almen.goals.models import (
     Action,
     Commitment,

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from almen.access.policy import principal_for
 from almen.audit.services import audit_record, audited_update
-from almen.register.models import Estate, Municipality, Organisation
 from almen.notify.services import notify
+from almen.register.models import Estate, Municipality, Organisation
 from almen.reports import formats, packs
 from almen.reports.models import JobStatus, Recommendation, ReportJob, ReportKind
 

@@ -501,6 +501,9 @@ def test_attachments_on_goal_pages(client_as, world) -> None:
             reverse("goals:goal_detail", args=[goal.public_id]),
             expect,
             universe=[f"Fil{token}.txt", "Læg et bilag op", NAMELESS_EMAIL, BOARD_EMAIL],
+        )
+
+
 def test_organisation_contact_page(client_as) -> None:
     """An organisation's contact page shows its own contact details to everyone, and
     no person's: not the board's e-mails, not the residents'."""
@@ -519,6 +522,8 @@ def test_organisation_contact_page(client_as) -> None:
             expect,
             universe=["kontakt.a.zq@indhold.test", "kontakt.b.zq@indhold.test", *UNIVERSE],
         )
+
+
 def test_notification_pages_show_no_one_elses_data(client_as) -> None:
     """The preferences page lists kinds of message, not objects; the unsubscribe page
     names neither the person nor the address the link was sent to."""
