@@ -442,6 +442,8 @@ class Indicator(models.Model):
     definition = models.TextField(
         _("definition"),
         blank=True,
+        # In the database too: the national seed writes indicators with COPY.
+        db_default="",
         max_length=SHORT_TEXT,
         validators=text_validators(SHORT_TEXT),
         help_text=_(
@@ -453,11 +455,13 @@ class Indicator(models.Model):
         _("datakilde"),
         max_length=200,
         blank=True,
+        db_default="",
         help_text=_("Hvor tallet kommer fra, fx »Tryghedsundersøgelse blandt beboerne«."),
     )
     method = models.TextField(
         _("metode"),
         blank=True,
+        db_default="",
         max_length=SHORT_TEXT,
         validators=text_validators(SHORT_TEXT),
         help_text=_("Hvordan tallet opgøres: hvem spørges, hvad tælles med, hvad udelades."),
@@ -466,6 +470,7 @@ class Indicator(models.Model):
         _("hvem måler"),
         max_length=200,
         blank=True,
+        db_default="",
         help_text=_("Den person eller det organ, der indsamler og indtaster tallet."),
     )
     frequency = models.CharField(
@@ -473,6 +478,7 @@ class Indicator(models.Model):
         max_length=12,
         choices=Frequency.choices,
         blank=True,
+        db_default="",
         help_text=_("Hvor ofte tallet bliver målt."),
     )
 
