@@ -173,6 +173,9 @@ class IndicatorForm(StyledForm, forms.ModelForm):
             )
         frequency = cast(forms.TypedChoiceField, self.fields["frequency"])
         frequency.choices = [("", str(_("– ikke angivet –"))), *Frequency.choices]
+        frequency.error_messages["invalid_choice"] = _(
+            "»%(value)s« findes ikke. Vælg en af mulighederne på listen."
+        )
         choices: list[tuple[str, str]] = [("", str(_("– intet –")))]
         choices += [(m.key, f"{m.label} ({m.unit})") for m in metrics.all_metrics()]
         current = self.initial.get("metric_key") or getattr(self.instance, "metric_key", "")

@@ -126,7 +126,9 @@ def national_picture(level: str = "public", *, region: str = "", commitment: str
     """The picture for ``level``, optionally for one region and/or one commitment;
     cached per combination until any goal changes. The filters must be valid (the
     view's form checks them)."""
-    key = _key(f"{level}:{region}:{commitment}")
+    key = _key(level)
+    if region or commitment:  # a key safe for any cache backend (no spaces, ASCII)
+        key += ":" + hashlib.sha256(f"{region}|{commitment}".encode()).hexdigest()[:16]
     picture = cache.get(key)
     if picture is None:
         picture = compute_picture(level, region=region, commitment=commitment)
