@@ -97,6 +97,10 @@ class Picture:
     # The cache key it was stored under: pages cache their rendered tables with it.
     cache_key: str = ""
 
+    @property
+    def rollup_count(self) -> int:
+        return sum(len(row["rollups"]) for row in self.commitments)
+
 
 def picture_invalidate() -> None:
     """Every cached picture (and the open-data zip) becomes stale: the version is part
