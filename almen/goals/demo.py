@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -26,7 +27,7 @@ from almen.lib.visibility import Visibility
 from almen.register.models import Body, BodyKind, Organisation
 
 # The indicators' metadata by unit (definition, source, method, who measures).
-DEMO_METADATA = {
+DEMO_METADATA: dict[str, dict[str, Any]] = {
     "%": {
         "definition": "Antallet, der opfylder kravet, i procent af alle i gruppen.",
         "data_source": "Kvartalsvis optælling og spørgeskema blandt beboerne",

@@ -230,8 +230,8 @@ def compute_picture(level: str, *, region: str = "", commitment: str = "") -> Pi
     )
     if commitment:
         commitments = commitments.filter(code=commitment)
-    for commitment in commitments:
-        rows = by_commitment.get(commitment.pk, [])
+    for item_commitment in commitments:
+        rows = by_commitment.get(item_commitment.pk, [])
         estate_ids = covered(rows)
         adoption = Adoption(
             organisations=len({g["organisation_id"] for g in rows}),
@@ -242,10 +242,10 @@ def compute_picture(level: str, *, region: str = "", commitment: str = "") -> Pi
         its = [i for g in rows for i in indicators_by_goal.get(g["id"], [])]
         rollups, left_out = _rollups(its, calcs)
         for item in left_out:
-            picture.left_out.append({"commitment": commitment.code, **item})
+            picture.left_out.append({"commitment": item_commitment.code, **item})
         picture.commitments.append(
             {
-                "commitment": commitment,
+                "commitment": item_commitment,
                 "adoption": adoption,
                 "share": adoption.share(total_homes),
                 "statuses": dict(Counter(calcs[i.pk].status.value for i in its)),
@@ -274,21 +274,19 @@ def compute_picture(level: str, *, region: str = "", commitment: str = "") -> Pi
             else None,
         }
         picture.municipalities.append(row)
-        region = regions.setdefault(
+        area = regions.setdefault(
             municipality.region,
             {"region": municipality.region, "homes": 0, "covered": 0, "organisations": set()},
         )
-        region["homes"] += row["homes"]
-        region["covered"] += row["covered"]
-        region["organisations"] |= orgs_in[municipality.pk]
-    for region in sorted(regions.values(), key=lambda r: r["region"]):
+        area["homes"] += row["homes"]
+        area["covered"] += row["covered"]
+        area["organisations"] |= orgs_in[municipality.pk]
+    for area in sorted(regions.values(), key=lambda r: r["region"]):
         picture.regions.append(
             {
-                **region,
-                "organisations": len(region["organisations"]),
-                "share": round(100 * region["covered"] / region["homes"], 1)
-                if region["homes"]
-                else None,
+                **area,
+                "organisations": len(area["organisations"]),
+                "share": round(100 * area["covered"] / area["homes"], 1) if area["homes"] else None,
             }
         )
     return picture

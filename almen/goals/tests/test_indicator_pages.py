@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -65,7 +66,7 @@ FORM = {
     "target_date": "2028-09-01",
     "source": "manual",
 }
-METADATA = {
+METADATA: dict[str, Any] = {
     "definition": "Husstande med mindst én deltager på afdelingsmødet, i procent af alle.",
     "data_source": "Afdelingsmødets deltagerliste",
     "method": "Tælles af dirigenten; én husstand tæller én gang.",
