@@ -75,8 +75,8 @@ def test_filtered_national_picture_and_indicator_downloads(
     tab = visit(viewport={"width": width, "height": 900})
     tab.goto("/almene-maal/overblik/")
     _fits(tab, width)
-    tab.page.get_by_label("Region").select_option("Region Midtjylland")
-    tab.page.get_by_label("»Derfor vil vi«-punkt").select_option("2.4")
+    tab.page.get_by_label("Region (valgfrit)", exact=True).select_option("Region Midtjylland")
+    tab.page.get_by_label("»Derfor vil vi«-punkt (valgfrit)", exact=True).select_option("2.4")
     tab.click("Vis", role="button")
     assert "region=Region+Midtjylland" in tab.page.url and "commitment=2.4" in tab.page.url
     assert "Viser tal for Region Midtjylland og punkt 2.4." in tab.page.content()
