@@ -372,3 +372,18 @@ def test_commitment_csv_lists_every_published_goal_of_the_point(goal, client) ->
     ]
     assert rows[1][6] == f"http://testserver/maal/{GOAL_ID}/"
     assert len(read_csv(client.get("/almene-maal/2026-2028/1.1/maal.csv"))) == 1
+
+
+def test_open_data_publishes_the_metadata(goal, indicator, client) -> None:
+    import zipfile
+
+    services.indicator_update(actor=None, indicator=indicator, **METADATA)
+    _publish(goal)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/open-data.zip").content))
+    text = archive.read("indicators.csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    row = next(r for r in rows if r["id"] == str(INDICATOR_ID))
+    assert row["data_source"] == "Afdelingsmødets deltagerliste"
+    assert row["data_method"] == METADATA["method"]
+    assert row["frequency"] == "yearly"
+    assert "`data_source`" in archive.read("README.md").decode()
