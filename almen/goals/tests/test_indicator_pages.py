@@ -387,3 +387,12 @@ def test_open_data_publishes_the_metadata(goal, indicator, client) -> None:
     assert row["data_method"] == METADATA["method"]
     assert row["frequency"] == "yearly"
     assert "`data_source`" in archive.read("README.md").decode()
+
+
+def test_the_api_gives_the_metadata(goal, indicator, client) -> None:
+    services.indicator_update(actor=None, indicator=indicator, **METADATA)
+    _publish(goal)
+    out = client.get(f"/api/v1/goals/{GOAL_ID}").json()
+    meta = out["indicators"][0]["metadata"]
+    assert meta["source"] == "Afdelingsmødets deltagerliste"
+    assert (meta["measured_by"], meta["frequency"]) == ("Afdelingsbestyrelsens formand", "yearly")
