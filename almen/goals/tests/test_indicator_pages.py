@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.test import Client
 
 from almen.goals import selectors, services
 from almen.goals.models import Frequency, Goal, Indicator, IndicatorSource
-from almen.goals.picture import national_picture
+from almen.goals.picture import national_picture, picture_invalidate
 from almen.goals.testing import GOAL_ID, INDICATOR_ID
 from almen.lib import metrics
 from almen.lib.visibility import Visibility
@@ -29,11 +30,13 @@ INDICATORS_CSV = f"/maal/{GOAL_ID}/indikatorer.csv"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """Rolled-back changes of an earlier test must not be served from the cache."""
-    from django.core.cache import cache
-
-    cache.clear()
+def _fresh_picture() -> Iterator[None]:
+    """Pictures and goal pages cached by an earlier test (whose rows were rolled back)
+    must not be served here, nor ours to a later test: a new goals version before and
+    after (in this worker's key space, unlike ``cache.clear()``)."""
+    picture_invalidate()
+    yield
+    picture_invalidate()
 
 
 @pytest.fixture
