@@ -32,45 +32,17 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from almen.lib import opendata
-from almen.lib.csvsafe import neutralise
+from almen.lib.csvexport import CSV_DELIMITER, csv_cell
 
 router = Router(tags=["åbne data"])
 
 LICENCE = "Data: CC BY 4.0, Almen; rammeværkets tekster: BL – Danmarks Almene Boliger"
 CACHE_TTL = 5 * 60
-CSV_DELIMITER = ";"
 FILENAME = "almen-aabne-data.zip"
 
 
 # --- formatting ------------------------------------------------------------------------
-
-
-def _decimal_text(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def csv_cell(value: Any) -> str:
-    """One CSV cell: decimal comma, ISO dates, text neutralised against formulas."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        value = Decimal(str(round(value, 6)))
-    if isinstance(value, Decimal):
-        return _decimal_text(value).replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return neutralise(str(value))
+# The CSV dialect is the one every CSV of Almen uses (lib/csvexport.py).
 
 
 def json_value(value: Any) -> Any:

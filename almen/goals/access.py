@@ -241,6 +241,14 @@ def indicator_for_manage(goal: Goal, public_id: UUID) -> Indicator:
         raise Http404 from None
 
 
+def indicator_for_view(goal: Goal, public_id: UUID) -> Indicator:
+    """An indicator of a goal already authorised for viewing (``goal_for_view``)."""
+    try:
+        return goal.indicators.get(public_id=public_id)
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+
+
 def action_for_manage(goal: Goal, public_id: UUID) -> Action:
     try:
         return goal.actions.get(public_id=public_id)

@@ -29,7 +29,7 @@ from almen.goals.models import (
     Measurement,
     Prerequisite,
 )
-from almen.goals.selectors import calculation, with_latest
+from almen.goals.selectors import calculation, indicator_metadata, with_latest
 from almen.goals.services import (
     BatchError,
     MeasurementItem,
@@ -172,6 +172,19 @@ class GoalOut(Schema):
     )
 
 
+class IndicatorMetadataOut(Schema):
+    """What the number means and where it comes from (for an indicator bound to a
+    metric: the metric's own)."""
+
+    definition: str
+    source: str = Field(description="Datakilden.")
+    method: str
+    measured_by: str
+    frequency: str = Field(
+        description="monthly, quarterly, half_yearly, yearly, biennial, irregular eller tom."
+    )
+
+
 class IndicatorOut(Schema):
     id: uuid.UUID
     title: str
@@ -192,6 +205,7 @@ class IndicatorOut(Schema):
     actual_rate: float | None
     required_rate: float | None
     ratio: float | None
+    metadata: IndicatorMetadataOut
 
 
 class ActionOut(Schema):
@@ -380,6 +394,7 @@ def _goal_out(goal: Goal, p: Principal) -> dict[str, Any]:
 def indicator_out(indicator: Indicator) -> dict[str, Any]:
     """An indicator with its computed status and the inputs of that computation."""
     calc = calculation(indicator)
+    meta = indicator_metadata(indicator)
     return {
         "id": indicator.public_id,
         "title": indicator.title,
@@ -400,6 +415,13 @@ def indicator_out(indicator: Indicator) -> dict[str, Any]:
         "actual_rate": calc.actual_rate,
         "required_rate": calc.required_rate,
         "ratio": calc.ratio,
+        "metadata": {
+            "definition": meta.definition,
+            "source": meta.source,
+            "method": meta.method,
+            "measured_by": meta.measured_by,
+            "frequency": indicator.frequency,
+        },
     }
 
 

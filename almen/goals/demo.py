@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -15,6 +16,7 @@ from almen.goals.models import (
     ActionStatus,
     Commitment,
     Framework,
+    Frequency,
     Goal,
     GoalStatus,
     Measurement,
@@ -23,6 +25,22 @@ from almen.goals.models import (
 from almen.goals.progress import Direction
 from almen.lib.visibility import Visibility
 from almen.register.models import Body, BodyKind, Membership, Organisation, Role
+
+# The indicators' metadata by unit (definition, source, method, who measures).
+DEMO_METADATA: dict[str, dict[str, Any]] = {
+    "%": {
+        "definition": "Antallet, der opfylder kravet, i procent af alle i gruppen.",
+        "data_source": "Kvartalsvis optælling og spørgeskema blandt beboerne",
+        "method": "Tæller og nævner opgøres på samme dag; tomme boliger tæller ikke med.",
+        "measured_by": "Afdelingsbestyrelsen med hjælp fra administrationen",
+    },
+    "kWh/m²": {
+        "definition": "Varmeforbrug i kWh pr. m² opvarmet boligareal i kvartalet.",
+        "data_source": "Fjernaflæste målere og forsyningens afregning",
+        "method": "Forbruget korrigeres ikke for graddage; arealet er BBR-arealet.",
+        "measured_by": "Driften",
+    },
+}
 
 # title, commitment code, why here, indicator (title, unit, direction, baseline, target),
 # actions, whether estate-level
@@ -159,6 +177,8 @@ def goals_demo_create(*, seed: int = 2026) -> int:
                 baseline_date=BASELINE,
                 target_value=Decimal(target),
                 target_date=END,
+                frequency=Frequency.QUARTERLY,
+                **DEMO_METADATA.get(unit, {}),
             )
             # Three years of quarterly measurements with a pace that differs per goal.
             pace = rng.choice([1.1, 0.8, 0.45, 0.15, -0.2])

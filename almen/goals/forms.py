@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.formats import number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from almen.goals.models import (
     Action,
     Commitment,
     Framework,
+    Frequency,
     Goal,
     Indicator,
     IndicatorSource,
@@ -224,11 +226,30 @@ class IndicatorForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = INDICATOR_FIELDS  # what the service may change, and nothing else
-        widgets = {"baseline_date": DATE, "target_date": DATE}
+        widgets = {
+            "baseline_date": DATE,
+            "target_date": DATE,
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "method": forms.Textarea(attrs={"rows": 3}),
+        }
         localized_fields = ["baseline_value", "target_value", "tolerance"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A computed number brings its own definition, source and method (its metric's
+        # registration): say so where they would otherwise be typed.
+        for name in ("definition", "data_source", "method"):
+            field = self.fields[name]
+            field.help_text = format_lazy(
+                "{} {}",
+                field.help_text,
+                _("Beregner Almen tallet, bruges det beregnede tals egen beskrivelse."),
+            )
+        frequency = cast(forms.TypedChoiceField, self.fields["frequency"])
+        frequency.choices = [("", str(_("– ikke angivet –"))), *Frequency.choices]
+        frequency.error_messages["invalid_choice"] = _(
+            "»%(value)s« findes ikke. Vælg en af mulighederne på listen."
+        )
         choices: list[tuple[str, str]] = [("", str(_("– intet –")))]
         choices += [(m.key, f"{m.label} ({m.unit})") for m in metrics.all_metrics()]
         current = self.initial.get("metric_key") or getattr(self.instance, "metric_key", "")
@@ -362,3 +383,35 @@ class LibraryForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.TextInput):
                 field.widget.attrs["class"] = "form-input"
+
+
+class NationalFilterForm(forms.Form):
+    """The national picture's filters (GET): a region and a commitment of the current
+    framework; empty means all. Unknown values are refused with a message."""
+
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("Hele landet")), *Region.choices]
+    )
+    commitment = forms.ChoiceField(label=_("»Derfor vil vi«-punkt"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        framework = Framework.objects.current()
+        commitments = Commitment.objects.filter(cornerstone__framework=framework)
+        cast(forms.ChoiceField, self.fields["commitment"]).choices = [
+            ("", gettext("Alle punkter")),
+            *[(c.code, f"{c.code} {c.tr('text')[:70]}…") for c in commitments],
+        ]
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = _(
+                "»%(value)s« findes ikke. Vælg en af mulighederne på listen."
+            )
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters (call after ``is_valid``); an invalid form filters nothing."""
+        if not self.is_bound or not self.is_valid():
+            return {"region": "", "commitment": ""}
+        return {
+            "region": self.cleaned_data["region"],
+            "commitment": self.cleaned_data["commitment"],
+        }

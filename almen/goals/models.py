@@ -428,6 +428,23 @@ class IndicatorSource(models.TextChoices):
     METRIC = "metric", _("Beregnet af Almen")
 
 
+class Frequency(models.TextChoices):
+    """How often an indicator is measured (Open SDG's "periodicity")."""
+
+    MONTHLY = "monthly", _("Hver måned")
+    QUARTERLY = "quarterly", _("Hvert kvartal")
+    HALF_YEARLY = "half_yearly", _("Hvert halve år")
+    YEARLY = "yearly", _("Hvert år")
+    BIENNIAL = "biennial", _("Hvert andet år")
+    IRREGULAR = "irregular", _("Uregelmæssigt")
+
+
+# An indicator's metadata (Open SDG's metadata tab): what it means and where its
+# numbers come from. Typed by whoever manages the goal; for an indicator bound to a
+# metric the metric's registration supplies definition, source and method.
+INDICATOR_METADATA_TEXTS = {"definition": SHORT_TEXT, "method": SHORT_TEXT}
+
+
 class Indicator(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
@@ -450,6 +467,48 @@ class Indicator(models.Model):
         _("kilde"), max_length=10, choices=IndicatorSource.choices, default=IndicatorSource.MANUAL
     )
     metric_key = models.CharField(_("beregnet tal"), max_length=80, blank=True)
+    definition = models.TextField(
+        _("definition"),
+        blank=True,
+        # In the database too: the national seed writes indicators with COPY.
+        db_default="",
+        max_length=SHORT_TEXT,
+        validators=text_validators(SHORT_TEXT),
+        help_text=_(
+            "Hvad tæller I præcist? Fx »Andel af de adspurgte beboere, der svarer "
+            "›tryg‹ eller ›meget tryg‹«."
+        ),
+    )
+    data_source = models.CharField(
+        _("datakilde"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_("Hvor tallet kommer fra, fx »Tryghedsundersøgelse blandt beboerne«."),
+    )
+    method = models.TextField(
+        _("metode"),
+        blank=True,
+        db_default="",
+        max_length=SHORT_TEXT,
+        validators=text_validators(SHORT_TEXT),
+        help_text=_("Hvordan tallet opgøres: hvem spørges, hvad tælles med, hvad udelades."),
+    )
+    measured_by = models.CharField(
+        _("hvem måler"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_("Den person eller det organ, der indsamler og indtaster tallet."),
+    )
+    frequency = models.CharField(
+        _("hvor ofte"),
+        max_length=12,
+        choices=Frequency.choices,
+        blank=True,
+        db_default="",
+        help_text=_("Hvor ofte tallet bliver målt."),
+    )
 
     class Meta:
         ordering = ["goal_id", "title"]
@@ -467,6 +526,11 @@ class Indicator(models.Model):
                 violation_error_message=_("Vælg det tal, Almen skal beregne."),
             ),
             *date_constraints("indicator", "baseline_date", "target_date"),
+            *text_constraints("indicator", INDICATOR_METADATA_TEXTS),
+            models.CheckConstraint(
+                condition=Q(frequency__in=["", *Frequency.values]),
+                name="indicator_frequency_known",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from almen.goals.models import Action, Framework, Goal, Indicator, Measurement, Review
-from almen.goals.selectors import calculation, with_latest
+from almen.goals.selectors import calculation, indicator_metadata, with_latest
 from almen.lib.opendata import DATE, DECIMAL, INTEGER, TEXT, TIMESTAMP, UUID, Column, Table
 
 # Who is responsible, as published: the kind ("person", "body", "external" or empty),
@@ -155,6 +155,7 @@ def _indicators() -> Iterator[tuple[Any, ...]]:
     ).order_by("goal_id", "title", "pk")
     for indicator in indicators.iterator(chunk_size=2000):
         calc = calculation(indicator)
+        meta = indicator_metadata(indicator)
         yield (
             indicator.public_id,
             indicator.goal_public_id,  # type: ignore[attr-defined]
@@ -175,6 +176,11 @@ def _indicators() -> Iterator[tuple[Any, ...]]:
             calc.actual_rate,
             calc.required_rate,
             calc.ratio,
+            meta.definition,
+            meta.source,
+            meta.method,
+            meta.measured_by,
+            indicator.frequency,
         )
 
 
@@ -356,6 +362,19 @@ TABLES: tuple[Table, ...] = (
                 _("pr. år"),
             ),
             Column("ratio", DECIMAL, _("Faktisk ÷ nødvendig udvikling (1 = præcis på sporet).")),
+            # The metadata (Open SDG's metadata tab); for source = metric the metric's own.
+            Column("definition", TEXT, _("Hvad indikatoren måler præcist.")),
+            Column("data_source", TEXT, _("Hvor tallene kommer fra.")),
+            Column("data_method", TEXT, _("Hvordan tallene opgøres.")),
+            Column("measured_by", TEXT, _("Hvem der måler.")),
+            Column(
+                "frequency",
+                TEXT,
+                _(
+                    "Hvor ofte der måles: monthly, quarterly, half_yearly, yearly, biennial, "
+                    "irregular eller tom (ikke oplyst)."
+                ),
+            ),
         ),
         _indicators,
     ),

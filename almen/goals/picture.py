@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.core.cache import cache
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 
 from almen.goals.models import Commitment, Framework, Goal, GoalStatus, Indicator
 from almen.goals.progress import Status
@@ -90,8 +90,16 @@ class Picture:
     regions: list[dict[str, Any]] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
     left_out: list[dict[str, Any]] = field(default_factory=list)
+    # The filters it was computed with: a region (``register.Region`` value) and a
+    # commitment code ("1.3"); empty means all.
+    region: str = ""
+    commitment: str = ""
     # The cache key it was stored under: pages cache their rendered tables with it.
     cache_key: str = ""
+
+    @property
+    def rollup_count(self) -> int:
+        return sum(len(row["rollups"]) for row in self.commitments)
 
 
 def picture_invalidate() -> None:
@@ -118,36 +126,61 @@ def cached_on_goals[T](key: str, compute: Callable[[], T], timeout: int = CACHE_
     return cast(T, cache.get_or_set(_key(f"derived:{digest}"), compute, timeout))
 
 
-def national_picture(level: str = "public") -> Picture:
+def national_picture(level: str = "public", *, region: str = "", commitment: str = "") -> Picture:
+    """The picture for ``level``, optionally for one region and/or one commitment;
+    cached per combination until any goal changes. The filters must be valid (the
+    view's form checks them)."""
     key = _key(level)
+    if region or commitment:  # a key safe for any cache backend (no spaces, ASCII)
+        key += ":" + hashlib.sha256(f"{region}|{commitment}".encode()).hexdigest()[:16]
     picture = cache.get(key)
     if picture is None:
-        picture = compute_picture(level)
+        picture = compute_picture(level, region=region, commitment=commitment)
         picture.cache_key = key
         cache.set(key, picture, CACHE_TTL)
     return picture
 
 
-def compute_picture(level: str) -> Picture:
+def compute_picture(level: str, *, region: str = "", commitment: str = "") -> Picture:
+    """With a region, only that region's estates count: homes, coverage and
+    organisations are the region's, and a goal counts (with its indicators) when it
+    covers an estate there. With a commitment, only goals adopting it count."""
     framework = Framework.objects.current()
-    goals: list[dict[str, Any]] = [
-        dict(row)
-        for row in Goal.objects.filter(visibility__in=LEVELS[level])
-        .exclude(status=GoalStatus.DRAFT)
-        .values("id", "organisation_id", "estate_id")
-    ]
-    goal_ids = [g["id"] for g in goals]
+    shared = Goal.objects.filter(visibility__in=LEVELS[level]).exclude(status=GoalStatus.DRAFT)
+    if commitment:
+        # Exists, not a join (no DISTINCT over the goals; see library_search).
+        adopts = Goal.commitments.through.objects.filter(
+            goal_id=OuterRef("pk"),
+            commitment__code=commitment,
+            commitment__cornerstone__framework=framework,
+        )
+        shared = shared.filter(Exists(adopts))
     # Estates with their homes, organisation and municipality: one grouped query.
-    estates = {
-        e["id"]: e
-        for e in Estate.objects.values(
-            "id", "organisation_id", "municipality_id", homes=F("unit_count")
-        ).order_by()
-    }
+    estate_rows = Estate.objects.values(
+        "id", "organisation_id", "municipality_id", homes=F("unit_count")
+    ).order_by()
+    municipalities = Municipality.objects.order_by("name")
+    if region:
+        estate_rows = estate_rows.filter(municipality__region=region)
+        municipalities = municipalities.filter(region=region)
+    estates = {e["id"]: e for e in estate_rows}
     estates_of: dict[int, list[int]] = defaultdict(list)
     for estate in estates.values():
         estates_of[estate["organisation_id"]].append(estate["id"])
     total_homes = sum(e["homes"] for e in estates.values())
+    goals: list[dict[str, Any]] = [
+        dict(row)
+        for row in shared.values("id", "organisation_id", "estate_id")
+        # In the region: an estate goal on one of its estates, an organisation goal of
+        # an organisation with estates there.
+        if not region
+        or (
+            row["estate_id"] in estates
+            if row["estate_id"]
+            else row["organisation_id"] in estates_of
+        )
+    ]
+    goal_ids = [g["id"] for g in goals]
 
     def covered(goal_rows: list[dict[str, Any]]) -> set[int]:
         result: set[int] = set()
@@ -174,20 +207,31 @@ def compute_picture(level: str) -> Picture:
         indicators_by_goal[indicator.goal_id].append(indicator)
     calcs = {i.pk: calculation(i) for i in indicators}
 
+    organisations = Organisation.objects.all()
+    if region:
+        organisations = organisations.filter(
+            Q(municipality__region=region) | Q(estates__municipality__region=region)
+        ).distinct()
     picture = Picture(
         level=level,
         total_homes=total_homes,
-        total_organisations=Organisation.objects.count(),
+        total_organisations=organisations.count(),
         goals=len(goals),
         statuses=dict(Counter(c.status.value for c in calcs.values())),
+        region=region,
+        commitment=commitment,
     )
     commitments = (
-        Commitment.objects.filter(cornerstone__framework=framework).select_related("cornerstone")
+        Commitment.objects.filter(cornerstone__framework=framework).select_related(
+            "cornerstone__framework"
+        )
         if framework
         else Commitment.objects.none()
     )
-    for commitment in commitments:
-        rows = by_commitment.get(commitment.pk, [])
+    if commitment:
+        commitments = commitments.filter(code=commitment)
+    for item_commitment in commitments:
+        rows = by_commitment.get(item_commitment.pk, [])
         estate_ids = covered(rows)
         adoption = Adoption(
             organisations=len({g["organisation_id"] for g in rows}),
@@ -198,10 +242,10 @@ def compute_picture(level: str) -> Picture:
         its = [i for g in rows for i in indicators_by_goal.get(g["id"], [])]
         rollups, left_out = _rollups(its, calcs)
         for item in left_out:
-            picture.left_out.append({"commitment": commitment.code, **item})
+            picture.left_out.append({"commitment": item_commitment.code, **item})
         picture.commitments.append(
             {
-                "commitment": commitment,
+                "commitment": item_commitment,
                 "adoption": adoption,
                 "share": adoption.share(total_homes),
                 "statuses": dict(Counter(calcs[i.pk].status.value for i in its)),
@@ -219,7 +263,7 @@ def compute_picture(level: str) -> Picture:
             covered_in[estate["municipality_id"]] += estate["homes"]
             orgs_in[estate["municipality_id"]].add(estate["organisation_id"])
     regions: dict[str, dict[str, Any]] = {}
-    for municipality in Municipality.objects.order_by("name"):
+    for municipality in municipalities:
         row = {
             "municipality": municipality,
             "homes": homes_in[municipality.pk],
@@ -230,21 +274,19 @@ def compute_picture(level: str) -> Picture:
             else None,
         }
         picture.municipalities.append(row)
-        region = regions.setdefault(
+        area = regions.setdefault(
             municipality.region,
             {"region": municipality.region, "homes": 0, "covered": 0, "organisations": set()},
         )
-        region["homes"] += row["homes"]
-        region["covered"] += row["covered"]
-        region["organisations"] |= orgs_in[municipality.pk]
-    for region in sorted(regions.values(), key=lambda r: r["region"]):
+        area["homes"] += row["homes"]
+        area["covered"] += row["covered"]
+        area["organisations"] |= orgs_in[municipality.pk]
+    for area in sorted(regions.values(), key=lambda r: r["region"]):
         picture.regions.append(
             {
-                **region,
-                "organisations": len(region["organisations"]),
-                "share": round(100 * region["covered"] / region["homes"], 1)
-                if region["homes"]
-                else None,
+                **area,
+                "organisations": len(area["organisations"]),
+                "share": round(100 * area["covered"] / area["homes"], 1) if area["homes"] else None,
             }
         )
     return picture

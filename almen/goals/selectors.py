@@ -16,9 +16,18 @@ from django.utils.translation import gettext as _
 from almen.access.policy import Principal
 from almen.accounts.models import User
 from almen.goals.access import visible_goals
-from almen.goals.models import Action, ActionStatus, Goal, GoalStatus, Indicator, Measurement
+from almen.goals.models import (
+    Action,
+    ActionStatus,
+    Goal,
+    GoalStatus,
+    Indicator,
+    IndicatorSource,
+    Measurement,
+)
 from almen.goals.progress import Calculation, compute
 from almen.goals.responsible import RELATED
+from almen.lib import metrics
 from almen.register.models import BodyMembership
 
 
@@ -27,6 +36,58 @@ def with_latest(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
     return indicators.annotate(
         latest_value=Subquery(latest.values("value")[:1]),
         latest_date=Subquery(latest.values("date")[:1]),
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorMetadata:
+    """What an indicator's number means and where it comes from (Open SDG's metadata
+    section). For an indicator bound to a metric, definition, source and method are the
+    metric's registration's (``lib.metrics``) and the measuring is Almen's own."""
+
+    definition: str
+    unit: str
+    source: str
+    method: str
+    measured_by: str
+    frequency: str
+    from_metric: bool
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(label, value) in Open SDG's order; an empty value is shown as not given."""
+        return [
+            (_("Definition"), self.definition),
+            (_("Enhed"), self.unit),
+            (_("Datakilde"), self.source),
+            (_("Metode"), self.method),
+            (_("Hvem måler"), self.measured_by),
+            (_("Hvor ofte"), self.frequency),
+        ]
+
+
+def indicator_metadata(indicator: Indicator) -> IndicatorMetadata:
+    metric = None
+    if indicator.source == IndicatorSource.METRIC and indicator.metric_key:
+        try:
+            metric = metrics.get(indicator.metric_key)
+        except metrics.UnknownMetric:
+            metric = None
+
+    def pick(own: str, registered: object) -> str:
+        return (str(registered or "") or own) if metric is not None else own
+
+    return IndicatorMetadata(
+        definition=pick(indicator.definition, metric and metric.description),
+        unit=indicator.unit,
+        source=pick(indicator.data_source, metric and metric.source),
+        method=pick(indicator.method, metric and metric.method),
+        measured_by=(
+            _("Almen beregner tallet (»%(label)s«).") % {"label": metric.label}
+            if metric is not None
+            else indicator.measured_by
+        ),
+        frequency=indicator.get_frequency_display() if indicator.frequency else "",
+        from_metric=metric is not None,
     )
 
 
@@ -272,6 +333,8 @@ def _goal_page_body(goal: Goal) -> GoalPageBody:
                         "i": indicator,
                         "calc": calculation(indicator),
                         "chart": indicator_chart(indicator),
+                        "metadata": indicator_metadata(indicator),
+                        "goal_public_id": goal.public_id,
                     },
                 )
             ),

@@ -288,6 +288,12 @@ INDICATOR_FIELDS = [
     "tolerance",
     "source",
     "metric_key",
+    # Metadata (what the number means and where it comes from)
+    "definition",
+    "data_source",
+    "method",
+    "measured_by",
+    "frequency",
 ]
 
 

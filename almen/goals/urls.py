@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from almen.goals import views
+from almen.goals import downloads, views
 
 app_name = "goals"
 
@@ -23,6 +23,16 @@ urlpatterns = [
     # The framework (public)
     path("almene-maal/", views.framework_detail, name="framework_current"),
     path("almene-maal/overblik/", views.national, name="national"),
+    # The national picture's tables as CSV (the page's filters as GET parameters).
+    *[
+        path(
+            f"almene-maal/overblik/{table}.csv",
+            downloads.national_csv,
+            {"table": table},
+            name=f"national_csv_{table}",
+        )
+        for table in downloads.NATIONAL_TABLES
+    ],
     path("almene-maal/<slug:slug>/", views.framework_detail, name="framework_detail"),
     path(
         "almene-maal/<slug:slug>/pejlemaerke-<int:number>/",
@@ -30,12 +40,27 @@ urlpatterns = [
         name="cornerstone_detail",
     ),
     path("almene-maal/<slug:slug>/<code:code>/", views.commitment_detail, name="commitment_detail"),
+    path(
+        "almene-maal/<slug:slug>/<code:code>/maal.csv",
+        downloads.commitment_goals_csv,
+        name="commitment_goals_csv",
+    ),
     # Local goals
     path("maal/", views.goal_list, name="goal_list"),
     path("maal/ny/<str:cvr>/", views.goal_create, name="goal_create"),
     path("maal/<uuid:public_id>/", views.goal_detail, name="goal_detail"),
     path("maal/<uuid:public_id>/rediger/", views.goal_edit, name="goal_edit"),
     path("maal/<uuid:public_id>/kopier/", views.goal_copy, name="goal_copy"),
+    path(
+        "maal/<uuid:public_id>/indikatorer.csv",
+        downloads.goal_indicators_csv,
+        name="goal_indicators_csv",
+    ),
+    path(
+        "maal/<uuid:public_id>/indikatorer/<uuid:indicator_id>/maalinger.csv",
+        downloads.measurements_csv,
+        name="measurements_csv",
+    ),
     path("maal/<uuid:public_id>/indikatorer/ny/", views.indicator_create, name="indicator_create"),
     path(
         "maal/<uuid:public_id>/indikatorer/<uuid:indicator_id>/rediger/",
@@ -62,4 +87,5 @@ urlpatterns = [
     path("mine-indsatser/", views.my_actions, name="my_actions"),
     path("inspiration/", views.library, name="library"),
     path("kommune/", views.municipality_overview, name="municipality"),
+    path("kommune/maal.csv", downloads.municipality_goals_csv, name="municipality_csv"),
 ]

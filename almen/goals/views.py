@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from almen.goals.forms import (
     LibraryForm,
     MeasurementForm,
     MeasurementImportForm,
+    NationalFilterForm,
     ReviewForm,
 )
 from almen.goals.library import LibraryQuery, library_search
@@ -531,11 +533,20 @@ def library(request: HttpRequest) -> HttpResponse:
 # --- the national and municipal picture ---------------------------------------------
 
 
+def national_filtered(request: HttpRequest) -> tuple[NationalFilterForm, picture.Picture]:
+    """The filter form (GET) and the picture for its filters; an invalid filter gives
+    the form its errors and the unfiltered picture."""
+    form = NationalFilterForm(request.GET or None)
+    result = picture.national_picture(access.picture_level(request), **form.filters())
+    return form, result
+
+
 @require_GET
 def national(request: HttpRequest) -> HttpResponse:
-    """Adoption per commitment, statuses and roll-ups, per municipality and region.
-    Everyone sees published goals; sector staff also those shared with the sector."""
-    result = picture.national_picture(access.picture_level(request))
+    """Adoption per commitment, statuses and roll-ups, per municipality and region,
+    filterable by region and commitment. Everyone sees published goals; sector staff
+    also those shared with the sector."""
+    form, result = national_filtered(request)
     chart = bar_chart_svg(
         title=_("Andel af boligerne med et lokalt mål, pr. »Derfor vil vi«-punkt"),
         description=_(
@@ -545,6 +556,10 @@ def national(request: HttpRequest) -> HttpResponse:
         bars=[(row["commitment"].code, row["share"]) for row in result.commitments],
         unit=" %",
     )
+    # The filters, for the download links beside each table.
+    query = urlencode(
+        {k: v for k, v in (("region", result.region), ("commitment", result.commitment)) if v}
+    )
     return render(
         request,
         "goals/national.html",
@@ -552,7 +567,10 @@ def national(request: HttpRequest) -> HttpResponse:
             "picture": result,
             "chart": chart,
             "status_labels": dict(Status.choices),
+            "form": form,
+            "csv_query": f"?{query}" if query else "",
         },
+        status=400 if form.errors else 200,
     )
 
 

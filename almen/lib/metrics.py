@@ -8,7 +8,13 @@ to this registry (see "Module seams" in docs/architecture.md for what imports wh
 Register from ``AppConfig.ready()``::
 
     metrics.register(Metric(key="register.households", label=_("Husstande"), unit="count",
-                            scopes={"estate", "organisation"}, compute=households))
+                            scopes={"estate", "organisation"}, compute=households,
+                            description=_("Husstande, der bor der ved periodens slutning."),
+                            source=_("Almens lejerregister"), method=_("Tæller …")))
+
+``description`` (the definition), ``source`` and ``method`` are the metric's metadata:
+an indicator bound to the metric shows them on its page (Open SDG's metadata section)
+instead of asking whoever manages the goal to type them again.
 """
 
 from __future__ import annotations
@@ -41,7 +47,9 @@ class Metric:
     unit: str
     scopes: frozenset[ScopeKind]
     compute: Callable[[ScopeKind, int | None, Period], Decimal | None] = field(compare=False)
-    description: str | Promise = ""
+    description: str | Promise = ""  # the definition: what the number is
+    source: str | Promise = ""  # where the data comes from
+    method: str | Promise = ""  # how the number is computed from it
 
     def value(self, scope: ScopeKind, scope_id: int | None, period: Period) -> Decimal | None:
         if scope not in self.scopes:

@@ -63,6 +63,12 @@ def occupancy(scope: str, scope_id: int | None, period: Period) -> Decimal | Non
     return (households(scope, scope_id, period) * 100 / total).quantize(Decimal("0.1"))
 
 
+SOURCE = _(
+    "Almens register over afdelinger, lejemål og husstande, som boligorganisationen "
+    "importerer fra sit lejesystem."
+)
+
+
 def register_metrics() -> None:
     metrics.register(
         Metric(
@@ -72,10 +78,24 @@ def register_metrics() -> None:
             _SCOPES,
             households,
             _("Husstande, der bor der ved periodens slutning."),
+            source=SOURCE,
+            method=_(
+                "Tæller de husstande, hvis indflytning ligger på eller før periodens "
+                "sidste dag, og som ikke er flyttet ud inden da."
+            ),
         )
     )
     metrics.register(
-        Metric("register.homes", _("Boliger"), "boliger", _SCOPES, homes, _("Antal lejemål."))
+        Metric(
+            "register.homes",
+            _("Boliger"),
+            "boliger",
+            _SCOPES,
+            homes,
+            _("Antal lejemål."),
+            source=SOURCE,
+            method=_("Tæller lejemålene i registeret, som det ser ud i dag."),
+        )
     )
     metrics.register(
         Metric(
@@ -85,14 +105,34 @@ def register_metrics() -> None:
             _SCOPES,
             occupancy,
             _("Andel af boligerne med en husstand."),
+            source=SOURCE,
+            method=_(
+                "Husstande ved periodens slutning divideret med antal lejemål, gange 100, "
+                "afrundet til én decimal."
+            ),
         )
     )
     labels = {
-        UnitKind.FAMILY: _("Andel familieboliger"),
-        UnitKind.ELDERLY: _("Andel ældreboliger"),
-        UnitKind.YOUTH: _("Andel ungdomsboliger"),
+        UnitKind.FAMILY: (
+            _("Andel familieboliger"),
+            _("Familieboliger i procent af alle boliger."),
+        ),
+        UnitKind.ELDERLY: (_("Andel ældreboliger"), _("Ældreboliger i procent af alle boliger.")),
+        UnitKind.YOUTH: (_("Andel ungdomsboliger"), _("Ungdomsboliger i procent af alle boliger.")),
     }
-    for kind, label in labels.items():
+    for kind, (label, definition) in labels.items():
         metrics.register(
-            Metric(f"register.share_{kind.value}", label, "%", _SCOPES, _share_of(kind.value))
+            Metric(
+                f"register.share_{kind.value}",
+                label,
+                "%",
+                _SCOPES,
+                _share_of(kind.value),
+                definition,
+                source=SOURCE,
+                method=_(
+                    "Lejemål af typen divideret med alle lejemål, gange 100, afrundet til "
+                    "én decimal. Typen er den, lejesystemet angiver."
+                ),
+            )
         )

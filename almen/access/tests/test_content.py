@@ -535,3 +535,113 @@ def test_notification_pages_show_no_one_elses_data(client_as) -> None:
         "notify:unsubscribe", args=[unsubscribe_token(kind="goals.action_due", user_id=board.pk)]
     )
     check_page(client_as, link, lambda persona: exactly(set()))
+
+
+# --- CSV downloads (authorised like the page they sit on) -----------------------------
+
+
+def _csv_text(response) -> str:
+    return response.content.decode("utf-8-sig")
+
+
+def test_a_goals_csv_only_for_who_may_see_the_goal(client_as) -> None:
+    """Each goal's indicators CSV: 200 with the goal's indicator for its readers, 404
+    for every other logged-in persona, the login page for anonymous visitors."""
+    from decimal import Decimal
+
+    from almen.goals.models import Goal
+    from almen.goals.progress import Direction
+
+    urls = {}
+    for token in GOALS:
+        goal = Goal.objects.get(title=f"Mål {token}")
+        goal_services.indicator_create(
+            actor=None,
+            goal=goal,
+            title=f"Indikator {token}",
+            unit="antal",
+            direction=Direction.INCREASE,
+            baseline_value=Decimal(1),
+            baseline_date=dt.date(2026, 1, 1),
+            target_value=Decimal(2),
+            target_date=dt.date(2028, 1, 1),
+        )
+        urls[token] = reverse("goals:goal_indicators_csv", args=[goal.public_id])
+    problems = []
+    for persona in PERSONAS:
+        client = client_as(persona)
+        for token, url in urls.items():
+            response = client.get(url)
+            if persona in readers_of(token):
+                ok = response.status_code == 200 and f"Indikator {token}" in _csv_text(response)
+            elif persona == "anonymous":
+                ok = response.status_code == 302
+            else:
+                ok = response.status_code == 404
+            if not ok:
+                problems.append(f"{persona} {token}: {response.status_code}")
+    assert not problems, problems
+
+
+def test_public_national_csv_counts_only_shared_goals(client_as) -> None:
+    """The national picture's CSV of commitments: every indicator under 3.2 counted by
+    status is on a published goal (sector staff: also the sector's), never on a private,
+    organisation, municipality or draft goal."""
+    import csv
+    import io
+    from decimal import Decimal
+
+    from almen.goals.models import Goal
+    from almen.goals.progress import Direction
+
+    for token in GOALS:
+        goal_services.indicator_create(
+            actor=None,
+            goal=Goal.objects.get(title=f"Mål {token}"),
+            title="Tæller",
+            unit="antal",
+            direction=Direction.INCREASE,
+            baseline_value=Decimal(1),
+            baseline_date=dt.date(2026, 1, 1),
+            target_value=Decimal(2),
+            target_date=dt.date(2028, 1, 1),
+        )
+    published = {t for t, row in GOALS.items() if row.readers == ALL}
+    with_sector = published | {
+        t for t, row in GOALS.items() if row.visibility == "sector" and row.status != "draft"
+    }
+    from almen.goals.picture import picture_invalidate
+
+    # The indicators above were written without the services' commit hook running.
+    picture_invalidate()
+    for persona in PERSONAS:
+        response = client_as(persona).get(reverse("goals:national_csv_punkter"))
+        rows = list(csv.reader(io.StringIO(_csv_text(response)), delimiter=";"))
+        header, row = rows[0], next(r for r in rows if r[0] == "3.2")
+        counted = sum(
+            int(v) for h, v in zip(header, row, strict=True) if h.startswith("Indikatorer")
+        )
+        expected = with_sector if persona == "sector_staff" else published
+        assert counted == len(expected), (persona, counted)
+        assert not [t for t in UNIVERSE if t in _csv_text(response)], persona
+    picture_invalidate()  # what this world cached is not the next test's
+
+
+def test_commitment_csv_lists_published_goals_only(client_as) -> None:
+    published = {t for t, row in GOALS.items() if row.readers == ALL}
+    check_page(
+        client_as,
+        reverse("goals:commitment_goals_csv", args=["2026-2028", "3.2"]),
+        lambda persona: exactly(published),
+    )
+
+
+def test_municipality_csv_is_the_officers_overview(client_as) -> None:
+    def expect(persona: str) -> Expect:
+        if persona == "municipality_officer":
+            return exactly(goals_where(persona, places=["EA", "EB", "OA"], drafts=False))
+        if persona == OTHER_OFFICER:
+            return exactly(goals_where(persona, places=["OB"], drafts=False))
+        return exactly(set())
+
+    check_page(client_as, reverse("goals:municipality_csv"), expect)

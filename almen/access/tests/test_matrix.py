@@ -238,8 +238,17 @@ EXPECTED: dict[str, dict[str, int]] = {
     "mine-indsatser/": login_required(),
     "inspiration/": everyone(200),
     "almene-maal/overblik/": everyone(200),
+    # CSV downloads are authorised like the page they sit on.
+    "almene-maal/overblik/punkter.csv": everyone(200),
+    "almene-maal/overblik/sammenlagt.csv": everyone(200),
+    "almene-maal/overblik/regioner.csv": everyone(200),
+    "almene-maal/overblik/kommuner.csv": everyone(200),
+    "almene-maal/<slug:slug>/<code:code>/maal.csv": everyone(200),
+    "maal/<uuid:public_id>/indikatorer.csv": GOAL_READ,
+    "maal/<uuid:public_id>/indikatorer/<uuid:indicator_id>/maalinger.csv": GOAL_READ,
     # The municipality's overview is for its officers.
     "kommune/": {**everyone(404), "municipality_officer": 200, ANON: 302},
+    "kommune/maal.csv": {**everyone(404), "municipality_officer": 200, ANON: 302},
     # Styringsdialog: the list shows each person what they may see (often nothing);
     # creating needs an organisation's staff or a municipality's officer (organisation
     # B's staff create for B).
