@@ -133,6 +133,7 @@ def invitation_create(
         organisation_id=organisation.pk,
         after={"email": email, "role": invitation.role, "expires_at": str(invitation.expires_at)},
     )
+    invitation.token = token  # type: ignore[attr-defined]  # this once, never stored
     link = settings.SITE_URL + reverse("people:accept", args=[token])
     language = translation.get_language() or settings.LANGUAGE_CODE
     transaction.on_commit(lambda: _send_invitation(invitation, link=link, language=language))
