@@ -67,6 +67,11 @@ def _check_date(value: dt.date, field: str) -> None:
         raise ValidationError({field: _("Datoen skal ligge mellem 01-01-1900 og 31-12-2100.")})
 
 
+def _coded(errors: dict[str, Any], code: str) -> ValidationError:
+    """Field errors that carry a code (``ValidationError({...}, code=…)`` drops it)."""
+    return ValidationError({k: ValidationError(v, code=code) for k, v in errors.items()})
+
+
 def _email(value: str) -> str:
     return value.strip().lower()
 
@@ -92,7 +97,7 @@ def invitation_create(
         if role not in GIVEABLE_ROLES:
             raise ValidationError({"role": _("Den rolle kan ikke gives her.")})
         if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
+            raise _coded(
                 {
                     "email": _(
                         "Der findes allerede en konto med adressen %(email)s. Giv kontoen "
@@ -100,10 +105,10 @@ def invitation_create(
                     )
                     % {"email": email}
                 },
-                code="account_exists",
+                "account_exists",
             )
         if Invitation.objects.pending().filter(organisation=organisation, email=email).exists():
-            raise ValidationError(
+            raise _coded(
                 {
                     "email": _(
                         "%(email)s er allerede inviteret. Tilbagekald invitationen, hvis "
@@ -111,7 +116,7 @@ def invitation_create(
                     )
                     % {"email": email}
                 },
-                code="already_invited",
+                "already_invited",
             )
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -135,29 +140,30 @@ def invitation_create(
     )
     invitation.token = token  # type: ignore[attr-defined]  # this once, never stored
     link = settings.SITE_URL + reverse("people:accept", args=[token])
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: _send_invitation(invitation, link=link, language=language))
+    transaction.on_commit(lambda: _send_invitation(invitation, link=link))
     return invitation
 
 
-def _send_invitation(invitation: Invitation, *, link: str, language: str = "da") -> None:
+def _send_invitation(invitation: Invitation, *, link: str) -> None:
     """The one place an invitation e-mail is sent (the notification outbox will take
     it over). Runs after the transaction commits: a rolled-back invitation sends
-    nothing."""
-    with translation.override(language):
-        context = {
-            "invitation": invitation,
-            "organisation": invitation.organisation,
-            "link": link,
-            "valid_days": INVITATION_VALID.days,
-        }
-        subject = _("Invitation til Almen fra %(organisation)s") % {
-            "organisation": invitation.organisation.name
-        }
-        body = render_to_string("people/email/invitation.txt", context)
+    nothing. The invitee has no language setting yet: Danish first, then English."""
+    context = {
+        "invitation": invitation,
+        "organisation": invitation.organisation,
+        "link": link,
+        "valid_days": INVITATION_VALID.days,
+    }
+    subjects = []
+    for language in ("da", "en"):
+        with translation.override(language):
+            subjects.append(
+                _("Invitation til Almen fra %(organisation)s")
+                % {"organisation": invitation.organisation.name}
+            )
     mail.send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body,
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " / ".join(dict.fromkeys(subjects)),
+        render_to_string("people/email/invitation.txt", context),
         settings.DEFAULT_FROM_EMAIL,
         [invitation.email],
     )
@@ -256,7 +262,7 @@ def role_give(
         end_field="ends",
     )
     if held.exists():
-        raise ValidationError(
+        raise _coded(
             {
                 "role": _("%(person)s har allerede rollen %(role)s i %(organisation)s.")
                 % {
@@ -265,7 +271,7 @@ def role_give(
                     "organisation": organisation.name,
                 }
             },
-            code="duplicate",
+            "duplicate",
         )
     if not user.is_active:
         raise ValidationError(
@@ -295,12 +301,12 @@ def role_end(*, actor: Any, membership: Membership, on: dt.date) -> Membership:
     if membership.ends is not None and membership.ends < today:
         raise ValidationError(_("Rollen er allerede afsluttet."), code="ended")
     if on < membership.starts:
-        raise ValidationError(
+        raise _coded(
             {
                 "on": _("Sidste dag kan ikke ligge før rollen begyndte (%(day)s).")
                 % {"day": membership.starts.strftime("%d-%m-%Y")}
             },
-            code="before_start",
+            "before_start",
         )
     if membership.role == Role.ORG_STAFF and getattr(actor, "pk", None) == membership.user_id:
         raise ValidationError(
@@ -333,7 +339,7 @@ def body_member_add(
     seats = _current_or_future(BodyMembership.objects.filter(body=body), end_field="term_end")
     seated = seats.filter(user=user).first()
     if seated is not None:
-        raise ValidationError(
+        raise _coded(
             {
                 "role": _("%(person)s sidder allerede i %(body)s som %(role)s.")
                 % {
@@ -342,12 +348,12 @@ def body_member_add(
                     "role": seated.get_role_display().lower(),
                 }
             },
-            code="duplicate",
+            "duplicate",
         )
     if role in (BodyRole.CHAIR, BodyRole.VICE_CHAIR):
         other = seats.filter(role=role).select_related("user").first()
         if other is not None:
-            raise ValidationError(
+            raise _coded(
                 {
                     "role": _(
                         "%(body)s har allerede en %(role)s: %(person)s. Afslut den post først."
@@ -358,7 +364,7 @@ def body_member_add(
                         "person": other.user,
                     }
                 },
-                code="role_taken",
+                "role_taken",
             )
     return register_services.body_membership_add(
         actor=actor, body=body, user=user, role=role, term_start=term_start, term_end=term_end
@@ -387,12 +393,12 @@ def body_member_end(
     if seat.term_end is not None and seat.term_end < timezone.localdate():
         raise ValidationError(_("Medlemskabet er allerede afsluttet."), code="ended")
     if on < seat.term_start:
-        raise ValidationError(
+        raise _coded(
             {
                 "on": _("Sidste dag kan ikke ligge før valgperioden begyndte (%(day)s).")
                 % {"day": seat.term_start.strftime("%d-%m-%Y")}
             },
-            code="before_start",
+            "before_start",
         )
     if seat.role != BodyRole.SUBSTITUTE and not allow_empty and others_remaining(seat, on) == 0:
         raise ValidationError(
@@ -653,25 +659,25 @@ def activation_redeem(*, code: str, resident: Resident, email: str) -> User:
     (a one-time code is sent there each time). The code is then used up."""
     activation = activation_code_for(code)
     if activation is None:
-        raise ValidationError(
+        raise _coded(
             {"code": _("Koden er forkert, brugt eller udløbet. Tjek brevet, eller bed om et nyt.")},
-            code=INVALID_CODE,
+            INVALID_CODE,
         )
     activation = ActivationCode.objects.select_for_update().get(pk=activation.pk)
     if activation.used_at is not None:
-        raise ValidationError({"code": _("Koden er allerede brugt.")}, code=INVALID_CODE)
+        raise _coded({"code": _("Koden er allerede brugt.")}, INVALID_CODE)
     if resident.household_id != activation.household_id or resident.user_id is not None:
         raise ValidationError({"resident": _("Vælg en af de beboere, brevet er til.")})
     email = _email(email)
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
+        raise _coded(
             {
                 "email": _(
                     "Der findes allerede en konto med den adresse. Brug en anden adresse, "
                     "eller log ind med den konto, du har."
                 )
             },
-            code="account_exists",
+            "account_exists",
         )
     user = User(email=email, name=resident.name)
     user.set_unusable_password()

@@ -471,14 +471,16 @@ def principal_needs_mfa(user: User) -> bool:
 
 
 def _log_in(request: HttpRequest, user: User, *, method: str) -> None:
-    """Log the person in as allauth's own login would (so allauth's re-authentication
-    for the TOTP set-up accepts this fresh login)."""
+    """Log the person in and record the step as allauth's own login does. A password
+    typed on the invitation page a moment ago counts as a fresh re-authentication, so
+    the TOTP set-up that follows does not ask for it again (decision 0022)."""
     from allauth.account.internal.flows.login import record_authentication
 
     if request.user.is_authenticated:
         logout(request)
     login(request, user, backend=LOGIN_BACKEND)
-    record_authentication(request, user, method, email=user.email)
+    extra = {"reauthenticated": True} if method == "password" else {}
+    record_authentication(request, user, method, email=user.email, **extra)
 
 
 BAD_CODE = _lazy(
