@@ -49,6 +49,16 @@ def _email(label: Any, *, required: bool = True, **kw: Any) -> forms.EmailField:
     )
 
 
+class ResidentWithHome(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.household.unit})"
+
+
+class ResidentName(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class InviteForm(forms.Form):
     name = _text(_("Navn"))
     email = _email(_("E-mail"), help_text=_("Invitationen sendes hertil. Den gælder i 7 dage."))
@@ -62,7 +72,7 @@ class RoleGiveForm(forms.Form):
 
 
 class SeatAddForm(forms.Form):
-    resident = forms.ModelChoiceField(
+    resident = ResidentWithHome(
         label=_("Beboer i afdelingen"),
         queryset=Resident.objects.none(),
         required=False,
@@ -83,13 +93,14 @@ class SeatAddForm(forms.Form):
         if residents is None:
             del self.fields["resident"]
         else:
-            self.fields["resident"].queryset = residents
-            self.fields["resident"].label_from_instance = lambda r: f"{r.name} ({r.household.unit})"
+            field = self.fields["resident"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = residents
         if not self.is_bound:
             self.initial.setdefault("term_start", timezone.localdate())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("resident") and not data.get("email"):
             self.add_error(
                 "email", _("Vælg en beboer, eller skriv navn og e-mail på en ny person.")
@@ -121,7 +132,7 @@ class AcceptForm(forms.Form):
         self.email = email
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         one, two = data.get("password1"), data.get("password2")
         if one and two and one != two:
             self.add_error("password2", _("De to adgangskoder er ikke ens."))
@@ -147,7 +158,7 @@ class CodeForm(forms.Form):
 
 class ActivateForm(forms.Form):
     code = forms.CharField(max_length=20, widget=forms.HiddenInput)
-    resident = forms.ModelChoiceField(
+    resident = ResidentName(
         label=_("Hvem er du?"),
         queryset=Resident.objects.none(),
         widget=forms.RadioSelect,
@@ -162,12 +173,13 @@ class ActivateForm(forms.Form):
 
     def __init__(self, *args: Any, residents: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["resident"]
+        assert isinstance(field, forms.ModelChoiceField)
         if residents is not None:
-            self.fields["resident"].queryset = residents
-        self.fields["resident"].label_from_instance = lambda r: r.name
+            field.queryset = residents
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         one, two = data.get("email"), data.get("email2")
         if one and two and one.strip().lower() != two.strip().lower():
             self.add_error("email2", _("De to adresser er ikke ens."))

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from almen.access.roles import Role
 from almen.accounts.models import User
 from almen.audit.services import audit_record, audited_update
-from almen.lib.bounds import date_in_bounds
+from almen.lib.bounds import DATE_BOUNDS_MESSAGE, date_in_bounds
 from almen.people.models import ActivationCode, Invitation
 from almen.register import services as register_services
 from almen.register.models import (
@@ -64,7 +64,7 @@ def format_code(code: str) -> str:
 
 def _check_date(value: dt.date, field: str) -> None:
     if not date_in_bounds(value):
-        raise ValidationError({field: _("Datoen skal ligge mellem 01-01-1900 og 31-12-2100.")})
+        raise ValidationError({field: DATE_BOUNDS_MESSAGE})
 
 
 def _coded(errors: dict[str, Any], code: str) -> ValidationError:
@@ -660,7 +660,12 @@ def activation_redeem(*, code: str, resident: Resident, email: str) -> User:
     activation = activation_code_for(code)
     if activation is None:
         raise _coded(
-            {"code": _("Koden er forkert, brugt eller udløbet. Tjek brevet, eller bed om et nyt.")},
+            {
+                "code": _(
+                    "Koden er forkert, brugt eller udløbet. Tjek brevet, eller bed "
+                    "organisationen om et nyt."
+                )
+            },
             INVALID_CODE,
         )
     activation = ActivationCode.objects.select_for_update().get(pk=activation.pk)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -483,7 +483,7 @@ def _log_in(request: HttpRequest, user: User, *, method: str) -> None:
     record_authentication(request, user, method, email=user.email, **extra)
 
 
-BAD_CODE = _lazy(
+BAD_CODE = gettext_lazy(
     "Koden er forkert, brugt eller udløbet. Tjek brevet, eller bed organisationen om et nyt."
 )
 

@@ -82,7 +82,7 @@ def test_invitation_is_sent_after_commit_with_a_one_time_link(
     assert org.name in message.subject
     assert "Hej Ny Kollega" in message.body
     assert "godkendelses-app" in message.body
-    token = re.search(r"/invitation/([^/\s]+)/", message.body).group(1)  # type: ignore[union-attr]
+    token = re.search(r"/invitation/([^/\s]+)/", str(message.body)).group(1)  # type: ignore[union-attr]
     # Only the digest is stored.
     assert token not in invitation.digest
     assert Invitation.objects.get(pk=invitation.pk).digest == services.digest_of(token)

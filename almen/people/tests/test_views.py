@@ -261,7 +261,7 @@ def test_invited_staff_sets_a_password_then_must_set_up_totp(
             reverse("people:invite", args=[CVR_A]),
             {"name": "Nina Ny", "email": "nina@example.dk", "role": "org_staff"},
         )
-    link = re.search(r"https?://\S+/invitation/\S+/", mail.outbox[0].body).group(0)  # type: ignore[union-attr]
+    link = re.search(r"https?://\S+/invitation/\S+/", str(mail.outbox[0].body)).group(0)  # type: ignore[union-attr]
     path = link[link.index("/invitation/") :]
     client = Client()
     page = client.get(path)
