@@ -21,7 +21,9 @@ def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.Da
         required=required,
         help_text=help_text,
         validators=[validate_date_bounds],
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-input input-width-s"}),
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "class": "form-input input-width-s"}
+        ),
         error_messages={"invalid": _("Skriv en gyldig dato.")},
     )
 

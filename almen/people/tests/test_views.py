@@ -406,3 +406,8 @@ def test_role_end_dates_outside_bounds_are_refused(staff, cast, org) -> None:
     assert response.status_code == 400
     assert Membership.objects.get(pk=membership.pk).ends is None
     assert "Datoen skal ligge mellem" in _body(response)
+
+
+def test_seat_form_starts_today_in_the_date_inputs_format(staff) -> None:
+    html = _body(staff.get(reverse("people:seat_add", args=[CVR_A, "afdeling-1"])))
+    assert f'value="{timezone.localdate().isoformat()}"' in html
