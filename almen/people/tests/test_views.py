@@ -411,3 +411,22 @@ def test_role_end_dates_outside_bounds_are_refused(staff, cast, org) -> None:
 def test_seat_form_starts_today_in_the_date_inputs_format(staff) -> None:
     html = _body(staff.get(reverse("people:seat_add", args=[CVR_A, "afdeling-1"])))
     assert f'value="{timezone.localdate().isoformat()}"' in html
+
+
+def test_people_page_queries_do_not_grow_with_members(
+    staff, org, estate, django_assert_max_num_queries
+) -> None:
+    """The page reads staff, invitations, bodies and seats in fixed queries."""
+    url = reverse("people:organisation", args=[CVR_A])
+    staff.get(url)  # warm the session and the principal's caches
+    with django_assert_max_num_queries(16):
+        assert staff.get(url).status_code == 200
+    board = estate.bodies.get()
+    for n in range(12):
+        person = User.objects.create(email=f"medlem{n}@example.dk", name=f"Medlem {n}")
+        services.body_member_add(
+            actor=None, body=board, user=person, role="member", term_start=timezone.localdate()
+        )
+        services.role_give(actor=None, organisation=org, user=person, role=Role.ORG_BOARD)
+    with django_assert_max_num_queries(16):
+        assert staff.get(url).status_code == 200
