@@ -212,6 +212,8 @@ def invitation_accept(*, token: str, password: str, name: str = "") -> User:
                 code="account_exists",
             )
         user = User(email=invitation.email, name=(name or invitation.name).strip()[:200])
+    elif not user.is_active:
+        raise ValidationError(_("Kontoen er deaktiveret. Kontakt organisationen."), code="inactive")
     elif name.strip() and not user.name:
         user.name = name.strip()[:200]
     user.set_password(password)
@@ -636,6 +638,10 @@ def activation_code_for(code: str) -> ActivationCode | None:
             used_at__isnull=True,
             voided_at__isnull=True,
             expires_at__gt=timezone.now(),
+        )
+        # A household that has moved out has no home to activate a login for.
+        .filter(
+            Q(household__moved_out__isnull=True) | Q(household__moved_out__gte=timezone.localdate())
         )
         .first()
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -217,8 +218,6 @@ def seat_add(request: HttpRequest, cvr: str, body: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            from django.db import transaction
-
             with transaction.atomic():
                 person = services.person_for_seat(
                     actor=request.user,

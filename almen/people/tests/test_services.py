@@ -22,6 +22,7 @@ from almen.register.models import (
     BodyMembership,
     BodyRole,
     Estate,
+    Household,
     Membership,
     Organisation,
     Resident,
@@ -422,3 +423,25 @@ def test_a_code_is_for_its_own_household(estate, staff) -> None:
         services.activation_redeem(
             code=first.code, resident=second.residents[0], email="fremmed@example.dk"
         )
+
+
+def test_a_code_of_a_household_that_moved_out_does_not_work(estate, staff) -> None:
+    letter = services.activation_letters_create(actor=staff, estate=estate)[0]
+    Household.objects.filter(pk=letter.household.pk).update(
+        moved_out=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert services.activation_code_for(letter.code) is None
+
+
+def test_a_deactivated_account_cannot_accept_its_invitation(org, staff) -> None:
+    person = services.person_for_seat(
+        actor=staff, organisation=org, email="slukket@example.dk", name="Slukket"
+    )
+    User.objects.filter(pk=person.user.pk).update(is_active=False)
+    assert person.invitation is not None
+    with pytest.raises(ValidationError) as error:
+        services.invitation_accept(
+            token=person.invitation.token,  # type: ignore[attr-defined]
+            password="en-lang-adgangskode",
+        )
+    assert _code(error.value) == {"inactive"}
