@@ -645,3 +645,58 @@ def test_municipality_csv_is_the_officers_overview(client_as) -> None:
         return exactly(set())
 
     check_page(client_as, reverse("goals:municipality_csv"), expect)
+
+
+# --- people and roles (almen/people) ----------------------------------------------------
+BOARD_PHONE = "29991234"  # the board member's phone, on her resident record
+BOARD_PAGE_READERS = frozenset({"estate_board_a", "org_board", "org_staff"})
+
+
+def _board_member_lives_in_estate_a() -> None:
+    household = Household.objects.active().filter(unit__estate__organisation__cvr=ORG_A).first()
+    assert household is not None
+    Resident.objects.create(
+        household=household,
+        name=BOARD_NAME,
+        email=BOARD_EMAIL,
+        phone=BOARD_PHONE,
+        user=User.objects.get(email=BOARD_EMAIL),
+    )
+
+
+def test_estate_board_page(client_as) -> None:
+    """Estate A's board page: who sits (name, post, term) for the board itself, the
+    organisation's staff and its board; never an e-mail or a phone (not even a
+    nameless member's e-mail), never the residents."""
+    _board_member_lives_in_estate_a()
+    check_page(
+        client_as,
+        reverse("people:estate_board", args=[ORG_A, 1]),
+        lambda persona: exactly({BOARD_NAME} if persona in BOARD_PAGE_READERS else set()),
+        universe=[*UNIVERSE, BOARD_PHONE],
+    )
+
+
+def test_estate_board_page_b(client_as) -> None:
+    """Estate B's board page shows none of estate A's board (and is refused to A's)."""
+    check_page(
+        client_as,
+        reverse("people:estate_board", args=[ORG_A, 2]),
+        lambda persona: exactly(set()),
+        universe=[*UNIVERSE, BOARD_PHONE],
+    )
+
+
+def test_people_page(client_as) -> None:
+    """The organisation's people page: its staff (the data controller, who manage the
+    seats and send invitations) see the members and their e-mails; nobody else sees
+    the page, and residents who sit nowhere are not on it."""
+    _board_member_lives_in_estate_a()
+    check_page(
+        client_as,
+        reverse("people:organisation", args=[ORG_A]),
+        lambda persona: exactly(
+            {BOARD_NAME, BOARD_EMAIL, NAMELESS_EMAIL} if persona == "org_staff" else set()
+        ),
+        universe=[*UNIVERSE, BOARD_PHONE],
+    )

@@ -64,6 +64,8 @@ ARGS = {
     "attachment_id": "00000000-0000-4000-8000-0000000000a8",
     # An unsubscribe link that we did not sign.
     "signed": "ugyldigt-link",
+    # People: estate A's board (organisation A, estate 1).
+    "body": "afdeling-1",
 }
 
 
@@ -201,6 +203,30 @@ EXPECTED: dict[str, dict[str, int]] = {
     "import/<str:cvr>/<uuid:run_id>/": {**ORG_A_STAFF_ONLY, "org_staff": 404},
     "import/<str:cvr>/<uuid:run_id>/godkend/": everyone(405),  # POST only
     "healthz": everyone(200),
+    # People and roles (almen/people): the organisation's staff only. Ending roles and
+    # seats, revoking invitations and (de)activating accounts are POST-only.
+    "personer/": {**login_required(404), "org_staff": 302, "other_org_staff": 302},
+    "organisationer/<str:cvr>/personer/": ORG_A_STAFF_ONLY,
+    "organisationer/<str:cvr>/personer/inviter/": ORG_A_STAFF_ONLY,
+    "organisationer/<str:cvr>/personer/roller/ny/": ORG_A_STAFF_ONLY,
+    "organisationer/<str:cvr>/personer/roller/<int:id>/afslut/": everyone(405),
+    "organisationer/<str:cvr>/personer/organer/<slug:body>/ny/": ORG_A_STAFF_ONLY,
+    "organisationer/<str:cvr>/personer/medlemmer/<int:id>/afslut/": everyone(405),
+    "organisationer/<str:cvr>/personer/invitationer/<int:id>/tilbagekald/": everyone(405),
+    "organisationer/<str:cvr>/personer/konti/<uuid:public_id>/deaktiver/": everyone(405),
+    "organisationer/<str:cvr>/personer/konti/<uuid:public_id>/genaktiver/": everyone(405),
+    # Estate A's board page: the board itself, the organisation's staff and board; the
+    # organisation's other members and its municipality read-only (403).
+    "organisationer/<str:cvr>/afdelinger/<int:number>/bestyrelse/": {
+        **ORG_A_STAFF_ONLY,
+        "estate_board_a": 200,
+        "org_board": 200,
+    },
+    # Activation letters name households: the organisation's staff (data controller).
+    "organisationer/<str:cvr>/afdelinger/<int:number>/aktiveringsbreve/": ORG_A_STAFF_ONLY,
+    # The invited and the activated: no login needed (the token or code is the key).
+    "invitation/<str:key>/": everyone(404),  # unknown token (ARGS)
+    "aktiver/": everyone(200),
     # Report packs
     "rapporter/organisationer/<str:cvr>/": REPORT_INDEX,
     "rapporter/organisationer/<str:cvr>/bestyrelse.<reportfmt:fmt>": REPORT_BOARD,

@@ -39,6 +39,7 @@ from almen.access.tests.test_matrix import (
 from almen.accounts.tests.helpers import login_with_mfa
 from almen.conftest import PERSONA_KEYS
 from almen.goals.models import Commitment, Framework
+from almen.people import testing as people_testing
 from almen.register import tokens as register_tokens
 from almen.register.models import ApiScope, Estate, Organisation
 
@@ -54,6 +55,7 @@ DATA_APPS = [
     "dialogue",
     "imports",
     "reports",
+    "people",
     "audit",
     "notify",
 ]
@@ -370,6 +372,67 @@ WRITES: dict[str, Write] = {
     ),
     "maal/<uuid:public_id>/status/ny/": Write(
         data=lambda: {"date": "2026-06-01", "assessment": "on_track", "worked": "Fælles aflæsning."}
+    ),
+    # People and roles (almen/people): the organisation's staff. Ends and account
+    # changes ask first (a POST without confirm only shows the question).
+    "organisationer/<str:cvr>/personer/inviter/": Write(
+        data=lambda: {"name": "Ny Kollega", "email": "ny.kollega@skrivetest.dk"}
+    ),
+    "organisationer/<str:cvr>/personer/roller/ny/": Write(
+        data=lambda: {"email": "bestyrelse.a@almen.demo", "role": "org_board"}
+    ),
+    "organisationer/<str:cvr>/personer/roller/<int:id>/afslut/": Write(
+        form=False,
+        path=people_testing.role_end_path,
+        data=lambda: {"confirm": "yes", "on": people_testing.today()},
+        outcomes=_post_only(ORG_A_STAFF_ONLY),
+    ),
+    "organisationer/<str:cvr>/personer/organer/<slug:body>/ny/": Write(
+        data=lambda: {"name": "Nyt Medlem", "email": "nyt.medlem@skrivetest.dk"}
+    ),
+    # Estate A's only board member: ending the seat needs the explicit "leave it empty".
+    "organisationer/<str:cvr>/personer/medlemmer/<int:id>/afslut/": Write(
+        form=False,
+        path=people_testing.seat_end_path,
+        data=lambda: {"confirm": "yes", "on": people_testing.today(), "allow_empty": "on"},
+        outcomes=_post_only(ORG_A_STAFF_ONLY),
+    ),
+    "organisationer/<str:cvr>/personer/invitationer/<int:id>/tilbagekald/": Write(
+        form=False,
+        path=people_testing.invitation_revoke_path,
+        outcomes=_post_only(ORG_A_STAFF_ONLY),
+    ),
+    "organisationer/<str:cvr>/personer/konti/<uuid:public_id>/deaktiver/": Write(
+        form=False,
+        path=people_testing.account_deactivate_path,
+        data=lambda: {"confirm": "yes"},
+        outcomes=_post_only(ORG_A_STAFF_ONLY),
+    ),
+    "organisationer/<str:cvr>/personer/konti/<uuid:public_id>/genaktiver/": Write(
+        form=False,
+        path=people_testing.account_reactivate_path,
+        data=lambda: {"confirm": "yes"},
+        outcomes=_post_only(ORG_A_STAFF_ONLY),
+    ),
+    # New codes for estate A's households without a login, and the PDF (200).
+    "organisationer/<str:cvr>/afdelinger/<int:number>/aktiveringsbreve/": Write(
+        form=False, ok_status=(200,)
+    ),
+    # The token or the letter's code is the key: whoever holds it may use it.
+    "invitation/<str:key>/": Write(
+        form=False,
+        path=people_testing.accept_path,
+        data=lambda: {
+            "password1": "en-lang-adgangskode-2026",
+            "password2": "en-lang-adgangskode-2026",
+        },
+        outcomes=dict.fromkeys(PERSONA_KEYS, "ok"),
+    ),
+    "aktiver/": Write(
+        form=False,
+        path=people_testing.activate_path,
+        data=people_testing.activate_data,
+        outcomes=dict.fromkeys(PERSONA_KEYS, "ok"),
     ),
     "styringsdialog/ny/": Write(
         data=lambda: {"year": "2027"},

@@ -64,7 +64,12 @@ PANEL_TEXT = {
 # The web's organisation and estate pages carry other modules' sections.
 SECTION_TEXT = {"goals": ["Organisationens mål", "Afdelingens mål"]}
 # A page of each module that must disappear with it.
-PAGES = {"goals": "/maal/", "dialogue": "/styringsdialog/", "imports": "/import/12345678/"}
+PAGES = {
+    "goals": "/maal/",
+    "dialogue": "/styringsdialog/",
+    "imports": "/import/12345678/",
+    "people": "/aktiver/",
+}
 
 
 def _reload_urls() -> None:
@@ -138,16 +143,16 @@ def test_modules_plug_in_through_the_registries() -> None:
     assert tables[:4] == ["municipalities", "organisations", "estates", "framework"]
     assert _tables_of("register") == {"municipalities", "organisations", "estates"}
     assert {"goals", "indicators", "reviews"} <= _tables_of("goals")
-    assert {k.key.split(".")[0] for k in notifications.kinds()} == {"goals", "reports"}
+    assert {k.key.split(".")[0] for k in notifications.kinds()} == {"goals", "reports", "people"}
     assert len(routes.api_routers()) == 4  # register, imports, goals, open data
-    # notify, register, attachments, imports, goals, dialogue, reports, web
-    assert len(routes.urls()) == 8
+    # notify, register, attachments, imports, goals, dialogue, reports, people, web
+    assert len(routes.urls()) == 9
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
     assert [d.key for d in demo.demos()] == ["goals", "dialogue"]
     assert [p.key for p in notifications.reminder_producers()] == ["goals.deadlines"]
 
 
-@pytest.mark.parametrize("app", ["goals", "register", "dialogue", "imports"])
+@pytest.mark.parametrize("app", ["goals", "register", "dialogue", "imports", "people"])
 def test_withdrawing_a_module_removes_its_contributions_and_nothing_else(
     app: str, client_for: Callable[[str], Client], cast: dict[str, Persona]
 ) -> None:
