@@ -131,6 +131,8 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
         # it off (e.g. behind PgBouncer in transaction mode, which cannot keep them).
         if binding == "true":
             driver_options["server_side_binding"] = True
+            # Django turns psycopg's prepared statements off unless asked (for poolers).
+            driver_options.setdefault("prepare_threshold", 5)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": config.get("NAME") or "postgres",

@@ -193,6 +193,7 @@ def test_postgres_keeps_sslmode_and_other_driver_options() -> None:
         "connect_timeout": 5,
         "application_name": "almen-web",
         "server_side_binding": True,
+        "prepare_threshold": 5,
     }
     assert db["CONN_MAX_AGE"] == 120
     assert db["CONN_HEALTH_CHECKS"] is True
@@ -204,7 +205,7 @@ def test_postgres_defaults() -> None:
     assert db["NAME"] == "postgres"
     assert db["PORT"] == ""
     # Server-side binding, so psycopg prepares the statements a connection repeats.
-    assert db["OPTIONS"] == {"server_side_binding": True}
+    assert db["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
     assert db["CONN_MAX_AGE"] == 60
 
 
@@ -248,7 +249,7 @@ def test_postgres_passes_every_unknown_option_to_the_driver(options: dict[str, s
         k: (v.lower() == "true" if v.lower() in {"true", "false"} else v)
         for k, v in options.items()
     }
-    assert db["OPTIONS"] == {**expected, "server_side_binding": True}
+    assert db["OPTIONS"] == {**expected, "server_side_binding": True, "prepare_threshold": 5}
 
 
 @pytest.mark.parametrize("url", ["mysql://h/db", "redis://h/0", "almen.sqlite3"])
