@@ -6,11 +6,12 @@ organisation and estate pages are the web's."""
 from __future__ import annotations
 
 from almen.access.policy import register_contributor
-from almen.lib import opendata, routes
+from almen.lib import menu, opendata, routes
 from almen.register.api import router
 from almen.register.grants import register_grants
 from almen.register.metrics import register_metrics
 from almen.register.opendata import TABLES
+from almen.register.places import principal_places
 from almen.register.tokens import api_token_optional
 
 APP = "register"
@@ -24,3 +25,4 @@ def register() -> None:
     routes.register_api(router, app=APP)
     routes.register_api_auth(api_token_optional, app=APP)
     routes.register_urls("almen.register.urls", app=APP)
+    menu.register_places(principal_places, app=APP)

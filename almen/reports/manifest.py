@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from almen.lib import notifications, routes
+from almen.lib import menu, notifications, routes
+from almen.lib.menu import MenuItem
 from almen.lib.notifications import NotificationKind, Preference
 
 APP = "reports"
@@ -22,6 +23,17 @@ KINDS = (
 
 
 def register() -> None:
+    menu.register(
+        MenuItem(
+            "reports.organisation",
+            _("Rapporter"),
+            "reports:organisation",
+            60,
+            shown=menu.is_staff,
+            args=menu.staff_cvr,
+        ),
+        app=APP,
+    )
     for kind in KINDS:
         notifications.register(kind, app=APP)
     routes.register_urls("almen.reports.urls", app=APP, prefix="rapporter/")
