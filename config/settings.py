@@ -94,6 +94,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "almen" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "libraries": {"almen_ui": "almen.lib.ui"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
