@@ -72,12 +72,13 @@ def _model(object_type: str) -> type[models.Model] | None:
 def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
     if model is None:
         return None
+    found: Any
     try:
-        field = model._meta.get_field(name)
+        found = model._meta.get_field(name)
     except FieldDoesNotExist:
         # A foreign key is stored under its attname (``estate_id``).
-        field = next((f for f in model._meta.concrete_fields if f.attname == name), None)
-    return field if isinstance(field, models.Field) else None
+        found = next((f for f in model._meta.concrete_fields if f.attname == name), None)
+    return found if isinstance(found, models.Field) else None
 
 
 def _value(field: models.Field[Any, Any] | None, value: Any) -> str:

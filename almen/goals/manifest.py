@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +62,14 @@ def attention_panel(p: Principal) -> dict[str, Any] | None:
         Action.objects.filter(Q(goals__in=Goal.objects.filter(scope)), due__lt=today)
         .filter(status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS])
         .distinct()
+        # The goal page the item links to (the action's first goal in this scope).
+        .annotate(
+            goal_public_id=Subquery(
+                Goal.objects.filter(scope, actions=OuterRef("pk"))
+                .order_by("title")
+                .values("public_id")[:1]
+            )
+        )
         .order_by("due")[:ATTENTION_LIMIT]
     )
     return {"reviews": overdue_reviews[:ATTENTION_LIMIT], "actions": overdue_actions}

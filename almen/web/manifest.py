@@ -18,7 +18,7 @@ APP = "web"
 
 def _estate(p: Any, places: Places) -> tuple[str, int] | None:
     place = places.estate(p.board_estates | p.resident_estates)
-    return (place.cvr, place.number) if place else None
+    return (place.cvr, place.number) if place and place.number is not None else None
 
 
 def _organisation(p: Any, places: Places) -> tuple[str] | None:

@@ -167,8 +167,8 @@ def test_withdrawing_a_module_removes_its_contributions_and_nothing_else(
         for persona, text in texts:
             assert text in homes[persona], (module, persona, text)
     assert all(text in _sections(client_for("org_staff")) for text in SECTION_TEXT["goals"])
-    for module, texts in MENU_TEXT.items():
-        assert all(text in homes["org_staff"] for text in texts), module
+    for module, menu_texts in MENU_TEXT.items():
+        assert all(text in homes["org_staff"] for text in menu_texts), module
     menu_apps = {i.key.split(".")[0] for i in menu.items()}
     all_metrics = {m.key for m in metrics.all_metrics()}
     own_metrics = {key for key in all_metrics if key.startswith(f"{app}.")}
@@ -183,13 +183,13 @@ def test_withdrawing_a_module_removes_its_contributions_and_nothing_else(
                 assert (text in homes[persona]) == (module != app), (module, persona, text)
         # The main menu: its items are gone, the other modules' stay.
         assert {i.key.split(".")[0] for i in menu.items()} == menu_apps - {app}
-        for module, texts in MENU_TEXT.items():
+        for module, menu_texts in MENU_TEXT.items():
             if app == "register" and module != "web":
                 continue  # without the register's places, links to one's own CVR go too
-            for text in texts:
-                shown = text in homes["org_staff"]
-                expected = module != app and not (app == "register" and "boligorg" in text)
-                assert shown == expected, (module, text)
+            for menu_text in menu_texts:
+                shown = menu_text in homes["org_staff"]
+                expected = module != app and not (app == "register" and "boligorg" in menu_text)
+                assert shown == expected, (module, menu_text)
         # Metrics, notification kinds, API routers, pages: its own gone, the rest kept.
         keys = {m.key for m in metrics.all_metrics()}
         assert keys == all_metrics - own_metrics

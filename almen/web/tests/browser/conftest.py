@@ -55,7 +55,7 @@ def site(live_server: Any, transactional_db: None) -> str:
 # takes over below 992 px). A journey that asks for its own viewport runs once.
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
-WIDTHS = {
+WIDTHS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": DESKTOP},
     "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
 }
