@@ -256,6 +256,6 @@ def api_token_revoke(request: HttpRequest, cvr: str, token_id: uuid.UUID) -> Htt
         )
     register_tokens.api_token_revoke(actor=request.user, token=token)
     messages.success(
-        request, gettext("API-tokenet »%(name)s« er tilbagekaldt.") % {"name": token.name}
+        request, gettext("API-nøglen »%(name)s« er tilbagekaldt.") % {"name": token.name}
     )
     return redirect("web:api_tokens", cvr=token.organisation.cvr)

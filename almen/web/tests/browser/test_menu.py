@@ -25,7 +25,15 @@ def test_mobile_menu_opens_and_closes_by_keyboard(visit: Any, width: str) -> Non
     assert not drawer.is_visible()
     assert button.get_attribute("aria-expanded") == "false"
 
-    # Tab from the top of the page to the menu button (past the skip link and the name).
+    # The first Tab lands on the skip link, which then shows on the screen.
+    page.keyboard.press("Tab")
+    skip = page.evaluate(
+        "() => { const a = document.activeElement, r = a.getBoundingClientRect();"
+        " return [a.className, r.top, r.height, getComputedStyle(a).visibility]; }"
+    )
+    assert skip[0] == "skipnav" and skip[1] >= 0 and skip[2] > 0 and skip[3] == "visible", skip
+
+    # On from there to the menu button (past the name).
     for _ in range(6):
         page.keyboard.press("Tab")
         if page.evaluate(FOCUSED_IS_MENU_BUTTON):
