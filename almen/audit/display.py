@@ -111,7 +111,8 @@ def field_label(field: models.Field[Any, Any] | None, name: str) -> str:
 def changes(
     object_type: str, before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> list[Change]:
-    """Each field that differs, named and valued for people."""
+    """Each field that differs, named and valued for people (foreign keys, whose values
+    are ids, are left out)."""
     model = _model(object_type)
     before, after = before or {}, after or {}
     result = []
@@ -119,6 +120,11 @@ def changes(
         if before.get(name) == after.get(name):
             continue
         field = _field(model, name)
+        if field is not None and field.is_relation:
+            continue  # an id says nothing to a person; the entry names the object
+        shown = (_value(field, before.get(name)), _value(field, after.get(name)))
+        if shown[0] == shown[1]:
+            continue  # None and "" both read "–"
         result.append(
             Change(
                 field_label(field, name),

@@ -30,8 +30,11 @@ def test_foreign_keys_booleans_and_dates_read_as_words() -> None:
             {"dry_run": False, "organisation_id": 1},
             {"dry_run": True, "organisation_id": 2},
         )
-    assert Change("Prøvekørsel", "nej", "ja") in shown
-    assert all("_" not in change.field for change in shown)
+    assert shown == [Change("Prøvekørsel", "nej", "ja")]  # the organisation's id is left out
+
+
+def test_empty_before_and_after_are_not_a_change() -> None:
+    assert changes("dialogue.agreement", {}, {"follow_up_note": ""}) == []
 
 
 def test_unknown_models_and_fields_still_read_without_underscores() -> None:
