@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -91,12 +92,16 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
+# Widgets render through the project's templates, so every checkbox and radio uses Det
+# Fælles Designsystem's markup (almen/templates/django/forms/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "almen" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "libraries": {"almen_ui": "almen.lib.ui"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

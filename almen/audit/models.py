@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -63,3 +65,23 @@ class AuditEntry(models.Model):
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    # --- for people (almen/audit/display.py) -------------------------------------
+    @property
+    def action_display(self) -> str:
+        from almen.audit.display import action_label
+
+        return action_label(self.action)
+
+    @property
+    def actor_display(self) -> str:
+        from almen.audit.display import actor_label
+
+        return actor_label(self.actor_label)
+
+    @property
+    def change_display(self) -> list[Any]:
+        """Each changed field by its verbose name, values by their display labels."""
+        from almen.audit.display import changes
+
+        return changes(self.object_type, self.before, self.after)

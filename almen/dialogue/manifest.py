@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from almen.access.policy import Principal
 from almen.dialogue import attachment_owners
 from almen.dialogue.demo import dialogue_demo_create
-from almen.lib import demo, panels, routes
+from almen.lib import demo, menu, panels, routes
 from almen.lib.demo import Demo
+from almen.lib.menu import MenuItem
 from almen.lib.panels import Panel
 
 APP = "dialogue"
@@ -22,7 +25,22 @@ def links_panel(p: Principal) -> dict[str, Any] | None:
     return {"municipal": bool(p.municipalities)}
 
 
+def _works_on_dialogues(p: Principal) -> bool:
+    """Staff and municipality officers hold styringsdialoger; others rarely see one."""
+    return bool(p.staff_organisations or p.municipalities)
+
+
 def register() -> None:
+    menu.register(
+        MenuItem(
+            "dialogue.list",
+            _("Styringsdialog"),
+            "dialogue:dialogue_list",
+            65,
+            shown=_works_on_dialogues,
+        ),
+        app=APP,
+    )
     panels.register(
         Panel("dialogue.links", 70, "dialogue/panels/links.html", links_panel, queries=0), app=APP
     )

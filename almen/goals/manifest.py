@@ -33,8 +33,9 @@ from almen.goals.selectors import (
     review_due,
     with_last_review,
 )
-from almen.lib import demo, notifications, opendata, panels, routes
+from almen.lib import demo, menu, notifications, opendata, panels, routes
 from almen.lib.demo import Demo
+from almen.lib.menu import MenuItem
 from almen.lib.notifications import NotificationKind, Preference, ReminderProducer
 from almen.lib.panels import ESTATE, ORGANISATION, Panel
 from almen.register.models import Estate, Organisation
@@ -188,7 +189,22 @@ KINDS = (
 )
 
 
+def _is_municipality(p: Principal) -> bool:
+    return bool(p.municipalities)
+
+
+MENU = (
+    MenuItem("goals.goals", _("Mål"), "goals:goal_list", 20, shown=menu.signed_in),
+    MenuItem("goals.framework", _("Almene mål"), "goals:framework_current", 30),
+    MenuItem("goals.library", _("Inspiration"), "goals:library", 40),
+    MenuItem("goals.national", _("Nationalt billede"), "goals:national", 50),
+    MenuItem("goals.municipality", _("Din kommune"), "goals:municipality", 15, _is_municipality),
+)
+
+
 def register() -> None:
+    for item in MENU:
+        menu.register(item, app=APP)
     for table in TABLES:
         opendata.register(table, app=APP)
     opendata.register_version(goals_version, app=APP)

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 from almen.imports.api import router
 from almen.imports.models import ImportRun
-from almen.lib import panels, routes
+from almen.lib import menu, panels, routes
+from almen.lib.menu import MenuItem
 from almen.lib.panels import Panel
 
 if TYPE_CHECKING:
@@ -39,6 +42,10 @@ def latest_imports_panel(p: Principal) -> dict[str, Any] | None:
 def register() -> None:
     panels.register(
         Panel("imports.latest", 64, "imports/panels/latest.html", latest_imports_panel, 2),
+        app=APP,
+    )
+    menu.register(
+        MenuItem("imports.list", _("Import"), "imports:list", 70, menu.is_staff, menu.staff_cvr),
         app=APP,
     )
     routes.register_api(router, app=APP, prefix="/imports")

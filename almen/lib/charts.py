@@ -50,6 +50,12 @@ def _fmt(value: float) -> str:
     return "0" if text == "-0" else text  # -0.04 rounds to 0, not to "-0"
 
 
+def _minor(n: int, count: int) -> str:
+    """Every other year label of a long axis is "minor": site.css hides those on a phone,
+    where the labels are set larger (a 640-wide chart shrinks to half on a phone)."""
+    return ' class="almen-chart-minor"' if count > 6 and n % 2 else ""
+
+
 def line_chart_svg(chart: LineChart) -> SafeString:
     """A line chart of measurements with the baseline and the target marked."""
     uid = uuid.uuid4().hex[:8]
@@ -99,7 +105,7 @@ def line_chart_svg(chart: LineChart) -> SafeString:
     last = max(p.date for p in all_points).year
     step = max(1, -(-(last - first + 1) // MAX_YEAR_TICKS))
     years = range(max(1, first - first % step), last + 1, step)
-    for year in years:  # year ticks
+    for n, year in enumerate(years):  # year ticks; every other one hides on a phone
         day = dt.date(year, 1, 1)
         if d0 <= day.toordinal() <= d1:
             gx = x(day)
@@ -109,7 +115,7 @@ def line_chart_svg(chart: LineChart) -> SafeString:
             )
             parts.append(
                 f'<text x="{gx:.1f}" y="{HEIGHT - PAD_BOTTOM + 18}" '
-                f'text-anchor="middle" fill="{TEXT}">{year}</text>'
+                f'text-anchor="middle" fill="{TEXT}"{_minor(n, len(years))}>{year}</text>'
             )
     if chart.baseline and chart.target:  # the straight path from baseline to target
         parts.append(

@@ -9,7 +9,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from almen.access.policy import Principal
-from almen.lib import notifications, panels, routes
+from almen.lib import menu, notifications, panels, routes
+from almen.lib.menu import MenuItem
 from almen.lib.notifications import NotificationKind, Preference
 from almen.lib.panels import Panel
 from almen.people.access import can_see_board
@@ -63,3 +64,8 @@ def register() -> None:
         app=APP,
     )
     routes.register_urls("almen.people.urls", app=APP)
+    # The URL resolves once the people pages exist; until then the menu leaves it out.
+    menu.register(
+        MenuItem("people.index", _("Personer"), "people:index", 80, shown=menu.is_staff),
+        app=APP,
+    )

@@ -6,12 +6,13 @@ organisation and estate pages are the web's."""
 from __future__ import annotations
 
 from almen.access.policy import register_contributor
-from almen.lib import affiliation, opendata, routes
+from almen.lib import affiliation, menu, opendata, routes
 from almen.register.affiliation import organisation_name_for_user
 from almen.register.api import router
 from almen.register.grants import register_grants
 from almen.register.metrics import register_metrics
 from almen.register.opendata import TABLES
+from almen.register.places import principal_places
 from almen.register.tokens import api_token_optional
 
 APP = "register"
@@ -27,3 +28,4 @@ def register() -> None:
     routes.register_urls("almen.register.urls", app=APP)
     # The organisation's name in the login and password e-mails (accounts' adapter).
     affiliation.register("register", organisation_name_for_user, app=APP)
+    menu.register_places(principal_places, app=APP)

@@ -284,7 +284,7 @@ def _docx_full(document: Any, pack: Pack) -> None:
                 row.goal.estate.name if row.goal.estate else _("Hele organisationen"),
                 ", ".join(c.code for c in row.commitments) or "–",
                 str(row.status.label),
-                _date(row.review.due) + (f" ({_('overskredet')})" if row.review.overdue else ""),
+                _date(row.review.due) + (f" ({_('forsinket')})" if row.review.overdue else ""),
             ]
             for row in pack.goals
         ],

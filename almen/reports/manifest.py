@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from almen.lib import notifications, panels, routes
+from almen.lib import menu, notifications, panels, routes
+from almen.lib.menu import MenuItem
 from almen.lib.notifications import NotificationKind, Preference
 from almen.lib.panels import Panel
 from almen.reports.models import ReportJob
@@ -53,6 +54,17 @@ def latest_packs_panel(p: Principal) -> dict[str, Any] | None:
 def register() -> None:
     panels.register(
         Panel("reports.latest", 66, "reports/panels/latest.html", latest_packs_panel, 2),
+        app=APP,
+    )
+    menu.register(
+        MenuItem(
+            "reports.organisation",
+            _("Rapporter"),
+            "reports:organisation",
+            60,
+            shown=menu.is_staff,
+            args=menu.staff_cvr,
+        ),
         app=APP,
     )
     for kind in KINDS:

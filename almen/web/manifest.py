@@ -4,14 +4,60 @@ panels, the register's people and places as the web shows them. The home page it
 
 from __future__ import annotations
 
-from almen.lib import panels, routes
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from almen.lib import menu, panels, routes
+from almen.lib.menu import MenuItem, Places
 from almen.lib.panels import Panel
 from almen.web import selectors
 
 APP = "web"
 
 
+def _estate(p: Any, places: Places) -> tuple[str, int] | None:
+    place = places.estate(p.board_estates | p.resident_estates)
+    return (place.cvr, place.number) if place and place.number is not None else None
+
+
+def _organisation(p: Any, places: Places) -> tuple[str] | None:
+    place = places.organisation(p.staff_organisations | p.board_organisations)
+    return (place.cvr,) if place else None
+
+
+def _has_estate(p: Any) -> bool:
+    return bool(p.board_estates or p.resident_estates)
+
+
+def _has_organisation(p: Any) -> bool:
+    return bool(p.staff_organisations or p.board_organisations)
+
+
+MENU = (
+    MenuItem("web.home", _("Forside"), "web:home", 0),
+    MenuItem("web.estate", _("Din afdeling"), "web:estate_detail", 10, _has_estate, _estate),
+    MenuItem(
+        "web.organisation",
+        _("Din boligorganisation"),
+        "web:organisation_detail",
+        10,
+        _has_organisation,
+        _organisation,
+    ),
+    MenuItem(
+        "web.organisations",
+        _("Boligorganisationer"),
+        "web:organisation_list",
+        90,
+        lambda p: not (p.staff_organisations or p.board_organisations),
+    ),
+)
+
+
 def register() -> None:
+    for item in MENU:
+        menu.register(item, app=APP)
     for key, order, selector, queries in (
         ("my_estates", 10, selectors.my_estates_panel, 1),
         ("board_estates", 40, selectors.board_estates_panel, 1),

@@ -12,6 +12,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -183,7 +184,8 @@ class ApiTokenForm(forms.Form):
     )
     scopes = forms.MultipleChoiceField(
         label=_("Rettigheder"),
-        choices=ApiScope.choices,
+        # The label names the scope as the API documentation does (register:read).
+        choices=[(v, format_lazy("{} ({})", label, v)) for v, label in ApiScope.choices],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Vælg mindst én rettighed.")},
     )
@@ -254,6 +256,6 @@ def api_token_revoke(request: HttpRequest, cvr: str, token_id: uuid.UUID) -> Htt
         )
     register_tokens.api_token_revoke(actor=request.user, token=token)
     messages.success(
-        request, gettext("API-tokenet »%(name)s« er tilbagekaldt.") % {"name": token.name}
+        request, gettext("API-nøglen »%(name)s« er tilbagekaldt.") % {"name": token.name}
     )
     return redirect("web:api_tokens", cvr=token.organisation.cvr)

@@ -342,7 +342,7 @@ def test_detail_shows_agreements_goal_status_and_pack_links(dialogue, client_for
     assert f'href="/maal/{goal.public_id}/"' in html
     status = calculation(goal.indicators.get()).status
     assert f'almen-status--{status.value}">{status.label}' in html
-    assert "Overskredet" in html  # due 1 April 2026, not followed up
+    assert "Forsinket" in html  # due 1 April 2026, not followed up
     assert 'href="/rapporter/organisationer/29190909/kommune/0101/2026.pdf"' in html
     assert "Lars Poulsen" in html and "Følg op" in html
     board = client_for("org_board").get(URL).content.decode()

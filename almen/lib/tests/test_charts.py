@@ -230,3 +230,18 @@ def test_bar_chart_without_bars_and_with_a_negative_value() -> None:
     widths = [float(r.get("width", "nan")) for r in root.iter(f"{SVG}rect")]
     assert widths[0] == 0 and widths[1] > 0  # SVG forbids negative widths
     assert [t.text for t in root.iter(f"{SVG}text")][1] == "-5"
+
+
+def test_long_year_axes_mark_every_other_label_minor_for_phones() -> None:
+    """On a phone the labels are set larger (site.css) and the minor ones hidden, so a
+    ten-year axis does not become a smear of overlapping years."""
+    import datetime as _dt
+    from decimal import Decimal as _D
+
+    from almen.lib.charts import LineChart, Point, line_chart_svg
+
+    points = [Point(_dt.date(2016 + i, 6, 1), _D(i)) for i in range(10)]
+    svg = str(line_chart_svg(LineChart("T", "D", "", points)))
+    assert svg.count('class="almen-chart-minor"') == 5  # 2017, 2019, … 2025
+    short = str(line_chart_svg(LineChart("T", "D", "", points[:3])))
+    assert "almen-chart-minor" not in short

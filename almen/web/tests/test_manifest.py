@@ -23,7 +23,7 @@ from django.urls import Resolver404, clear_url_caches, resolve
 
 from almen.access.policy import principal_for
 from almen.conftest import PERSONA_KEYS
-from almen.lib import demo, metrics, notifications, opendata, panels, routes
+from almen.lib import demo, menu, metrics, notifications, opendata, panels, routes
 from almen.lib.registry import registries, withdrawn
 from almen.register.demo import ORGANISATIONS, Persona
 from almen.register.models import Estate
@@ -63,6 +63,14 @@ PANEL_TEXT = {
 }
 # The web's organisation and estate pages carry other modules' sections.
 SECTION_TEXT = {"goals": ["Organisationens mål", "Afdelingens mål"]}
+# Each module's main-menu items on the staff home page (almen/lib/menu.py); the
+# register adds none of its own (it gives the menu the person's places).
+MENU_TEXT = {
+    "goals": ["<span>Inspiration</span>", "<span>Nationalt billede</span>"],
+    "dialogue": ["<span>Styringsdialog</span>"],
+    "imports": ["<span>Import</span>"],
+    "web": ["<span>Forside</span>", "<span>Din boligorganisation</span>"],
+}
 # A page of each module that must disappear with it.
 PAGES = {
     "goals": "/maal/",
@@ -129,6 +137,7 @@ def _state() -> dict[str, object]:
         "urls": routes.urls(),
         "metrics": [m.key for m in metrics.all_metrics()],
         "demos": [d.key for d in demo.demos()],
+        "menu": [i.key for i in menu.items()],
     }
 
 
@@ -165,6 +174,9 @@ def test_withdrawing_a_module_removes_its_contributions_and_nothing_else(
         for persona, text in texts:
             assert text in homes[persona], (module, persona, text)
     assert all(text in _sections(client_for("org_staff")) for text in SECTION_TEXT["goals"])
+    for module, menu_texts in MENU_TEXT.items():
+        assert all(text in homes["org_staff"] for text in menu_texts), module
+    menu_apps = {i.key.split(".")[0] for i in menu.items()}
     all_metrics = {m.key for m in metrics.all_metrics()}
     own_metrics = {key for key in all_metrics if key.startswith(f"{app}.")}
 
@@ -176,6 +188,15 @@ def test_withdrawing_a_module_removes_its_contributions_and_nothing_else(
         for module, texts in PANEL_TEXT.items():
             for persona, text in texts:
                 assert (text in homes[persona]) == (module != app), (module, persona, text)
+        # The main menu: its items are gone, the other modules' stay.
+        assert {i.key.split(".")[0] for i in menu.items()} == menu_apps - {app}
+        for module, menu_texts in MENU_TEXT.items():
+            if app == "register" and module != "web":
+                continue  # without the register's places, links to one's own CVR go too
+            for menu_text in menu_texts:
+                shown = menu_text in homes["org_staff"]
+                expected = module != app and not (app == "register" and "boligorg" in menu_text)
+                assert shown == expected, (module, menu_text)
         # Metrics, notification kinds, API routers, pages: its own gone, the rest kept.
         keys = {m.key for m in metrics.all_metrics()}
         assert keys == all_metrics - own_metrics

@@ -51,8 +51,39 @@ def site(live_server: Any, transactional_db: None) -> str:
     return str(live_server.url)
 
 
+# Every journey runs twice: at a desktop width and at a phone's (DKFDS's mobile menu
+# takes over below 992 px). A journey that asks for its own viewport runs once.
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+WIDTHS: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": DESKTOP},
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
+}
+
+# What a person can reach with Tab; each must be on the screen with a size (a 0×0
+# checkbox can be ticked by nobody who cannot see it), and no page may be wider than
+# the window (a phone would scroll the whole page sideways).
+LAYOUT_CHECK = """() => {
+  const focusable = 'a[href], button, input:not([type=hidden]), select, textarea, summary, '
+    + '[tabindex]:not([tabindex="-1"])';
+  const bad = [];
+  for (const el of document.querySelectorAll(focusable)) {
+    if (el.disabled || el.closest('[hidden], [inert]')) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    if (el.offsetParent === null && style.position !== 'fixed') continue;  // not displayed
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) {
+      bad.push(el.outerHTML.slice(0, 160));
+    }
+  }
+  return {bad, scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth};
+}"""
+
+
 class Visit:
-    """A browser tab that runs axe-core on each page it lands on."""
+    """A browser tab that checks each page it lands on: axe-core (0 violations), no
+    focusable control of 0×0 px, and nothing wider than the window."""
 
     def __init__(self, page: Any, site: str) -> None:
         self.page = page
@@ -66,10 +97,24 @@ class Visit:
         assert result["passes"], "axe-core did not run"
         violations = result["violations"]
         self.checked.append(self.page.url)
-        assert not violations, f"axe on {self.page.url}:\n" + "\n".join(
+        assert not violations, f"axe on {self.page.url} ({self.width} px):\n" + "\n".join(
             f"- {v['id']} ({v['impact']}): {v['help']} → "
             + "; ".join(", ".join(n["target"]) for n in v["nodes"])
             for v in violations
+        )
+        self.layout()
+
+    @property
+    def width(self) -> int:
+        return int(self.page.viewport_size["width"])
+
+    def layout(self) -> None:
+        found = self.page.evaluate(LAYOUT_CHECK)
+        assert not found["bad"], (
+            f"0×0 controls on {self.page.url} ({self.width} px): {found['bad']}"
+        )
+        assert found["scrollWidth"] <= found["width"], (
+            f"{self.page.url} is {found['scrollWidth']} px wide in a {found['width']} px window"
         )
 
     def goto(self, path: str) -> None:
@@ -81,11 +126,32 @@ class Visit:
         self.page.wait_for_load_state()
         self.axe()
 
+    def open_menu(self) -> None:
+        """On a phone the main menu is in DKFDS's drawer: open it first."""
+        if self.width < 992:
+            self.page.get_by_role("button", name="Menu", exact=True).click()
+            self.page.locator(".mobile-drawer.is-visible").wait_for()
+
+    def click_menu(self, name: str) -> None:
+        """Follow a main-menu link, at any width."""
+        self.open_menu()
+        scope = ".mobile-drawer" if self.width < 992 else ".navigation-menu"
+        self.page.locator(scope).get_by_role("link", name=name, exact=True).click()
+        self.page.wait_for_load_state()
+        self.axe()
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def width(request: Any) -> str:
+    return str(request.param)
+
 
 @pytest.fixture
-def visit(browser: Any, site: str) -> Iterator[Any]:
+def visit(browser: Any, site: str, width: str) -> Iterator[Any]:
     def make(**options: Any) -> Visit:
-        context = browser.new_context(locale="da-DK", **options)
+        if "viewport" in options and width == "phone":
+            pytest.skip("this journey sets its own viewport; it runs once")
+        context = browser.new_context(locale="da-DK", **{**WIDTHS[width], **options})
         contexts.append(context)
         return Visit(context.new_page(), site)
 

@@ -66,7 +66,7 @@ def test_staff_logs_in_with_password_and_totp(visit: Any) -> None:
 def test_anonymous_visitor_browses_to_an_estate(visit: Any) -> None:
     tab = visit()
     tab.goto("/")
-    tab.click("Boligorganisationer")
+    tab.click_menu("Boligorganisationer")
     tab.click("Boligselskabet Fællesbo")
     tab.click("Bispeparken")
     assert "Bispeparken" in tab.page.get_by_role("heading", level=1).inner_text()
