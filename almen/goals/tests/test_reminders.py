@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from almen.access.roles import Role
 from almen.accounts.models import User
 from almen.goals import services
 from almen.goals.models import Commitment, Framework, Goal, GoalStatus
@@ -20,7 +21,7 @@ from almen.goals.testing import GOAL_ID
 from almen.lib.visibility import Visibility
 from almen.notify.models import Notification
 from almen.notify.services import reminders_queue_all
-from almen.register.models import Body, BodyKind, Organisation
+from almen.register.models import Body, BodyKind, Membership, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,8 @@ def test_an_action_reminds_its_responsible_person_else_the_body_else_the_staff(
 ) -> None:
     today = timezone.localdate()
     person = User.objects.create(email="ansvarlig@example.dk")
+    # Only the organisation's own people may be responsible (goals/responsible.py).
+    Membership.objects.create(user=person, role=Role.ORG_STAFF, organisation=goal().organisation)
     body = Body.objects.get(kind=BodyKind.ESTATE_BOARD, estate=goal().estate)
     services.action_create(
         actor=None, goals=[goal()], title="Mine", due=today, responsible_user=person
@@ -59,12 +62,15 @@ def test_an_action_reminds_its_responsible_person_else_the_body_else_the_staff(
     assert members
     assert by_title["Mine"] == {person.pk}
     assert by_title["Bestyrelsens"] == members
-    assert by_title["Ingens"] == {User.objects.get(email=STAFF).pk}
+    # No one responsible: the organisation's staff (the person above is one of them).
+    assert by_title["Ingens"] == {User.objects.get(email=STAFF).pk, person.pk}
     assert "Senere" not in by_title
 
 
 def test_reminders_are_queued_once_a_day_and_overdue_weekly(cast: Any) -> None:
     person = User.objects.create(email="ansvarlig@example.dk")
+    # Only the organisation's own people may be responsible (goals/responsible.py).
+    Membership.objects.create(user=person, role=Role.ORG_STAFF, organisation=goal().organisation)
     day = timezone.localdate()
     services.action_create(
         actor=None, goals=[goal()], title="Legeplads", due=day, responsible_user=person
