@@ -68,10 +68,11 @@ def _fits(tab: Any, width: int) -> None:
     assert tab.page.evaluate("document.documentElement.scrollWidth") <= width, tab.page.url
 
 
-@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("px", [1280, 375])
 def test_filtered_national_picture_and_indicator_downloads(
-    visit: Any, published_goal: Goal, width: int
+    visit: Any, published_goal: Goal, px: int
 ) -> None:
+    width = px
     tab = visit(viewport={"width": width, "height": 900})
     tab.goto("/almene-maal/overblik/")
     _fits(tab, width)
