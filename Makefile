@@ -65,6 +65,8 @@ totp: install
 	@DEBUG=true $(PY) manage.py demo_totp
 
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
 
 ci:
