@@ -254,3 +254,20 @@ def action_for_manage(goal: Goal, public_id: UUID) -> Action:
         return goal.actions.get(public_id=public_id)
     except Action.DoesNotExist:
         raise Http404 from None
+
+
+def goals_shared_with_municipalities(request: HttpRequest) -> QuerySet[Goal]:
+    """The municipality overview's goals: those of the officer's municipalities (an
+    estate's, or an organisation-wide goal's organisation's) that the officer may read,
+    without drafts, by organisation and title. The page and its CSV read the same."""
+    municipalities = municipalities_for_overview(request)
+    return (
+        visible_goals(principal(request))
+        .filter(
+            Q(estate__municipality_id__in=municipalities)
+            | Q(estate__isnull=True, organisation__municipality_id__in=municipalities)
+        )
+        .exclude(status="draft")
+        .prefetch_related("commitments")
+        .order_by("organisation__name", "title")
+    )

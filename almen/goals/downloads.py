@@ -14,14 +14,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from almen.access.policy import principal
 from almen.goals import access, selectors
 from almen.goals.library import LibraryQuery, library_search
 from almen.goals.models import Goal, Indicator, IndicatorSource
@@ -273,17 +271,9 @@ def commitment_goals_csv(request: HttpRequest, slug: str, code: str) -> HttpResp
 @require_GET
 def municipality_goals_csv(request: HttpRequest) -> HttpResponse:
     """The municipality overview's table of shared goals, all pages."""
-    municipalities = access.municipalities_for_overview(request)
     goals = (
-        access.visible_goals(principal(request))
-        .filter(
-            Q(estate__municipality_id__in=municipalities)
-            | Q(estate__isnull=True, organisation__municipality_id__in=municipalities)
-        )
-        .exclude(status="draft")
+        access.goals_shared_with_municipalities(request)
         .select_related("organisation__municipality", "estate__municipality")
-        .prefetch_related("commitments")
-        .order_by("organisation__name", "title")
         .iterator(chunk_size=2000)
     )
     return csv_response(

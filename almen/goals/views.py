@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -578,16 +577,8 @@ def national(request: HttpRequest) -> HttpResponse:
 def municipality_overview(request: HttpRequest) -> HttpResponse:
     """For a municipality officer: what organisations share with the municipality."""
     municipalities = access.municipalities_for_overview(request)
-    goals = (
-        access.visible_goals(principal(request))
-        .filter(
-            Q(estate__municipality_id__in=municipalities)
-            | Q(estate__isnull=True, organisation__municipality_id__in=municipalities)
-        )
-        .exclude(status="draft")
-        .select_related("organisation", "estate")
-        .prefetch_related("commitments")
-        .order_by("organisation__name", "title")
+    goals = access.goals_shared_with_municipalities(request).select_related(
+        "organisation", "estate"
     )
     indicators = list(selectors.with_latest(Indicator.objects.filter(goal__in=goals.values("pk"))))
     statuses = Counter(selectors.calculation(i).status for i in indicators)
