@@ -230,6 +230,26 @@ class Prerequisite(CatalogueItem):
 # --- local goals ------------------------------------------------------------------------
 
 
+class Responsible:
+    """Who answers for a goal or an action (``responsible_user``, ``responsible_body``
+    or the external ``responsible`` text): shown the same way for both."""
+
+    @property
+    def responsible_label(self) -> str:
+        """Who is responsible, as a text: a person's name (never the e-mail), a body's
+        name or the external party as written."""
+        from almen.goals.responsible import label
+
+        return label(self)
+
+    @property
+    def responsible_kind(self) -> str:
+        """ "person", "body", "external" or "" (nobody named)."""
+        from almen.goals.responsible import kind
+
+        return kind(self)
+
+
 class GoalStatus(models.TextChoices):
     DRAFT = "draft", _("Kladde")
     ADOPTED = "adopted", _("Vedtaget")
@@ -242,7 +262,7 @@ class GoalQuerySet(models.QuerySet["Goal"]):
         return self.filter(visibility=Visibility.PUBLIC).exclude(status=GoalStatus.DRAFT)
 
 
-class Goal(models.Model):
+class Goal(Responsible, models.Model):
     """A local goal (lokalt mål) owned by an organisation or one of its estates,
     adopting one or more commitments or prerequisites of a framework."""
 
@@ -405,21 +425,6 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def responsible_label(self) -> str:
-        """Who is responsible, as a text: a person's name (never the e-mail), a body's
-        name or the external party as written."""
-        from almen.goals.responsible import label
-
-        return label(self)
-
-    @property
-    def responsible_kind(self) -> str:
-        """ "person", "body", "external" or "" (nobody named)."""
-        from almen.goals.responsible import kind
-
-        return kind(self)
 
 
 class IndicatorSource(models.TextChoices):
@@ -599,7 +604,7 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Opgivet")
 
 
-class Action(models.Model):
+class Action(Responsible, models.Model):
     """An action (indsats/handling) serving one or more goals."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -667,21 +672,6 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def responsible_label(self) -> str:
-        """Who is responsible, as a text: a person's name (never the e-mail), a body's
-        name or the external party as written."""
-        from almen.goals.responsible import label
-
-        return label(self)
-
-    @property
-    def responsible_kind(self) -> str:
-        """ "person", "body", "external" or "" (nobody named)."""
-        from almen.goals.responsible import kind
-
-        return kind(self)
 
     def is_overdue(self, today: dt.date) -> bool:
         return (

@@ -54,3 +54,42 @@ def matrix_goal_create() -> Goal:
     action = services.action_create(actor=None, goals=[goal], title="Børnepasning på mødet")
     type(action).objects.filter(pk=action.pk).update(public_id=ACTION_ID)
     return goal
+
+
+def aarhus_published_goal(**extra: object) -> Goal:
+    """The browser journeys' public goal of the demo's Aarhus organisation (Region
+    Midtjylland) on commitment 2.4, with its heat indicator; ``extra`` goes to
+    ``indicator_create`` under ``indicator__`` and to ``goal_create`` otherwise."""
+    from almen.register.models import Organisation
+
+    framework = Framework.objects.current()
+    assert framework is not None
+    indicator_extra = {
+        k[len("indicator__") :]: v for k, v in extra.items() if k.startswith("indicator__")
+    }
+    goal_extra = {k: v for k, v in extra.items() if not k.startswith("indicator__")}
+    goal = services.goal_create(
+        actor=None,
+        organisation=Organisation.objects.get(cvr="31415926"),
+        framework=framework,
+        title="Lavere varmeforbrug i alle opgange",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2028, 12, 31),
+        commitments=[Commitment.objects.get(cornerstone__framework=framework, code="2.4")],
+        status=GoalStatus.ADOPTED,
+        visibility=Visibility.PUBLIC,
+        **goal_extra,  # type: ignore[arg-type]
+    )
+    services.indicator_create(
+        actor=None,
+        goal=goal,
+        title="Varmeforbrug pr. m²",
+        unit="kWh/m²",
+        direction=Direction.DECREASE,
+        baseline_value=Decimal(130),
+        baseline_date=dt.date(2025, 1, 1),
+        target_value=Decimal(100),
+        target_date=dt.date(2028, 12, 31),
+        **indicator_extra,  # type: ignore[arg-type]
+    )
+    return goal

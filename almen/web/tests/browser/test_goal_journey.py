@@ -14,12 +14,9 @@ import pytest
 from openpyxl import Workbook
 
 from almen.accounts.tests.helpers import demo_totp_code, forget_used_totp
-from almen.goals import services
-from almen.goals.models import Commitment, Framework, Goal, GoalStatus, Measurement
-from almen.goals.progress import Direction
-from almen.lib.visibility import Visibility
+from almen.goals.models import Goal, GoalStatus, Measurement
+from almen.goals.testing import aarhus_published_goal
 from almen.register.demo import DEMO_PASSWORD, personas
-from almen.register.models import Organisation
 
 pytestmark = pytest.mark.browser
 
@@ -27,32 +24,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def published_goal(site: str) -> Goal:
     """Aarhus' published goal, the one our staff will adopt."""
-    framework = Framework.objects.current()
-    assert framework is not None
-    goal = services.goal_create(
-        actor=None,
-        organisation=Organisation.objects.get(cvr="31415926"),
-        framework=framework,
-        title="Lavere varmeforbrug i alle opgange",
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2028, 12, 31),
-        commitments=[Commitment.objects.get(cornerstone__framework=framework, code="2.4")],
-        status=GoalStatus.ADOPTED,
-        visibility=Visibility.PUBLIC,
-        local_context="Bygningerne fra 1970'erne bruger meget varme.",
-    )
-    services.indicator_create(
-        actor=None,
-        goal=goal,
-        title="Varmeforbrug pr. m²",
-        unit="kWh/m²",
-        direction=Direction.DECREASE,
-        baseline_value=Decimal(130),
-        baseline_date=dt.date(2025, 1, 1),
-        target_value=Decimal(100),
-        target_date=dt.date(2028, 12, 31),
-    )
-    return goal
+    return aarhus_published_goal(local_context="Bygningerne fra 1970'erne bruger meget varme.")
 
 
 def _xlsx(path: Path) -> Path:

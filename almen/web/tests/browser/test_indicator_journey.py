@@ -15,10 +15,8 @@ from typing import Any
 import pytest
 
 from almen.goals import services
-from almen.goals.models import Commitment, Framework, Frequency, Goal, GoalStatus
-from almen.goals.progress import Direction
-from almen.lib.visibility import Visibility
-from almen.register.models import Organisation
+from almen.goals.models import Frequency, Goal
+from almen.goals.testing import aarhus_published_goal
 
 pytestmark = pytest.mark.browser
 
@@ -26,35 +24,16 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def published_goal(site: str) -> Goal:
     """Aarhus' (Region Midtjylland) published goal on 2.4, with metadata."""
-    framework = Framework.objects.current()
-    assert framework is not None
-    goal = services.goal_create(
-        actor=None,
-        organisation=Organisation.objects.get(cvr="31415926"),
-        framework=framework,
-        title="Lavere varmeforbrug i alle opgange",
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2028, 12, 31),
-        commitments=[Commitment.objects.get(cornerstone__framework=framework, code="2.4")],
-        status=GoalStatus.ADOPTED,
-        visibility=Visibility.PUBLIC,
-    )
-    indicator = services.indicator_create(
-        actor=None,
-        goal=goal,
-        title="Varmeforbrug pr. m²",
-        unit="kWh/m²",
-        direction=Direction.DECREASE,
-        baseline_value=Decimal(130),
-        baseline_date=dt.date(2025, 1, 1),
-        target_value=Decimal(100),
-        target_date=dt.date(2028, 12, 31),
-        definition="Varmeforbrug pr. m² opvarmet areal.",
-        data_source="Fjernaflæste målere",
-        frequency=Frequency.QUARTERLY,
+    goal = aarhus_published_goal(
+        indicator__definition="Varmeforbrug pr. m² opvarmet areal.",
+        indicator__data_source="Fjernaflæste målere",
+        indicator__frequency=Frequency.QUARTERLY,
     )
     services.measurement_record(
-        actor=None, indicator=indicator, date=dt.date(2026, 4, 1), value=Decimal("121.5")
+        actor=None,
+        indicator=goal.indicators.get(),
+        date=dt.date(2026, 4, 1),
+        value=Decimal("121.5"),
     )
     return goal
 
