@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "almen.dialogue",
     "almen.reports",
     "almen.people",
+    "almen.democracy",
     "almen.api",
     "almen.web",
 ]

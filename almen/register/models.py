@@ -213,6 +213,13 @@ class Household(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="households")
     moved_in = models.DateField(_("indflyttet"))
     moved_out = models.DateField(_("fraflyttet"), null=True, blank=True)
+    # Households exempt from digital mail get meeting notices on paper.
+    paper_mail = models.BooleanField(
+        _("fritaget for digital post"),
+        default=False,
+        db_default=False,
+        help_text=_("Husstanden får indkaldelser og referater som brev i stedet for e-mail."),
+    )
 
     objects = HouseholdQuerySet.as_manager()
 

@@ -66,6 +66,12 @@ ARGS = {
     "signed": "ugyldigt-link",
     # People: estate A's board (organisation A, estate 1).
     "body": "afdeling-1",
+    # Democracy (almen/democracy/testing.py): estate A's noticed ordinary meeting,
+    # resident_a's proposal (not yet accepted), a petition and a published decision.
+    "meeting_id": "00000000-0000-4000-8000-000000000101",
+    "proposal_id": "00000000-0000-4000-8000-000000000102",
+    "petition_id": "00000000-0000-4000-8000-000000000103",
+    "decision_id": "00000000-0000-4000-8000-000000000104",
 }
 
 
@@ -203,6 +209,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "import/<str:cvr>/<uuid:run_id>/": {**ORG_A_STAFF_ONLY, "org_staff": 404},
     "import/<str:cvr>/<uuid:run_id>/godkend/": everyone(405),  # POST only
     "healthz": everyone(200),
+    # Democracy (almen/democracy, decision 0029). The matrix decision is estate A's,
+    # published to the organisation: estate A's residents and board, the organisation's
+    # staff and board read it; the organisation's other members get 403.
+    "beslutninger/<uuid:decision_id>/": {
+        **ORG_A_STAFF_ONLY,
+        "resident_a": 200,
+        "estate_board_a": 200,
+        "org_board": 200,
+        "municipality_officer": 404,
+    },
     # People and roles (almen/people): the organisation's staff only. Ending roles and
     # seats, revoking invitations and (de)activating accounts are POST-only.
     "personer/": {**login_required(404), "org_staff": 302, "other_org_staff": 302},

@@ -1,0 +1,224 @@
+"""Fetch-and-authorise for the resident democracy. 404 to outsiders, 403 to readers
+(members of the organisation who may not see this), login for anonymous visitors.
+
+Who sees what (decision 0029):
+
+- An **afdelingsmøde** (ordinary or extraordinary) is the estate's: once its notice is
+  out, the estate's residents read it (agenda, material, accepted proposals, minutes
+  when published). The estate's board and the organisation's staff plan and run it
+  (drafts included); the organisation board reads it.
+- An **estate board meeting**: the estate board and staff manage; the organisation
+  board reads. Residents read its published decisions in the decision register.
+- **Organisation board** and **representative council** meetings: staff manage, the
+  organisation board reads.
+- A **decision** is read by those who may read its meeting, or by everyone once
+  public (an afdelingsmøde's decisions with the published minutes).
+- Residents' personal data (addresses of households) is shown to the check-in desk one
+  search at a time, never as a full list (GDPR: the task needs no more).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404, HttpRequest
+
+from almen.access.policy import Principal, Scope, deny, principal
+from almen.democracy.models import (
+    ESTATE_KINDS,
+    RESIDENTS_MEETINGS,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    Petition,
+    Proposal,
+    ProposalStatus,
+)
+from almen.lib.visibility import Visibility
+from almen.register import access as register_access
+from almen.register.models import Estate, Organisation
+
+
+def _scope(meeting: Meeting) -> Scope:
+    if meeting.estate is not None:
+        return Scope.of_estate(meeting.estate)
+    return Scope.of_organisation(meeting.organisation)
+
+
+def can_manage_meeting(p: Principal, meeting: Meeting) -> bool:
+    if meeting.kind in ESTATE_KINDS:
+        return p.can_manage(_scope(meeting))
+    return p.is_staff_of(meeting.organisation_id)
+
+
+def can_read_meeting(p: Principal, meeting: Meeting) -> bool:
+    if can_manage_meeting(p, meeting) or p.is_board_of_organisation(meeting.organisation_id):
+        return True
+    if meeting.kind in RESIDENTS_MEETINGS:
+        return meeting.status != MeetingStatus.DRAFT and p.is_resident_of(meeting.estate_id)
+    return False
+
+
+def can_read_estate_meetings(p: Principal, estate: Estate) -> bool:
+    return (
+        p.is_resident_of(estate.pk)
+        or p.can_manage(Scope.of_estate(estate))
+        or p.is_board_of_organisation(estate.organisation_id)
+    )
+
+
+def can_manage_estate_meetings(p: Principal, estate: Estate) -> bool:
+    return p.can_manage(Scope.of_estate(estate))
+
+
+def _deny_unless(p: Principal, ok: bool, organisation_id: int) -> None:
+    if not ok:
+        deny(p, can_read=p.is_member_of(organisation_id))
+
+
+def estate_for_reader(request: HttpRequest, cvr: str, number: int) -> Estate:
+    estate = register_access.estate_for_view(request, cvr, number)
+    p = principal(request)
+    _deny_unless(p, can_read_estate_meetings(p, estate), estate.organisation_id)
+    return estate
+
+
+def estate_for_manager(request: HttpRequest, cvr: str, number: int) -> Estate:
+    estate = register_access.estate_for_view(request, cvr, number)
+    p = principal(request)
+    _deny_unless(p, can_manage_estate_meetings(p, estate), estate.organisation_id)
+    return estate
+
+
+def can_read_organisation_meetings(p: Principal, organisation: Organisation) -> bool:
+    return p.is_staff_of(organisation.pk) or p.is_board_of_organisation(organisation.pk)
+
+
+def organisation_for_reader(request: HttpRequest, cvr: str) -> Organisation:
+    """The organisation's meetings calendar and deadlines: its staff and board."""
+    organisation = register_access.organisation_for_view(request, cvr)
+    p = principal(request)
+    _deny_unless(p, can_read_organisation_meetings(p, organisation), organisation.pk)
+    return organisation
+
+
+def organisation_for_manager(request: HttpRequest, cvr: str) -> Organisation:
+    organisation = register_access.organisation_for_view(request, cvr)
+    p = principal(request)
+    _deny_unless(p, p.is_staff_of(organisation.pk), organisation.pk)
+    return organisation
+
+
+def _meeting(public_id: uuid.UUID) -> Meeting:
+    try:
+        return Meeting.objects.select_related(
+            "organisation", "organisation__municipality", "estate", "estate__organisation"
+        ).get(public_id=public_id)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+def meeting_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Meeting:
+    meeting = _meeting(public_id)
+    p = principal(request)
+    _deny_unless(p, can_read_meeting(p, meeting), meeting.organisation_id)
+    return meeting
+
+
+def meeting_for_manager(request: HttpRequest, public_id: uuid.UUID) -> Meeting:
+    meeting = _meeting(public_id)
+    p = principal(request)
+    if not can_manage_meeting(p, meeting):
+        deny(p, can_read=can_read_meeting(p, meeting) or p.is_member_of(meeting.organisation_id))
+    return meeting
+
+
+# --- proposals ---------------------------------------------------------------------
+
+
+def can_read_proposal(p: Principal, proposal: Proposal, user_id: int | None) -> bool:
+    """The board and staff read every proposal of their estate; a resident reads their
+    own and, once the meeting's notice is out, those accepted onto its agenda."""
+    estate = proposal.estate
+    if p.can_manage(Scope.of_estate(estate)) or p.is_board_of_organisation(estate.organisation_id):
+        return True
+    if not p.is_resident_of(estate.pk):
+        return False
+    if user_id is not None and proposal.author_id == user_id:
+        return True
+    meeting = proposal.meeting
+    return (
+        proposal.status == ProposalStatus.ACCEPTED
+        and meeting is not None
+        and meeting.status != MeetingStatus.DRAFT
+    )
+
+
+def proposal_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Proposal:
+    try:
+        proposal = Proposal.objects.select_related("estate", "estate__organisation", "meeting").get(
+            public_id=public_id
+        )
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+    p = principal(request)
+    user_id = request.user.pk if request.user.is_authenticated else None
+    _deny_unless(p, can_read_proposal(p, proposal, user_id), proposal.estate.organisation_id)
+    return proposal
+
+
+def proposal_for_manager(request: HttpRequest, public_id: uuid.UUID) -> Proposal:
+    proposal = proposal_for_reader(request, public_id)
+    p = principal(request)
+    if not p.can_manage(Scope.of_estate(proposal.estate)):
+        deny(p, can_read=True)
+    return proposal
+
+
+# --- petitions ---------------------------------------------------------------------
+
+
+def petition_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Petition:
+    """A petition is read (and signed) by the estate's residents, and read by its board,
+    the organisation's staff and board."""
+    try:
+        petition = Petition.objects.select_related("estate", "estate__organisation").get(
+            public_id=public_id
+        )
+    except Petition.DoesNotExist:
+        raise Http404 from None
+    p = principal(request)
+    _deny_unless(p, can_read_estate_meetings(p, petition.estate), petition.estate.organisation_id)
+    return petition
+
+
+# --- decisions ---------------------------------------------------------------------
+
+
+def can_read_decision(p: Principal, decision: Decision) -> bool:
+    if decision.visibility == Visibility.PUBLIC and decision.published_at is not None:
+        return True
+    if decision.estate is not None:
+        scope = Scope.of_estate(decision.estate)
+        if p.can_manage(scope) or p.is_board_of_organisation(decision.organisation_id):
+            return True
+        return decision.published_at is not None and p.is_resident_of(decision.estate_id)
+    return p.is_staff_of(decision.organisation_id) or p.is_board_of_organisation(
+        decision.organisation_id
+    )
+
+
+def decision_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Decision:
+    try:
+        decision = Decision.objects.select_related(
+            "organisation", "estate", "estate__organisation", "meeting"
+        ).get(public_id=public_id)
+    except Decision.DoesNotExist:
+        raise Http404 from None
+    p = principal(request)
+    _deny_unless(p, can_read_decision(p, decision), decision.organisation_id)
+    return decision
+
+
+def can_manage_decisions(p: Principal, organisation_id: int, estate_id: int | None) -> bool:
+    return p.is_staff_of(organisation_id) or p.is_board_of_estate(estate_id)
