@@ -1,12 +1,23 @@
 from django.urls import path
 
-from almen.democracy import views
+from almen.democracy import (
+    hall_urls,
+    meetings_urls,
+    minutes_urls,
+    notices_urls,
+    proposals_urls,
+    stats_urls,
+    views,
+)
 
 app_name = "democracy"
 
-ESTATE = "organisationer/<str:cvr>/afdelinger/<int:number>/"
-ORG = "organisationer/<str:cvr>/"
-
 urlpatterns = [
     path("beslutninger/<uuid:decision_id>/", views.decision_detail, name="decision_detail"),
+    *meetings_urls.urlpatterns,
+    *notices_urls.urlpatterns,
+    *proposals_urls.urlpatterns,
+    *hall_urls.urlpatterns,
+    *minutes_urls.urlpatterns,
+    *stats_urls.urlpatterns,
 ]

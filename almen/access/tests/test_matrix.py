@@ -486,3 +486,24 @@ def test_post_matrix(route: str, persona: str, client_for) -> None:
     )
     if expected != 200:
         assert (AuditEntry.objects.count(), ReportJob.objects.count()) == (entries, jobs)
+
+
+# The democracy's parts keep their rows beside their code (almen/democracy/tests/).
+from almen.democracy.tests import (  # noqa: E402
+    matrix_hall,
+    matrix_meetings,
+    matrix_minutes,
+    matrix_notices,
+    matrix_proposals,
+    matrix_stats,
+)
+
+for _part in (
+    matrix_meetings,
+    matrix_notices,
+    matrix_proposals,
+    matrix_hall,
+    matrix_minutes,
+    matrix_stats,
+):
+    EXPECTED.update(_part.EXPECTED)

@@ -68,3 +68,16 @@ def test_adults_and_the_under_35s() -> None:
     assert rules.is_adult(2009, on) and not rules.is_adult(2010, on)
     assert rules.is_adult(None, on)
     assert rules.under_35(1993, on) and not rules.under_35(1992, on)
+
+
+def test_a_checkin_code_names_its_household_for_its_meeting_only() -> None:
+    import uuid
+
+    from almen.democracy import checkin
+
+    meeting, other, household = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    token = checkin.checkin_token(meeting_id=meeting, household_id=household)
+    assert checkin.checkin_household_id(meeting_id=meeting, token=token) == household
+    assert checkin.checkin_household_id(meeting_id=other, token=token) is None
+    assert checkin.checkin_household_id(meeting_id=meeting, token=token[:-2] + "xx") is None
+    assert checkin.checkin_household_id(meeting_id=meeting, token="") is None

@@ -1,0 +1,7 @@
+"""What the democracy's proposals plug in (called from ``manifest.register()``)."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    return None

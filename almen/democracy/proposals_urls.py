@@ -1,0 +1,7 @@
+"""URLs of the democracy's proposals (included by ``urls.py`` under the ``democracy`` namespace)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
