@@ -40,7 +40,11 @@ if REDIS_URL:  # noqa: F405
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rate limits are tested on purpose in their own test; elsewhere they only add noise.
-ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "50/m/ip"}  # noqa: F405
+ACCOUNT_RATE_LIMITS = {
+    **ACCOUNT_RATE_LIMITS,  # noqa: F405
+    "login_failed": "50/m/ip",
+    "activate_code": "500/m/ip",
+}
 API_THROTTLE_RATES = {"anonymous": None, "token": None}
 IMPORT_BACKGROUND_ROWS = 50
 
