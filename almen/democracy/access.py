@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from almen.access.policy import Principal, Scope, deny, principal
@@ -222,3 +223,21 @@ def decision_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Decision:
 
 def can_manage_decisions(p: Principal, organisation_id: int, estate_id: int | None) -> bool:
     return p.is_staff_of(organisation_id) or p.is_board_of_estate(estate_id)
+
+
+# --- minutes -----------------------------------------------------------------------
+
+
+def visible_decisions(p: Principal) -> QuerySet[Decision]:
+    """Every decision ``p`` may read, as one queryset: ``can_read_decision`` in the
+    query, for the register's lists (the tests hold the two to agree per persona)."""
+    if p.superuser:
+        return Decision.objects.all()
+    condition = Q(visibility=Visibility.PUBLIC, published_at__isnull=False)
+    if p.staff_organisations or p.board_organisations:
+        condition |= Q(organisation_id__in=p.staff_organisations | p.board_organisations)
+    if p.board_estates:
+        condition |= Q(estate_id__in=p.board_estates)
+    if p.resident_estates:
+        condition |= Q(estate_id__in=p.resident_estates, published_at__isnull=False)
+    return Decision.objects.filter(condition)

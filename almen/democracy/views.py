@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from almen.access.policy import principal
-from almen.democracy import access
+from almen.democracy import access, minutes_selectors
 from almen.lib import decisions
 
 
@@ -19,8 +19,14 @@ def decision_detail(request: HttpRequest, decision_id: uuid.UUID) -> HttpRespons
     """One decision of the register: forum, date, text, votes, and what serves it
     (goals adopted by it, actions it created: ``lib.decisions`` uses)."""
     decision = access.decision_for_reader(request, decision_id)
+    p = principal(request)
     return render(
         request,
         "democracy/decision_detail.html",
-        {"decision": decision, "uses": decisions.uses(decision.public_id, principal(request))},
+        {
+            "decision": decision,
+            "uses": decisions.uses(decision.public_id, p),
+            # --- minutes: the meeting and item it came from, for the meeting's readers
+            **minutes_selectors.decision_context(decision, p),
+        },
     )

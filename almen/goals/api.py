@@ -239,6 +239,9 @@ class GoalDetailOut(GoalOut):
     responsible_kind: str = Field(description="person, body, external eller tom.")
     adopted_on: dt.date | None
     decision_reference: str
+    decision_id: uuid.UUID | None = Field(
+        None, description="Den vedtagende beslutning i beslutningsregistret, hvis valgt."
+    )
     review_interval_months: int
     inspired_by_label: str
     indicators: list[IndicatorOut]
@@ -527,6 +530,7 @@ def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
         "responsible_kind": responsible.kind(goal),
         "adopted_on": goal.adopted_on,
         "decision_reference": goal.decision_reference,
+        "decision_id": goal.decision_id,
         "review_interval_months": goal.review_interval_months,
         "inspired_by_label": goal.inspired_by_label if label_visible else "",
         "indicators": [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
@@ -24,7 +25,7 @@ from almen.goals.models import (
 )
 from almen.goals.responsible import bodies_of, people_of, person_label
 from almen.goals.services import INDICATOR_FIELDS
-from almen.lib import metrics, tabular
+from almen.lib import decisions, metrics, tabular
 from almen.lib.bounds import validate_date_bounds
 from almen.register.models import Body, Estate, Municipality, Region
 
@@ -129,7 +130,47 @@ def responsible_choice_field() -> forms.ChoiceField:
     )
 
 
-class GoalForm(ResponsibleChoice, StyledForm, forms.ModelForm):
+class DecisionChoice:
+    """ "Vedtaget ved" as a choice among the decisions of the decision register the
+    person may see (``lib.decisions``, decision 0029), the text reference kept as the
+    fallback. Without a register (or decisions to choose) the field is left out, and
+    a goal's or action's current choice is kept."""
+
+    fields: dict[str, forms.Field]
+    instance: Any
+
+    def setup_decision(self, principal: Any, organisation_id: int, estate_id: int | None) -> None:
+        refs = decisions.choices(principal, organisation_id, estate_id) if principal else []
+        current = getattr(self.instance, "decision_id", None)
+        choices: list[tuple[str, str]] = [
+            (str(r.public_id), f"{r.title} – {r.decided_on:%d-%m-%Y} – {r.forum}") for r in refs
+        ]
+        if current is not None and str(current) not in dict(choices):
+            choices.append((str(current), gettext("Den nuværende beslutning")))
+        if not choices:
+            del self.fields["decision_id"]
+            return
+        field = cast(forms.TypedChoiceField, self.fields["decision_id"])
+        field.choices = [("", gettext("– ingen beslutning i registret –")), *choices]
+        field.error_messages["invalid_choice"] = _(
+            "Beslutningen findes ikke blandt dem, du kan vælge. Vælg en på listen."
+        )
+
+
+def decision_choice_field(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        coerce=uuid.UUID,
+        empty_value=None,
+        help_text=_(
+            "Beslutningen i beslutningsregistret. Findes den ikke der, så skriv en "
+            "henvisning i feltet »Beslutning«."
+        ),
+    )
+
+
+class GoalForm(DecisionChoice, ResponsibleChoice, StyledForm, forms.ModelForm):
     form_token = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     estate = forms.ModelChoiceField(
         queryset=Estate.objects.none(),
@@ -138,6 +179,7 @@ class GoalForm(ResponsibleChoice, StyledForm, forms.ModelForm):
         empty_label=_("Hele organisationen"),
     )
     responsible_choice = responsible_choice_field()
+    decision_id = decision_choice_field(_("Vedtaget ved"))
 
     class Meta:
         model = Goal
@@ -153,6 +195,7 @@ class GoalForm(ResponsibleChoice, StyledForm, forms.ModelForm):
             "status",
             "adopted_by",
             "adopted_on",
+            "decision_id",
             "decision_reference",
             "visibility",
             "review_interval_months",
@@ -179,6 +222,7 @@ class GoalForm(ResponsibleChoice, StyledForm, forms.ModelForm):
         estates: Any,
         framework: Any,
         org_level: bool,
+        principal: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -202,6 +246,7 @@ class GoalForm(ResponsibleChoice, StyledForm, forms.ModelForm):
         prerequisites.queryset = Prerequisite.objects.filter(framework=framework)
         prerequisites.label_from_instance = _code_and_text  # type: ignore[method-assign,assignment]
         self.setup_responsible(organisation)
+        self.setup_decision(principal, organisation.pk, getattr(self.instance, "estate_id", None))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -313,20 +358,29 @@ class MeasurementImportForm(StyledForm, forms.Form):
     )
 
 
-class ActionForm(ResponsibleChoice, StyledForm, forms.ModelForm):
+class ActionForm(DecisionChoice, ResponsibleChoice, StyledForm, forms.ModelForm):
     responsible_choice = responsible_choice_field()
+    decision_id = decision_choice_field(_("Besluttet ved"))
 
     class Meta:
         model = Action
-        fields = ["title", "responsible", "start", "due", "status", "budget_dkk"]
+        fields = ["title", "responsible", "start", "due", "status", "budget_dkk", "decision_id"]
         widgets = {"start": DATE, "due": DATE}
         localized_fields = ["budget_dkk"]
 
     field_order = ["title", "responsible_choice", "responsible"]
 
-    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Any,
+        principal: Any = None,
+        estate_id: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.setup_responsible(organisation)
+        self.setup_decision(principal, organisation.pk, estate_id)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 from functools import partial
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +22,7 @@ from almen.goals import attachment_owners
 from almen.goals.access import visible_goals
 from almen.goals.api import router
 from almen.goals.demo import goals_demo_create
-from almen.goals.models import GoalStatus
+from almen.goals.models import Action, GoalStatus
 from almen.goals.opendata import TABLES
 from almen.goals.picture import cached_on_goals, goals_version, national_picture
 from almen.goals.reminders import goal_reminders
@@ -33,7 +36,8 @@ from almen.goals.selectors import (
     review_due,
     with_last_review,
 )
-from almen.lib import demo, menu, notifications, opendata, panels, routes
+from almen.lib import decisions, demo, menu, notifications, opendata, panels, routes
+from almen.lib.decisions import DecisionUse, UseLink
 from almen.lib.demo import Demo
 from almen.lib.menu import MenuItem
 from almen.lib.notifications import NotificationKind, Preference, ReminderProducer
@@ -141,6 +145,40 @@ def organisation_goals_panel(p: Principal, organisation: Organisation) -> dict[s
 def estate_page_goals_panel(p: Principal, estate: Estate) -> dict[str, Any]:
     """On the estate page: the estate's goals this principal may see."""
     return {"goals": goal_summaries(visible_goals(p).filter(estate=estate).order_by("title"))}
+
+
+DECISION_LINKS_LIMIT = 50
+
+
+def decision_links(decision_id: uuid.UUID, p: Principal) -> list[UseLink]:
+    """What serves a decision (lib.decisions, decision 0029): the goals it adopted and
+    the actions it created, as far as ``p`` may see them by goals' own rules (an action
+    through the first of its goals ``p`` may see). Two queries."""
+    visible = visible_goals(p)
+    goals = (
+        visible.filter(decision_id=decision_id)
+        .order_by("title")
+        .values_list("public_id", "title")[:DECISION_LINKS_LIMIT]
+    )
+    links = [
+        UseLink(str(_("Mål")), title, reverse("goals:goal_detail", args=[public_id]))
+        for public_id, title in goals
+    ]
+    first_goal = visible.filter(actions=OuterRef("pk")).order_by("title").values("public_id")[:1]
+    actions = (
+        Action.objects.filter(decision_id=decision_id)
+        .annotate(goal_public_id=Subquery(first_goal))
+        .filter(goal_public_id__isnull=False)
+        .order_by("title")
+        .values_list("title", "goal_public_id")[:DECISION_LINKS_LIMIT]
+    )
+    links += [
+        UseLink(
+            str(_("Indsats")), title, reverse("goals:goal_detail", args=[goal_id]) + "#indsatser"
+        )
+        for title, goal_id in actions
+    ]
+    return links
 
 
 KINDS = (
@@ -253,6 +291,7 @@ def register() -> None:
         notifications.register(kind, app=APP)
     notifications.register_reminders(ReminderProducer("goals.deadlines", goal_reminders), app=APP)
     routes.register_api(router, app=APP)
+    decisions.register_use(DecisionUse("goals.decision_links", decision_links), app=APP)
     routes.register_urls("almen.goals.urls", app=APP)
     attachment_owners.register(APP)
     demo.register(Demo("goals", "nye mål", goals_demo_create), app=APP)

@@ -346,6 +346,10 @@ class Goal(Responsible, models.Model):
         blank=True,
         help_text=_("Henvisning til beslutningen (referat, punkt)."),
     )
+    # The adopting decision in the decision register, by its public id (decision 0029:
+    # ``lib.decisions``, no foreign key to democracy); ``decision_reference`` is the text
+    # kept beside it, shown when the register cannot be asked.
+    decision_id = models.UUIDField(_("vedtaget ved beslutning"), null=True, blank=True)
     visibility = models.CharField(
         _("synlighed"), max_length=12, choices=Visibility.choices, default=Visibility.PRIVATE
     )
@@ -420,6 +424,12 @@ class Goal(Responsible, models.Model):
                 fields=["contributes_to", "organisation", "estate", "title"],
                 condition=Q(contributes_to__isnull=False),
                 name="goal_contributions_order",
+            ),
+            # A decision's page lists the goals it adopted (lib.decisions use).
+            models.Index(
+                fields=["decision_id"],
+                condition=Q(decision_id__isnull=False),
+                name="goal_decision",
             ),
         ]
 
@@ -649,6 +659,8 @@ class Action(Responsible, models.Model):
     budget_dkk = models.DecimalField(
         _("budget (kr.)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    # The decision that created the action (decision 0029: ``lib.decisions``).
+    decision_id = models.UUIDField(_("besluttet ved"), null=True, blank=True)
 
     class Meta:
         ordering = ["due", "title"]
@@ -668,6 +680,13 @@ class Action(Responsible, models.Model):
                 violation_error_message=_("Budgettet kan ikke være negativt."),
             ),
             *date_constraints("action", "start", "due", nullable=("start", "due")),
+        ]
+        indexes = [
+            models.Index(
+                fields=["decision_id"],
+                condition=Q(decision_id__isnull=False),
+                name="action_decision",
+            )
         ]
 
     def __str__(self) -> str:

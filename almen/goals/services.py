@@ -46,6 +46,7 @@ GOAL_FIELDS = [
     "status",
     "adopted_on",
     "decision_reference",
+    "decision_id",
     "visibility",
     "review_interval_months",
 ]
@@ -561,6 +562,7 @@ ACTION_FIELDS = [
     "due",
     "status",
     "budget_dkk",
+    "decision_id",
 ]
 
 

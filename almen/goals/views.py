@@ -32,6 +32,7 @@ from almen.goals.forms import (
 from almen.goals.library import LibraryQuery, library_search
 from almen.goals.models import Action, Framework, Goal, GoalStatus, Indicator
 from almen.goals.progress import Status
+from almen.lib import decisions
 from almen.lib.charts import bar_chart_svg
 from almen.lib.forms import add_service_errors, form_status
 from almen.register.models import Estate, Municipality, Organisation
@@ -128,6 +129,7 @@ def goal_create(request: HttpRequest, cvr: str) -> HttpResponse:
         estates=place.estates,
         framework=framework,
         org_level=place.org_level,
+        principal=principal(request),
         initial={
             "period_start": dt.date(framework.period_start, 1, 1),
             "period_end": dt.date(framework.period_end, 12, 31),
@@ -210,12 +212,20 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if c is not None and c.contributes_to_id == goal.pk and access.can_view_goal(p, c)
     ]
     actions = (
-        goal.actions.select_related(
-            "responsible_user", "responsible_body__organisation", "responsible_body__estate"
-        ).order_by("due")
+        list(
+            goal.actions.select_related(
+                "responsible_user", "responsible_body__organisation", "responsible_body__estate"
+            ).order_by("due")
+        )
         if body.has_actions
         else []
     )
+    # The decisions that adopted the goal and created its actions, from the decision
+    # register (lib.decisions, decision 0029): one call for the page, and only those
+    # the person may see; the others keep their text reference.
+    refs = decisions.resolve([goal.decision_id, *(a.decision_id for a in actions)], p)
+    for a in actions:
+        a.decision_ref = refs.get(a.decision_id) if a.decision_id else None  # type: ignore[attr-defined]
     return render(
         request,
         "goals/goal_detail.html",
@@ -223,6 +233,7 @@ def goal_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "goal": goal,
             "body": body,
             "actions": actions,
+            "decision": refs.get(goal.decision_id) if goal.decision_id else None,
             "responsible": responsible.label_for(goal, p),
             # A person named responsible for an action: by name for the organisation's
             # own people, "en person i organisationen" for everyone else.
@@ -255,6 +266,7 @@ def goal_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         estates=place.estates,
         framework=goal.framework,
         org_level=place.org_level,
+        principal=principal(request),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -430,7 +442,13 @@ def action_edit(request: HttpRequest, public_id: UUID, action_id: UUID) -> HttpR
 
 
 def _action_form(request: HttpRequest, goal: Goal, action: Action | None) -> HttpResponse:
-    form = ActionForm(request.POST or None, instance=action, organisation=goal.organisation)
+    form = ActionForm(
+        request.POST or None,
+        instance=action,
+        organisation=goal.organisation,
+        principal=principal(request),
+        estate_id=goal.estate_id,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if action is None:
