@@ -14,7 +14,6 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from almen.democracy import minutes_text
-from almen.democracy.minutes_selectors import Presence
 from almen.democracy.models import Meeting
 from almen.reports.formats import FONT_DIR, attachment_header
 
@@ -33,7 +32,6 @@ class MinutesPack:
     meeting: Meeting
     text: str
     draft: bool
-    presence: Presence
     published_at: datetime.datetime | None
     municipality: Any = None
 
@@ -51,22 +49,12 @@ class MinutesPack:
         rows = [(_("Boligorganisation"), self.organisation.name)]
         if self.estate is not None:
             rows.append((_("Afdeling"), f"{self.estate.number} {self.estate.name}"))
+        # Time, place and who came are the text's own first lines (the board may
+        # correct them there); the head says what and when.
         rows += [
             (_("Møde"), str(meeting.get_kind_display())),
-            (
-                _("Tidspunkt"),
-                f"{formats.date_format(when, 'l j. F Y')} kl. {when:%H.%M}",
-            ),
-            (_("Sted"), meeting.place),
+            (_("Dato"), formats.date_format(when, "l j. F Y")),
         ]
-        if meeting.is_residents_meeting:
-            rows.append(
-                (
-                    _("Til stede"),
-                    _("%(households)d husstande, %(votes)d stemmer")
-                    % {"households": self.presence.households, "votes": self.presence.votes},
-                )
-            )
         if self.published_at is not None:
             rows.append(
                 (
@@ -82,7 +70,6 @@ def pack_for(
     *,
     text: str,
     draft: bool,
-    presence: Presence,
     published_at: datetime.datetime | None,
 ) -> MinutesPack:
     return MinutesPack(
@@ -93,7 +80,6 @@ def pack_for(
         meeting=meeting,
         text=text,
         draft=draft,
-        presence=presence,
         published_at=published_at,
     )
 

@@ -159,7 +159,11 @@ def draft_text(meeting: Meeting) -> str:
             )
             if presence.proxies:
                 lines.append(
-                    _("Heraf var %(n)d husstande repræsenteret ved fuldmagt.")
+                    ngettext(
+                        "Heraf var %(n)d husstand repræsenteret ved fuldmagt.",
+                        "Heraf var %(n)d husstande repræsenteret ved fuldmagt.",
+                        presence.proxies,
+                    )
                     % {"n": presence.proxies}
                 )
             if presence.on_roll is not None:

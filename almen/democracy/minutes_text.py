@@ -10,6 +10,7 @@ DOCX are all rendered from these blocks, so they say the same."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 HEADING = "heading"
@@ -17,11 +18,21 @@ PARAGRAPH = "paragraph"
 LIST = "list"
 
 
+_NUMBER = re.compile(r"^(\d{1,3})\.\s")
+
+
 @dataclass(frozen=True)
 class Block:
     kind: str
     text: str = ""
     items: tuple[str, ...] = ()
+
+    @property
+    def number(self) -> int | None:
+        """An item heading's number ("5. Valg" → 5): the anchor ``#punkt-5`` that the
+        decision page links to."""
+        match = _NUMBER.match(self.text) if self.kind == HEADING else None
+        return int(match.group(1)) if match else None
 
 
 def blocks(text: str) -> list[Block]:

@@ -153,7 +153,6 @@ def _printable(request: HttpRequest, meeting_id: uuid.UUID) -> minutes_print.Min
         meeting,
         text=text,
         draft=not published,
-        presence=selectors.presence(meeting),
         published_at=record.published_at if record else None,
     )
 
