@@ -6,6 +6,7 @@ final; decisions outside a meeting refuse bad input."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -88,7 +89,7 @@ def test_late_minutes_need_a_reason(cast) -> None:
     assert minutes.published_at is not None
     assert minutes.late_reason == "Referenten var syg."
     entry = AuditEntry.objects.get(action="democracy.minutes_publish")
-    assert entry.after["late_reason"] == "Referenten var syg."
+    assert entry.after is not None and entry.after["late_reason"] == "Referenten var syg."
 
 
 def test_the_deadline_day_itself_still_counts(cast) -> None:
@@ -199,7 +200,7 @@ def test_a_board_meeting_publishes_without_making_decisions_public(cast) -> None
 )
 def test_decision_record_refuses_bad_input(cast, change, field) -> None:
     estate = matrix_estate()
-    values = {
+    values: dict[str, Any] = {
         "forum": Forum.ESTATE_BOARD,
         "decided_on": timezone.localdate(),
         "title": "Ny bænk",
@@ -216,7 +217,7 @@ def test_decision_record_refuses_bad_input(cast, change, field) -> None:
 
 def test_decision_record_publishes_as_chosen(cast) -> None:
     estate = matrix_estate()
-    common = {
+    common: dict[str, Any] = {
         "actor": None,
         "organisation": estate.organisation,
         "forum": Forum.ESTATE_BOARD,
