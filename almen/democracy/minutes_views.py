@@ -89,6 +89,13 @@ def minutes_draft(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     first (``confirm=yes``)."""
     meeting = access.meeting_for_manager(request, meeting_id)
     record = selectors.minutes_of(meeting)
+    if record is not None and record.published_at is not None:
+        return render(
+            request,
+            "democracy/minutes/draft_confirm.html",
+            {"meeting": meeting, "minutes": record, "refused": True},
+            status=400,
+        )
     if record is not None and request.POST.get("confirm") != "yes":
         return render(
             request, "democracy/minutes/draft_confirm.html", {"meeting": meeting, "minutes": record}

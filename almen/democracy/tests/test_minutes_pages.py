@@ -93,6 +93,14 @@ def test_published_minutes_are_read_by_residents_but_not_by_other_estates(client
     assert client_for("resident_b").get(_url(meeting)).status_code == 403
     board = _html(client_for("estate_board_a"), _url(meeting))
     assert "Lav udkast" not in board  # published minutes are final
+    text = Minutes.objects.get(meeting=meeting).text
+    client = client_for("estate_board_a")
+    assert client.post(_url(meeting, "referat/udkast/"), {"confirm": "yes"}).status_code == 400
+    edited = client.post(_url(meeting, "referat/rediger/"), {"text": "Ændret bagefter"})
+    assert edited.status_code == 400
+    assert "kan ikke ændres" in edited.content.decode()
+    assert 'name="text"' not in _html(client, _url(meeting, "referat/rediger/"))
+    assert Minutes.objects.get(meeting=meeting).text == text
 
 
 def test_pdf_and_docx_hold_every_item(client_for) -> None:
