@@ -356,3 +356,17 @@ def test_the_matrix_decision_is_unaffected(client_for) -> None:
     assert Organisation.objects.filter(cvr=CVR).exists()
     html = _html(client_for("resident_a"), f"/beslutninger/{DECISION_ID}/")
     assert "Afdelingens mål for affaldssortering" in html
+
+
+def test_the_register_is_reached_from_the_estate_and_organisation_pages(client_for) -> None:
+    estate_page = f"/organisationer/{CVR}/afdelinger/1/"
+    link = f'href="/organisationer/{CVR}/afdelinger/1/beslutninger/"'
+    for persona in ("resident_a", "estate_board_a", "org_staff", "org_board"):
+        assert link in _html(client_for(persona), estate_page), persona
+    for persona in ("resident_b", "other_org_staff", "anonymous"):
+        assert link not in _html(client_for(persona), estate_page), persona
+    org_link = f'href="/organisationer/{CVR}/beslutninger/"'
+    for persona in ("org_staff", "org_board"):
+        assert org_link in _html(client_for(persona), f"/organisationer/{CVR}/"), persona
+    for persona in ("resident_a", "estate_board_a", "anonymous"):
+        assert org_link not in _html(client_for(persona), f"/organisationer/{CVR}/"), persona
