@@ -370,3 +370,27 @@ def test_the_register_is_reached_from_the_estate_and_organisation_pages(client_f
         assert org_link in _html(client_for(persona), f"/organisationer/{CVR}/"), persona
     for persona in ("resident_a", "estate_board_a", "anonymous"):
         assert org_link not in _html(client_for(persona), f"/organisationer/{CVR}/"), persona
+
+
+@pytest.mark.parametrize("suffix", ["referat/", "referat/rediger/", "referat.docx"])
+def test_minutes_pages_query_count_does_not_grow_with_the_agenda(
+    suffix, client_for, django_assert_max_num_queries
+) -> None:
+    """The page, the edit page (which drafts from the record when nothing is saved) and
+    the print read the agenda with its proposals, amendments and candidates in a fixed
+    number of queries."""
+    from almen.democracy.models import AgendaItem, Amendment, Candidate
+
+    meeting = data.held_meeting()
+    client = client_for("org_staff")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(_url(meeting, suffix)).status_code == 200
+    for n in range(20):
+        item = AgendaItem.objects.create(
+            meeting=meeting, position=20 + n, kind="andet", title=f"Punkt {n}", outcome="vedtaget"
+        )
+        Amendment.objects.create(item=item, proposer_name="A", text="x", votes_for=1)
+        Candidate.objects.create(item=item, name=f"K{n}", post="medlem", votes=1)
+    with django_assert_max_num_queries(len(one) + 1):
+        response = client.get(_url(meeting, suffix))
+    assert response.status_code == 200
