@@ -17,6 +17,7 @@ from almen.audit.models import AuditEntry
 from almen.democracy import hall_selectors, hall_services, services
 from almen.democracy import hall_testing as t
 from almen.democracy.models import (
+    AgendaItem,
     AgendaKind,
     Amendment,
     Attendance,
@@ -130,7 +131,7 @@ def test_a_household_not_on_the_roll_is_refused(hall: Meeting) -> None:
     moved = households(hall, 1)[0]
     assert hall.roll_on is not None
     Household.objects.filter(pk=moved.pk).update(moved_out=hall.roll_on - dt.timedelta(days=1))
-    other_estate = Household.objects.active().exclude(unit__estate_id=hall.estate_id).first()
+    other_estate = Household.objects.active().exclude(unit__estate=hall.estate).first()
     assert other_estate is not None
     for household in (moved, other_estate):
         with pytest.raises(ValidationError) as excinfo:
@@ -165,7 +166,7 @@ def test_undo_takes_the_proxies_with_it(hall: Meeting) -> None:
 
 
 def test_no_proxies_without_the_estates_decision(hall: Meeting) -> None:
-    assert not EstateRules.objects.filter(estate_id=hall.estate_id).exists()
+    assert not EstateRules.objects.filter(estate=hall.estate).exists()
     a, b = households(hall, 2)
     checkin(hall, a)
     with pytest.raises(ValidationError) as excinfo:
@@ -272,7 +273,9 @@ def test_estate_rules_allow_proxies_only_with_a_decision_of_the_estate(meeting: 
 # --- votes ---------------------------------------------------------------------------
 
 
-def vote(item, f, a, b=0, outcome=""):  # type: ignore[no-untyped-def]
+def vote(
+    item: AgendaItem, f: int | None, a: int | None, b: int | None = 0, outcome: str = ""
+) -> AgendaItem:
     return hall_services.item_vote_record(
         actor=None, item=item, votes_for=f, votes_against=a, votes_blank=b, outcome=outcome
     )

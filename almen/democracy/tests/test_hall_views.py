@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import time_machine
@@ -47,7 +48,7 @@ def hall(meeting: Meeting) -> Iterator[Meeting]:
         yield meeting
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response: Any) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
@@ -102,7 +103,7 @@ def test_checkin_of_an_unknown_household_is_refused(hall: Meeting, client_for, v
 
 
 def test_checkin_of_a_household_of_another_estate_is_refused(hall: Meeting, client_for) -> None:
-    other = Household.objects.active().exclude(unit__estate_id=hall.estate_id).first()
+    other = Household.objects.active().exclude(unit__estate=hall.estate).first()
     assert other is not None
     response = client_for("org_staff").post(f"{HALL}tjek-ind/", {"household": other.public_id})
     assert response.status_code == 400 and "står ikke på listen" in text(response)
@@ -190,7 +191,7 @@ def test_a_code_of_another_meeting_or_garbage_is_a_danish_400(hall: Meeting, cli
 
 
 def test_a_code_for_a_household_not_on_the_roll_is_refused(hall: Meeting, client_for) -> None:
-    other = Household.objects.active().exclude(unit__estate_id=hall.estate_id).first()
+    other = Household.objects.active().exclude(unit__estate=hall.estate).first()
     assert other is not None
     client = client_for("org_staff")
     url = scan_url(hall.public_id, other)
