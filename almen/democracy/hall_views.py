@@ -129,9 +129,9 @@ def _hall_context(
                 else _vote_form(item, f"it{item.pk}")
             )
             if item.votes_for is not None and item.votes_against is not None:
-                entry["computed"] = hall_services.computed_outcome(
-                    item.votes_for, item.votes_against
-                )
+                entry["computed"] = Outcome(
+                    hall_services.computed_outcome(item.votes_for, item.votes_against)
+                ).label
         entry["amendments"] = [
             (
                 amendment,
