@@ -132,12 +132,14 @@ def _hall_context(
                 entry["computed"] = Outcome(
                     hall_services.computed_outcome(item.votes_for, item.votes_against)
                 ).label
+        entry["failed"] = failed in {key, f"candidate:{item.pk}", f"election:{item.pk}"}
         entry["amendments"] = [
             (
                 amendment,
                 failed_form
                 if failed == f"amendment:{amendment.pk}" and failed_form is not None
                 else _vote_form(amendment, f"am{amendment.pk}"),
+                failed == f"amendment:{amendment.pk}",
             )
             for amendment in item.amendments.all()
         ]
