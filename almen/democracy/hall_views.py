@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from almen.access.policy import principal
 from almen.democracy import access, checkin, hall_selectors, hall_services
 from almen.democracy.hall_forms import (
     CandidateForm,
@@ -161,6 +162,7 @@ def _hall_context(
         "items": items,
         "failed": failed,
         "failed_form": failed_form,
+        "can_set_rules": principal(request).is_staff_of(meeting.organisation_id),
         "search_min": hall_selectors.SEARCH_MIN,
         "search_limit": hall_selectors.SEARCH_LIMIT,
     }

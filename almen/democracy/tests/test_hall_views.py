@@ -437,3 +437,9 @@ def test_the_hall_page_makes_a_bounded_number_of_queries(
     client = client_for("estate_board_a")
     with django_assert_max_num_queries(16):
         assert client.get(HALL, {"q": "vej"}).status_code == 200
+
+
+def test_staff_are_led_to_the_estates_rules_the_board_is_not(hall: Meeting, client_for) -> None:
+    rules_url = "/organisationer/29190909/afdelinger/1/moederegler/"
+    assert rules_url in text(client_for("org_staff").get(HALL))
+    assert rules_url not in text(client_for("estate_board_a").get(HALL))
