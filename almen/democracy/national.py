@@ -45,6 +45,7 @@ from almen.democracy.models import (
     Proposal,
     ProposalStatus,
 )
+from almen.democracy.opendata import opendata_invalidate
 from almen.lib.bulk import copy_rows
 from almen.lib.visibility import Visibility
 from almen.register.models import Estate, Household, Resident
@@ -584,4 +585,5 @@ def democracy_national_seed(
                     cursor.execute(sql)
         analyze(model._meta.db_table for model in TABLES)
     seconds = progress.close()
+    opendata_invalidate()
     return {"rows": dict(counts), "seconds": seconds, "total": sum(counts.values())}

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from almen.democracy import stats_selectors
@@ -64,14 +66,29 @@ def _minutes() -> Iterator[tuple[Any, ...]]:
         )
 
 
-def democracy_version() -> str:
-    """Changes when a decision or minutes are published (or withdrawn)."""
-    decisions = published_decisions().aggregate(n=Max("published_at"))["n"]
-    minutes = Minutes.objects.aggregate(n=Max("published_at"))["n"]
-    return (
-        f"{published_decisions().count()}:{decisions}:"
-        f"{published_minutes_meetings().count()}:{minutes}"
-    )
+VERSION_KEY = "democracy:opendata:version"
+
+
+def democracy_version() -> int:
+    """Bumped whenever a decision, minutes or a meeting is saved or deleted (signals,
+    connected by ``stats_manifest``), so the open-data zip is rebuilt; a cache read, no
+    query (the cached zip is served without touching the database)."""
+    return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
+
+
+def opendata_invalidate(**_kwargs: Any) -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+def connect_signals() -> None:
+    """Whoever publishes decisions or minutes (the parts' services, the demo, the
+    admin), the published tables change with them."""
+    for model in (Decision, Minutes, Meeting):
+        post_save.connect(opendata_invalidate, sender=model, dispatch_uid=f"opendata-{model}")
+        post_delete.connect(opendata_invalidate, sender=model, dispatch_uid=f"opendata-del-{model}")
 
 
 CVR = Column("organisation_cvr", TEXT, _("Boligorganisationens CVR-nummer (organisations.cvr)."))

@@ -20,4 +20,5 @@ def register() -> None:
     for table in democracy_opendata.TABLES:
         opendata.register(table, app=APP)
     opendata.register_version(democracy_opendata.democracy_version, app=APP)
+    democracy_opendata.connect_signals()
     demo.register(Demo("democracy", "møder i beboerdemokratiet", democracy_demo_create), app=APP)
