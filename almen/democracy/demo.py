@@ -44,6 +44,7 @@ from almen.democracy.models import (
 )
 from almen.lib.visibility import Visibility
 from almen.register.models import Estate, Household, Resident
+from almen.register.national import NATIONAL_CVR_PREFIX
 
 PROPOSALS = [
     (
@@ -310,13 +311,15 @@ def _petition(estate: Estate) -> Petition | None:
 def democracy_demo_create(*, seed: int = 2026) -> int:
     """Idempotent: does nothing once a held meeting exists. Returns the number of
     meetings made."""
-    if Meeting.objects.filter(status=MeetingStatus.HELD).exists():
+    # The demo's estates, not the national benchmark data (seed_national's CVRs).
+    demo_estates = Estate.objects.exclude(organisation__cvr__startswith=NATIONAL_CVR_PREFIX)
+    if Meeting.objects.filter(status=MeetingStatus.HELD, estate__in=demo_estates).exists():
         return 0
     rng = random.Random(seed)
     today = timezone.localdate()
     year = last_september(today)
     estates = list(
-        Estate.objects.select_related("organisation").order_by("organisation__cvr", "number")
+        demo_estates.select_related("organisation").order_by("organisation__cvr", "number")
     )
     made = 0
     for estate in estates:
