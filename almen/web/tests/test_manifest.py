@@ -157,7 +157,7 @@ def test_modules_plug_in_through_the_registries() -> None:
     # notify, register, attachments, imports, goals, dialogue, reports, people, democracy, web
     assert len(routes.urls()) == 10
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
-    assert [d.key for d in demo.demos()] == ["democracy", "goals", "dialogue"]
+    assert [d.key for d in demo.demos()] == ["goals", "dialogue", "democracy"]
     assert [p.key for p in notifications.reminder_producers()] == ["goals.deadlines"]
 
 
