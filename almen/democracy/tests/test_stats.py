@@ -438,3 +438,23 @@ def test_national_seed_on_a_tiny_scale(cast) -> None:
         call_command(
             "seed_democracy_national", "--estates=1", stdout=io.StringIO(), stderr=io.StringIO()
         )
+
+
+@pytest.mark.parametrize("persona", ["resident_a", "estate_board_a", "org_staff"])
+def test_participation_pages_show_no_household_or_person(persona, estate, client_for) -> None:
+    """Counts only: no address of a household that came, no name of a person (GDPR:
+    the estate board sees no resident list)."""
+    meeting = _held(estate, dt.date(2025, 9, 10), birth_years=[1990, 1991, 1992, 1993, 1994])
+    addresses = [
+        a.household.unit.address for a in meeting.attendances.select_related("household__unit")
+    ]
+    names = list(
+        Resident.objects.filter(household__unit__estate=estate).values_list("name", flat=True)
+    )
+    urls = [ESTATE_URL] + ([ORG_URL] if persona == "org_staff" else [])
+    for url in urls:
+        for suffix in ("", "csv"):
+            path = url.replace("deltagelse/", "deltagelse.csv") if suffix else url
+            body = client_for(persona).get(path).content.decode("utf-8-sig")
+            assert not [a for a in addresses if a and a in body], (persona, path)
+            assert not [n for n in names if n and n in body], (persona, path)
