@@ -465,29 +465,6 @@ def test_no_stale_decisions() -> None:
     assert not stale, f"Decisions for URLs that no longer exist: {stale}"
 
 
-# The democracy's parts keep their rows beside their code (almen/democracy/tests/).
-# (Merged before the cases are parametrised: merged after, the parts' rows would
-# count for test_every_url_has_a_decision but never be requested.)
-from almen.democracy.tests import (  # noqa: E402
-    matrix_hall,
-    matrix_meetings,
-    matrix_minutes,
-    matrix_notices,
-    matrix_proposals,
-    matrix_stats,
-)
-
-for _part in (
-    matrix_meetings,
-    matrix_notices,
-    matrix_proposals,
-    matrix_hall,
-    matrix_minutes,
-    matrix_stats,
-):
-    EXPECTED.update(_part.EXPECTED)
-
-
 CASES = [
     (route, persona)
     for route in sorted(set(routes()))

@@ -566,29 +566,6 @@ def _upload(write: Write) -> dict[str, Any]:
     return files
 
 
-# The democracy's parts keep their rows beside their code (almen/democracy/tests/).
-# (Merged before the cases are parametrised: merged after, the parts' rows would
-# count for test_every_url_has_a_decision but never be requested.)
-from almen.democracy.tests import (  # noqa: E402
-    writes_hall,
-    writes_meetings,
-    writes_minutes,
-    writes_notices,
-    writes_proposals,
-    writes_stats,
-)
-
-for _part in (
-    writes_meetings,
-    writes_notices,
-    writes_proposals,
-    writes_hall,
-    writes_minutes,
-    writes_stats,
-):
-    WRITES.update(_part.WRITES)
-
-
 @pytest.mark.parametrize("route", sorted(WRITES))
 def test_write(route: str, cast) -> None:
     """The write as each persona, each in a savepoint that is rolled back (so an
