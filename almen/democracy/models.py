@@ -305,7 +305,7 @@ class Proposal(models.Model):
     )
     household = models.ForeignKey(
         "register.Household",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

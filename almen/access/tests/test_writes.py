@@ -308,6 +308,9 @@ WRITES: dict[str, Write] = {
     "rapporter/organisationer/<str:cvr>/indstilling/<reportpack:pack>/": Write(
         data=lambda: {"text": "Administrationen indstiller, at bestyrelsen godkender rapporten."}
     ),
+    "rapporter/organisationer/<str:cvr>/afdelinger/<int:number>/indstilling/": Write(
+        data=lambda: {"text": "Bestyrelsen indstiller, at afdelingsmødet vedtager målene."}
+    ),
     "import/<str:cvr>/": Write(
         files=lambda: {"file": REGISTER_CSV},
         outcomes=None,
@@ -467,6 +470,28 @@ WRITES: dict[str, Write] = {
 }
 
 # The API's writes are token-authenticated: test_api_writes.
+# The democracy's parts keep their rows beside their code (almen/democracy/tests/);
+# merged here, before the cases below are built from the table.
+from almen.democracy.tests import (  # noqa: E402
+    writes_hall,
+    writes_meetings,
+    writes_minutes,
+    writes_notices,
+    writes_proposals,
+    writes_stats,
+)
+
+for _part in (
+    writes_meetings,
+    writes_notices,
+    writes_proposals,
+    writes_hall,
+    writes_minutes,
+    writes_stats,
+):
+    WRITES.update(_part.WRITES)
+
+
 API_WRITES = {
     "api/v1/imports",
     "api/v1/goals/<public_id>/indicators/<indicator_id>/measurements",
@@ -541,11 +566,7 @@ def _upload(write: Write) -> dict[str, Any]:
     return files
 
 
-# The routes to write to; refilled in place at the end, once the parts' rows are merged.
-WRITE_ROUTES = sorted(WRITES)
-
-
-@pytest.mark.parametrize("route", WRITE_ROUTES)
+@pytest.mark.parametrize("route", sorted(WRITES))
 def test_write(route: str, cast) -> None:
     """The write as each persona, each in a savepoint that is rolled back (so an
     insider's successful write does not change what the next persona meets)."""
@@ -708,27 +729,3 @@ def test_api_writes(caller: str, cast, client_for) -> None:
     else:
         assert response.status_code == 401
         assert not changed(before)
-
-
-# The democracy's parts keep their rows beside their code (almen/democracy/tests/).
-from almen.democracy.tests import (  # noqa: E402
-    writes_hall,
-    writes_meetings,
-    writes_minutes,
-    writes_notices,
-    writes_proposals,
-    writes_stats,
-)
-
-for _part in (
-    writes_meetings,
-    writes_notices,
-    writes_proposals,
-    writes_hall,
-    writes_minutes,
-    writes_stats,
-):
-    WRITES.update(_part.WRITES)
-
-# The parametrize mark holds WRITE_ROUTES and reads it at collection: add the parts'.
-WRITE_ROUTES[:] = sorted(WRITES)

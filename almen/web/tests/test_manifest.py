@@ -158,12 +158,11 @@ def test_modules_plug_in_through_the_registries() -> None:
         "people",
         "democracy",
     }
-    assert len(routes.api_routers()) == 4  # register, imports, goals, open data
-    # notify, register, attachments, imports, goals, dialogue, reports, people,
-    # democracy, web
+    assert len(routes.api_routers()) == 5  # register, imports, goals, open data, democracy
+    # notify, register, attachments, imports, goals, dialogue, reports, people, democracy, web
     assert len(routes.urls()) == 10
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
-    assert [d.key for d in demo.demos()] == ["goals", "dialogue"]
+    assert [d.key for d in demo.demos()] == ["goals", "dialogue", "democracy"]
     assert [p.key for p in notifications.reminder_producers()] == ["goals.deadlines"]
 
 
