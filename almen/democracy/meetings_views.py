@@ -344,7 +344,14 @@ def material_publish(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespons
 # --- the agenda -----------------------------------------------------------------------
 
 
+# AgendaItem.position is a small integer: a bigger number in the URL is no item (and
+# would overflow the database's integer).
+MAX_POSITION = 32767
+
+
 def _item(meeting: Meeting, position: int) -> AgendaItem:
+    if position > MAX_POSITION:
+        raise Http404
     item = meeting.items.filter(position=position).order_by("id").first()
     if item is None:
         raise Http404

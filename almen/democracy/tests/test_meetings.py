@@ -297,8 +297,9 @@ def test_removing_a_minimum_item_asks_for_the_explicit_yes(cast, client_for) -> 
 
 def test_an_unknown_agenda_position_is_a_404(cast, client_for) -> None:
     meeting = Meeting.objects.get(public_id="00000000-0000-4000-8000-000000000101")
-    response = client_for("org_staff").get(f"/moeder/{meeting.public_id}/dagsorden/99/rediger/")
-    assert response.status_code == 404
+    for position in ("99", "99999999999999999999999"):
+        url = f"/moeder/{meeting.public_id}/dagsorden/{position}/rediger/"
+        assert client_for("org_staff").get(url).status_code == 404
 
 
 # --- material ------------------------------------------------------------------------
