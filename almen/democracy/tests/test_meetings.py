@@ -672,3 +672,14 @@ def test_cancel_asks_first_and_keeps_the_meeting(cast, client_for) -> None:
     assert meeting.status == MeetingStatus.CANCELLED
     assert client.post(url, {"confirm": "yes"}).status_code == 400
     assert AgendaItem.objects.filter(meeting=meeting).count() == 8
+
+
+def test_the_meetings_pages_read_in_english(cast, client_for) -> None:
+    from django.conf import settings
+
+    client = client_for("estate_board_a")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/organisationer/29190909/afdelinger/1/moeder/").content.decode()
+    assert "Upcoming meetings" in html and "Ordinary residents' meeting by" in html
+    html = client.get("/moeder/00000000-0000-4000-8000-000000000101/").content.decode()
+    assert "Timeline" in html and "Notice by" in html and "Agenda" in html
