@@ -5,7 +5,11 @@ each deadline of the board's (notice, material, minutes) that is within
 members and the organisation's staff (an organisation body's meeting: its staff).
 
 Once per deadline: the key holds the meeting, the step and its day, so a daily run
-never repeats a reminder. Reads are flat: the meetings, the board members, the staff."""
+never repeats a reminder. Reads are flat: the meetings, the board members, the staff.
+
+An estate whose yearly ordinary meeting is not planned while its last notice day
+(4 weeks before the "senest" day) comes within the warning is reminded too, once
+per year."""
 
 from __future__ import annotations
 
@@ -16,13 +20,14 @@ from collections.abc import Iterator
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from almen.access.roles import Role
 from almen.democracy import rules
-from almen.democracy.meetings_selectors import RISK_LOOKBACK, open_deadlines
+from almen.democracy.meetings_selectors import RISK_LOOKBACK, open_deadlines, ordinary_status
 from almen.democracy.models import Meeting, MeetingStatus
 from almen.lib.notifications import Reminder
-from almen.register.models import BodyKind, BodyMembership, Membership
+from almen.register.models import BodyKind, BodyMembership, Estate, Membership
 
 DEADLINE_AT_RISK = "democracy.deadline_at_risk"
 
@@ -62,7 +67,45 @@ def _people(today: dt.date) -> tuple[dict[int, list[int]], dict[int, list[int]]]
     return board, staff
 
 
+def _unplanned_ordinary(today: dt.date) -> list[tuple[Estate, dt.date]]:
+    """Estates whose ordinary meeting is not planned although its last possible notice
+    day (4 weeks before the due day) is within ``WARN_AHEAD`` days or passed. Two
+    queries, whatever the number of estates."""
+    estates = list(Estate.objects.select_related("organisation").order_by("pk"))
+    out = []
+    by_pk = {e.pk: e for e in estates}
+    for pk, due in ordinary_status(estates, today).items():
+        estate = by_pk[pk]
+        notice_by = due.due_by - rules.NOTICE_ORDINARY
+        if due.planned is None and notice_by - today <= rules.WARN_AHEAD:
+            out.append((estate, notice_by))
+    return out
+
+
 def meeting_reminders(today: dt.date) -> Iterator[Reminder]:
+    yield from _meeting_deadlines(today)
+    unplanned = _unplanned_ordinary(today)
+    if not unplanned:
+        return
+    board, staff = _people(today)
+    for estate, notice_by in unplanned:
+        path = reverse("democracy:estate_meetings", args=[estate.organisation.cvr, estate.number])
+        for user_id in sorted(set(staff[estate.organisation_id]) | set(board[estate.pk])):
+            yield Reminder(
+                kind=DEADLINE_AT_RISK,
+                user_id=user_id,
+                key=f"{estate.public_id}:ordinary:{notice_by.isoformat()}",
+                context={
+                    "title": _("Ordinært afdelingsmøde i %(estate)s") % {"estate": estate.name},
+                    "step": _("Indkaldelse senest"),
+                    "due": notice_by.strftime("%d-%m-%Y"),
+                    "late": notice_by < today,
+                    "path": path,
+                },
+            )
+
+
+def _meeting_deadlines(today: dt.date) -> Iterator[Reminder]:
     meetings = (
         Meeting.objects.filter(
             starts_at__gte=_aware(today - RISK_LOOKBACK),

@@ -683,3 +683,19 @@ def test_the_meetings_pages_read_in_english(cast, client_for) -> None:
     assert "Upcoming meetings" in html and "Ordinary residents' meeting by" in html
     html = client.get("/moeder/00000000-0000-4000-8000-000000000101/").content.decode()
     assert "Timeline" in html and "Notice by" in html and "Agenda" in html
+
+
+@time_machine.travel(dt.datetime(2027, 8, 30, 9, 0, tzinfo=CPH))
+def test_an_unplanned_ordinary_meeting_is_reminded_as_its_last_notice_day_nears(cast) -> None:
+    estate_2 = Estate.objects.get(organisation__cvr="29190909", number=2)
+    estate_1 = matrix_estate()
+    reminders = list(meeting_reminders(dt.date(2027, 8, 30)))
+    ordinary = [r for r in reminders if ":ordinary:" in r.key]
+    # Calendar year: due by 30 September, so the notice must go out by 2 September.
+    keys = {r.key for r in ordinary}
+    assert f"{estate_2.public_id}:ordinary:2027-09-02" in keys
+    assert not any(str(estate_1.public_id) in k for k in keys)  # estate 1 has planned it
+    to_estate_2 = {r.user_id for r in ordinary if str(estate_2.public_id) in r.key}
+    assert cast["org_staff"].user.pk in to_estate_2
+    assert cast["estate_board_a"].user.pk not in to_estate_2
+    assert cast["resident_b"].user.pk not in to_estate_2
