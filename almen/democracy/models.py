@@ -39,11 +39,7 @@ RESIDENTS_MEETINGS = frozenset({MeetingKind.ORDINARY, MeetingKind.EXTRAORDINARY}
 ESTATE_KINDS = frozenset({*RESIDENTS_MEETINGS, MeetingKind.ESTATE_BOARD})
 # The same, in a fixed order for the constraint (a frozenset's order changes with the
 # hash seed, and with it the migration makemigrations would write).
-ESTATE_KIND_VALUES = [
-    MeetingKind.ORDINARY.value,
-    MeetingKind.ESTATE_BOARD.value,
-    MeetingKind.EXTRAORDINARY.value,
-]
+ESTATE_KIND_VALUES = sorted(k.value for k in ESTATE_KINDS)
 
 
 class MeetingStatus(models.TextChoices):
