@@ -483,7 +483,8 @@ def main() -> None:
     )
     print(
         f"| worker SIGKILLed mid-batch ({k['count']:,} messages, killed at {k['killed_at']:,}) | "
-        f"{duplicates} duplicates, {k['sent']:,} sent | | 0 duplicates |"
+        f"{duplicates} duplicates, {k['sent']:,} sent | at most 1 per killed worker (the "
+        f"message in flight, same Message-ID) | 0 duplicates beyond it |"
     )
 
 
