@@ -25,6 +25,10 @@ numbers, never fails on a timing. PostgreSQL only (the workers' SKIP LOCKED is t
    fresh one takes its place; when all are sent the sink's Message-IDs are counted:
    duplicates must be 0.
 
+``--channel-cpu N`` measures only one worker's CPU per message in this process, the
+channel's own MIME bytes against Django's ``EmailMessage`` (N messages each; needs
+queued rows from an earlier run).
+
 Target: queued ≤ 30 s; delivered ≥ 1,000 messages/s with 2 workers.
 """
 
@@ -414,12 +418,58 @@ def kill_run(port: int, count: int, batch: int, offset: int) -> dict[str, Any]:
     return {"count": count, "killed_at": killed_at, "sent": sent_count(ids)}
 
 
+def channel_cpu(port: int, count: int) -> dict[str, float]:
+    """In this process, one worker's CPU per message after start-up: ``count`` queued rows
+    sent to the sink with the channel's own MIME bytes, then ``count`` more with every
+    message built by Django's ``EmailMessage`` (the channel's fall-back path). CPU time of
+    this process only: a figure the other load on the machine disturbs far less than a
+    rate."""
+    from django.conf import settings
+
+    from almen.notify import channels
+    from almen.notify import worker as outbox
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 30},
+        }
+    }
+    outbox.warm_up()
+    out = {}
+    own = channels.mime_bytes
+    for label, builder in (("warm-up", own), ("own", own), ("django", None), ("own again", own)):
+        channels.mime_bytes = builder or (lambda message, **kw: None)  # type: ignore[assignment]
+        hold_everything()
+        make_due(count, offset=0)
+        senders = outbox.Senders()
+        start = time.process_time()
+        sent = 0
+        while sent < count:
+            result = outbox.send_batch(batch=200, worker="bench-cpu", senders=senders)
+            if not result.claimed:
+                break
+            sent += result.sent
+        out[label] = 1000 * (time.process_time() - start) / max(sent, 1)
+        senders.close()
+        log(f"channel CPU, {label}: {out[label]:.3f} ms per message ({sent} sent)")
+    channels.mime_bytes = own
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--send", type=int, default=20_000)
     parser.add_argument("--kill-send", type=int, default=5_000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--setup-only", action="store_true", help="Data only, no timing.")
+    parser.add_argument(
+        "--channel-cpu",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Only the in-process CPU per message, own MIME bytes against Django's builder.",
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
     log(f"load average {load:.2f}; {platform.node()}")
@@ -433,11 +483,25 @@ def main() -> None:
     log(f"data: {sizes}")
     if args.setup_only:
         return
-    q = queueing()
 
     from almen.notify.testing import free_port
 
     port = free_port()
+    if args.channel_cpu:
+        with tempfile.TemporaryDirectory() as tmp:
+            sink = start_sink(port, str(Path(tmp) / "ids.txt"))
+            try:
+                cpu = channel_cpu(port, args.channel_cpu)
+            finally:
+                sink.send_signal(signal.SIGTERM)
+                sink.wait(timeout=30)
+        print(
+            f"worker CPU per message (load at start {load:.2f}): own MIME bytes "
+            f"{cpu['own']:.3f} / {cpu['own again']:.3f} ms, Django's EmailMessage "
+            f"{cpu['django']:.3f} ms"
+        )
+        return
+    q = queueing()
     with tempfile.TemporaryDirectory() as tmp:
         ids_file = str(Path(tmp) / "ids.txt")
         sink = start_sink(port, ids_file)
