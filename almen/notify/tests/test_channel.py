@@ -46,7 +46,7 @@ def _django(message: Outgoing) -> email.message.EmailMessage:
         headers={"Message-ID": message.message_id, **message.headers},
     )
     # As Django's SMTP backend sends it (its ``_send``).
-    return email.message_from_bytes(  # type: ignore[return-value]
+    return email.message_from_bytes(
         built.message(policy=email.policy.SMTP).as_bytes(), policy=email.policy.default
     )
 
