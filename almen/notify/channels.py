@@ -113,7 +113,9 @@ def mime_bytes(message: Outgoing, *, date: str | None = None) -> bytes | None:
         return None
     if not _plain(message.message_id):
         return None
-    from_header, _sender = _from()
+    from_header, sender = _from()
+    if not (_plain(from_header) and _plain(sender)):  # an address Django must encode
+        return None
     body = message.body.replace("\r\n", "\n").replace("\n", "\r\n").encode()
     lines = [
         'Content-Type: text/plain; charset="utf-8"',

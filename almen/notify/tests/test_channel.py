@@ -94,6 +94,16 @@ def test_what_the_builder_does_not_handle_goes_through_django(kw: dict[str, Any]
     assert mime_bytes(_outgoing("Emne", "Tekst\n", **kw)) is None
 
 
+def test_a_sender_address_that_is_not_ascii_goes_through_django(settings: Any) -> None:
+    settings.DEFAULT_FROM_EMAIL = "Almen <noreply@æblevej.dk>"
+    assert mime_bytes(_outgoing("Emne", "Tekst\n")) is None
+    settings.DEFAULT_FROM_EMAIL = "Almen Ærø <noreply@almen.dk>"  # a name is encoded
+    data = mime_bytes(_outgoing("Emne", "Tekst\n"))
+    assert data is not None
+    parsed = email.message_from_bytes(data, policy=email.policy.default)
+    assert str(parsed["From"]) == "Almen Ærø <noreply@almen.dk>"
+
+
 def test_a_subject_cannot_carry_a_header() -> None:
     data = mime_bytes(_outgoing("Emne\r\nBcc: alle@example.dk", "Tekst\n"))
     assert data is not None
