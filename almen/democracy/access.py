@@ -56,7 +56,9 @@ def can_read_meeting(p: Principal, meeting: Meeting) -> bool:
     if can_manage_meeting(p, meeting) or p.is_board_of_organisation(meeting.organisation_id):
         return True
     if meeting.kind in RESIDENTS_MEETINGS:
-        return meeting.status != MeetingStatus.DRAFT and p.is_resident_of(meeting.estate_id)
+        # A draft that was cancelled was never noticed: residents never see it.
+        noticed = meeting.status != MeetingStatus.DRAFT and meeting.notice_published_at is not None
+        return noticed and p.is_resident_of(meeting.estate_id)
     return False
 
 
