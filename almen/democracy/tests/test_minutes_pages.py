@@ -344,6 +344,7 @@ def test_decision_page_links_its_meeting_for_the_meetings_readers(client_for) ->
     url = f"/beslutninger/{decision.public_id}/"
     html = _html(client_for("resident_a"), url)
     assert f'href="/moeder/{meeting.public_id}/referat/#punkt-5"' in html
+    assert f'href="/moeder/{meeting.public_id}/"' in html  # the meeting's page
     assert "6 for, 2 imod, 0 blanke" in html and "Vedtaget" in html
     # Public (an afdelingsmøde's decision with its minutes): other estates read the
     # decision, but not the meeting it came from.
