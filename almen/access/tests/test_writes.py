@@ -466,6 +466,29 @@ WRITES: dict[str, Write] = {
     "bilag/fil/<uuid:attachment_id>/slet/": Write(),
 }
 
+# The democracy's parts keep their rows beside their code (almen/democracy/tests/).
+# Merged here, before the tests' parameters are taken from the table (at the end of
+# the module they came too late: no democracy row was ever tested).
+from almen.democracy.tests import (  # noqa: E402
+    writes_hall,
+    writes_meetings,
+    writes_minutes,
+    writes_notices,
+    writes_proposals,
+    writes_stats,
+)
+
+for _part in (
+    writes_meetings,
+    writes_notices,
+    writes_proposals,
+    writes_hall,
+    writes_minutes,
+    writes_stats,
+):
+    WRITES.update(_part.WRITES)
+
+
 # The API's writes are token-authenticated: test_api_writes.
 API_WRITES = {
     "api/v1/imports",
@@ -704,24 +727,3 @@ def test_api_writes(caller: str, cast, client_for) -> None:
     else:
         assert response.status_code == 401
         assert not changed(before)
-
-
-# The democracy's parts keep their rows beside their code (almen/democracy/tests/).
-from almen.democracy.tests import (  # noqa: E402
-    writes_hall,
-    writes_meetings,
-    writes_minutes,
-    writes_notices,
-    writes_proposals,
-    writes_stats,
-)
-
-for _part in (
-    writes_meetings,
-    writes_notices,
-    writes_proposals,
-    writes_hall,
-    writes_minutes,
-    writes_stats,
-):
-    WRITES.update(_part.WRITES)
