@@ -37,6 +37,13 @@ class MeetingKind(models.TextChoices):
 RESIDENTS_MEETINGS = frozenset({MeetingKind.ORDINARY, MeetingKind.EXTRAORDINARY})
 # Meetings held by a body of the estate or of the organisation.
 ESTATE_KINDS = frozenset({*RESIDENTS_MEETINGS, MeetingKind.ESTATE_BOARD})
+# The same as a list in a fixed order, for the database constraint: a frozenset's order
+# changes from process to process, and makemigrations saw a new constraint every time.
+ESTATE_KIND_VALUES = [
+    MeetingKind.ORDINARY.value,
+    MeetingKind.ESTATE_BOARD.value,
+    MeetingKind.EXTRAORDINARY.value,
+]
 
 
 class MeetingStatus(models.TextChoices):
@@ -119,8 +126,8 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=[k.value for k in ESTATE_KINDS], estate__isnull=False)
-                    | (~Q(kind__in=[k.value for k in ESTATE_KINDS]) & Q(estate__isnull=True))
+                    Q(kind__in=ESTATE_KIND_VALUES, estate__isnull=False)
+                    | (~Q(kind__in=ESTATE_KIND_VALUES) & Q(estate__isnull=True))
                 ),
                 name="meeting_estate_matches_kind",
             ),
