@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from almen.access.tests import test_writes as w
-from almen.democracy.tests.matrix_notices import LETTERS, NOTICES_MANAGE
 from almen.democracy.testing import MEETING_ID
+from almen.democracy.tests.matrix_notices import LETTERS, NOTICES_MANAGE
 
 
 def _letters_path() -> str:
