@@ -15,10 +15,10 @@ is published. Then, on a clean slate each run:
    again (idempotent: nothing new).
 2. The paper letters' job (``notice_job_render``, what the worker runs): one PDF with a
    page per household on paper, with the progress it reported; beside a ceiling from
-   the same run: one trivial page with the same fonts.
+   the same run: one trivial page with the same fonts. For this every household is
+   made exempt from digital mail first (and sent again), so the PDF has 2,000 pages.
 
-Target: the PDF of a 2,000-household estate ≤ 60 s. For the PDF of every household (not
-only those on paper), ``--all-paper`` makes every household paper_mail first.
+Target: the PDF of a 2,000-household estate ≤ 60 s.
 """
 
 from __future__ import annotations
@@ -178,7 +178,6 @@ def timed(label: str, fn):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--preview", help="write a 3-letter PDF here and stop")
-    parser.add_argument("--all-paper", action="store_true", help="every household on paper")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -195,9 +194,15 @@ def main() -> None:
     meeting = Meeting.objects.select_related("organisation", "estate").get(
         organisation__cvr=CVR, estate__number=1
     )
-    Household.objects.filter(unit__estate=meeting.estate).update(paper_mail=False)
-    if args.all_paper:
-        Household.objects.filter(unit__estate=meeting.estate).update(paper_mail=True)
+    households = Household.objects.filter(unit__estate=meeting.estate)
+
+    def exempt(share_every: int) -> None:
+        """Every ``share_every``-th household exempt from digital mail (1: all)."""
+        ids = list(households.order_by("pk").values_list("pk", flat=True))
+        households.update(paper_mail=False)
+        Household.objects.filter(pk__in=ids[::share_every]).update(paper_mail=True)
+
+    exempt(20)  # 5 %
     if args.preview:
         recipients = notices_services.letter_recipients(meeting, "indkaldelse")[:3]
         if not recipients:
@@ -239,9 +244,14 @@ def main() -> None:
     HTML(string=trivial).write_pdf()  # warm up fonts and imports
     timed("ceiling: trivial one-page PDF", lambda: HTML(string=trivial).write_pdf())
 
+    # The letters of every household: all on paper.
+    NoticeDelivery.objects.filter(meeting=meeting).delete()
+    exempt(1)
+    everyone = notices_services.notices_send(actor=None, meeting=meeting, letters_job=False)
+    print(f"  (every household on paper now: {everyone.paper} letters)")
     job = NoticeJob.objects.create(meeting=meeting, kind="indkaldelse")
     job, pdf_s = timed(
-        f"notice PDF job ({result.paper} letters)",
+        f"notice PDF job ({everyone.paper} letters)",
         lambda: notices_services.notice_job_render(job_id=str(job.public_id)),
     )
     size = job.file.size / 1e6 if job.file else 0
@@ -249,10 +259,9 @@ def main() -> None:
         f"  status {job.status}, progress {job.progress}, pages {job.households}, "
         f"{size:.1f} MB, {pdf_s / max(job.households, 1) * 1000:.0f} ms/page"
     )
-    per_2000 = pdf_s / max(job.households, 1) * HOUSEHOLDS
-    print(f"  → {HOUSEHOLDS} pages at this rate: {per_2000:.1f} s")
-    verdict = "met" if per_2000 <= TARGET_S else "NOT met"
-    print(f"target ≤ {TARGET_S:.0f} s for {HOUSEHOLDS} pages: {verdict}")
+    verdict = "met" if pdf_s <= TARGET_S and job.households == HOUSEHOLDS else "NOT met"
+    print(f"target ≤ {TARGET_S:.0f} s for {HOUSEHOLDS} pages: {verdict} ({pdf_s:.1f} s)")
+    exempt(20)
     print(f"notices_send: {send_s:.2f} s; again: {again_s:.2f} s")
 
 

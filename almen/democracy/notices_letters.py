@@ -19,7 +19,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,7 +77,7 @@ def login_url() -> str:
 def _meeting_url(meeting: Meeting, name: str) -> str:
     try:
         return absolute(reverse(name, args=[meeting.public_id]))
-    except Exception:  # the meetings part's page is not there (yet): the site itself
+    except NoReverseMatch:  # the meetings part's page is not there (yet): the site itself
         return settings.SITE_URL + "/"
 
 
