@@ -507,3 +507,25 @@ for _part in (
     matrix_stats,
 ):
     EXPECTED.update(_part.EXPECTED)
+
+# --- proposals ---
+# The parts' rows are merged after CASES was built (test_matrix's parametrize saw none
+# of them): walk them here, persona by persona, with the same check.
+PART_CASES = [
+    (route, persona)
+    for _part in (
+        matrix_meetings,
+        matrix_notices,
+        matrix_proposals,
+        matrix_hall,
+        matrix_minutes,
+        matrix_stats,
+    )
+    for route in sorted(_part.EXPECTED)
+    for persona in PERSONA_KEYS
+]
+
+
+@pytest.mark.parametrize(("route", "persona"), PART_CASES)
+def test_part_matrix(route: str, persona: str, client_for) -> None:
+    test_matrix(route, persona, client_for)

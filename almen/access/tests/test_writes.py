@@ -725,3 +725,26 @@ for _part in (
     writes_stats,
 ):
     WRITES.update(_part.WRITES)
+
+# --- proposals ---
+# The parts' rows are merged after test_write was parametrized (it saw none of them):
+# send each of them the same writes here.
+PART_WRITES = sorted(
+    {
+        route
+        for _part in (
+            writes_meetings,
+            writes_notices,
+            writes_proposals,
+            writes_hall,
+            writes_minutes,
+            writes_stats,
+        )
+        for route in _part.WRITES
+    }
+)
+
+
+@pytest.mark.parametrize("route", PART_WRITES)
+def test_part_write(route: str, cast) -> None:
+    test_write(route, cast)
