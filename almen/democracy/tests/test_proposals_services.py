@@ -49,14 +49,15 @@ def test_proposal_in_time_is_submitted_in_the_households_name(cast) -> None:
     assert proposal.late is False
     assert proposal.title == "Bænke"
     assert proposal.proposer_name == user.name
-    assert proposal.household == ps.current_household(user, meeting.estate)
+    assert proposal.household == ps.current_household(user, matrix_estate())
     assert AuditEntry.objects.filter(action="democracy.proposal_submit").exists()
 
 
 def test_late_proposal_is_flagged_and_kept_for_the_next_meeting(cast) -> None:
     # 10 days ahead: the deadline (14 days before) was 4 days ago.
     meeting = h.meeting(days=10)
-    assert meeting.timeline.proposals_by < timezone.localdate()
+    deadline = meeting.timeline.proposals_by
+    assert deadline is not None and deadline < timezone.localdate()
     proposal = ps.proposal_submit(
         actor=cast["resident_a"].user, meeting=meeting, title="Sent", text="For sent."
     )
@@ -67,10 +68,10 @@ def test_late_proposal_is_flagged_and_kept_for_the_next_meeting(cast) -> None:
 
 def test_deadline_day_itself_still_counts(cast) -> None:
     meeting = h.meeting(days=60)
+    deadline = meeting.timeline.proposals_by
+    assert deadline is not None
     with time_machine.travel(
-        dt.datetime.combine(
-            meeting.timeline.proposals_by, dt.time(23, 0), tzinfo=timezone.get_current_timezone()
-        )
+        dt.datetime.combine(deadline, dt.time(23, 0), tzinfo=timezone.get_current_timezone())
     ):
         proposal = ps.proposal_submit(
             actor=cast["resident_a"].user, meeting=meeting, title="Sidste dag", text="I tide."
@@ -139,7 +140,7 @@ def test_co_sign_once_per_household_and_withdraw(cast) -> None:
         ps.proposal_support_add(actor=board, proposal=proposal)
     assert "allerede skrevet under" in _messages(exc)
     # A second person of the same household is the same household.
-    household = ps.current_household(board, meeting.estate)
+    household = ps.current_household(board, matrix_estate())
     assert household is not None
     from almen.accounts.models import User
     from almen.register.models import Resident
@@ -235,6 +236,7 @@ def test_late_proposal_accepted_only_with_a_recorded_reason(cast) -> None:
         actor=staff, proposal=proposal, action=ps.ACCEPT, comment="Haster: vandskade."
     )
     entry = AuditEntry.objects.filter(action="democracy.proposal_accept").latest("pk")
+    assert entry.after is not None
     assert entry.after["late_reason"] == "Haster: vandskade."
     assert meeting.items.count() == items + 1
 
@@ -290,14 +292,14 @@ def test_deadline_reminder_reaches_estate_residents_once_per_meeting(cast) -> No
     h.meeting(kind=MeetingKind.EXTRAORDINARY, days=18)  # takes no proposals
     draft = h.meeting(days=19, notice=False)  # not noticed
     reminders = list(proposal_deadline_reminders(today))
+    deadline = meeting.timeline.proposals_by
+    assert deadline is not None
     users = {r.user_id for r in reminders}
     assert cast["resident_a"].user.pk in users
     assert cast["estate_board_a"].user.pk in users
     assert cast["resident_b"].user.pk not in users
     assert h.moved_out_user().pk not in {r.user_id for r in proposal_deadline_reminders(today)}
-    assert {r.key for r in reminders} == {
-        f"meeting:{meeting.pk}:proposals:{meeting.timeline.proposals_by.isoformat()}"
-    }
+    assert {r.key for r in reminders} == {f"meeting:{meeting.pk}:proposals:{deadline.isoformat()}"}
     assert draft.pk not in {int(r.key.split(":")[1]) for r in reminders}
     assert {r.kind for r in reminders} == {"democracy.proposal_deadline"}
 
