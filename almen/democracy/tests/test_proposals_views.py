@@ -324,3 +324,15 @@ def test_estate_petitions_queries_do_not_grow(cast, client_for) -> None:
         ps.petition_sign(actor=h.resident_user(), petition=petition)
     assert count() == few
     assert few <= 10, few
+
+
+def test_estate_page_shows_petitions_to_its_residents_only(cast, client_for) -> None:
+    url = "/organisationer/29190909/afdelinger/1/"
+    page = _text(client_for("resident_a").get(url))
+    assert "Ekstraordinært møde om vaskeriet" in page
+    assert "Start en underskriftsindsamling" in page
+    staff = _text(client_for("org_staff").get(url))
+    assert "Ekstraordinært møde om vaskeriet" in staff
+    assert "Start en underskriftsindsamling" not in staff
+    for persona in ("resident_b", "other_org_staff", "anonymous"):
+        assert "vaskeriet" not in _text(client_for(persona).get(url)), persona

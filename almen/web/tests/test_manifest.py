@@ -152,13 +152,20 @@ def test_modules_plug_in_through_the_registries() -> None:
     assert tables[:4] == ["municipalities", "organisations", "estates", "framework"]
     assert _tables_of("register") == {"municipalities", "organisations", "estates"}
     assert {"goals", "indicators", "reviews"} <= _tables_of("goals")
-    assert {k.key.split(".")[0] for k in notifications.kinds()} == {"goals", "reports", "people"}
+    assert {k.key.split(".")[0] for k in notifications.kinds()} == {
+        "goals",
+        "reports",
+        "people",
+        "democracy",
+    }
     assert len(routes.api_routers()) == 4  # register, imports, goals, open data
-    # notify, register, attachments, imports, goals, dialogue, reports, people, web
-    assert len(routes.urls()) == 9
+    # notify, register, attachments, imports, goals, dialogue, reports, people, democracy, web
+    assert len(routes.urls()) == 10
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
     assert [d.key for d in demo.demos()] == ["goals", "dialogue"]
-    assert [p.key for p in notifications.reminder_producers()] == ["goals.deadlines"]
+    producers = [p.key for p in notifications.reminder_producers()]
+    assert producers[0] == "goals.deadlines"
+    assert "democracy.proposal_deadline" in producers
 
 
 @pytest.mark.parametrize("app", ["goals", "register", "dialogue", "imports", "people"])
