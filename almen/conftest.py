@@ -42,6 +42,17 @@ PERSONA_KEYS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> object:
+    """Every test starts with an empty cache: cached pages, pictures and rate-limit
+    counters are kept per data version, and a test's rolled-back data would otherwise
+    leave entries that a later test in the same worker reads as its own."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -193,6 +193,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/key,20/5m/ip",
     "request_login_code": "5/m/ip,3/5m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # The activation letter's code (almen/people): guessing codes is refused early.
+    "activate_code": "10/m/ip,60/h/ip",
 }
 # The client IP for allauth's per-IP rate limits. Behind a load balancer every request
 # comes from the balancer's address; name how many proxies you run (their

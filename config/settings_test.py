@@ -28,19 +28,30 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if REDIS_URL:  # noqa: F405
-    # Parallel test workers share one Redis: give each its own key space, so that one
-    # worker's cache invalidation or rate-limit counter never leaks into another's.
+    # Parallel test workers share one Redis server: give each its own database (and key
+    # prefix), so that one worker's cache.clear() (FLUSHDB) between tests, cache
+    # invalidation or rate-limit counter never touches another's. gw0 → /1, gw1 → /2 …;
+    # a run without xdist uses /15.
+    from urllib.parse import urlsplit, urlunsplit
+
     _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    _index = int(_worker[2:]) + 1 if _worker[2:].isdigit() else 15
+    _url = urlsplit(REDIS_URL)  # noqa: F405
     CACHES = {
         "default": {
             **_base.CACHES["default"],
+            "LOCATION": urlunsplit(_url._replace(path=f"/{_index % 16}")),
             "KEY_PREFIX": f"{_base.CACHES['default']['KEY_PREFIX']}-{_worker}",
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rate limits are tested on purpose in their own test; elsewhere they only add noise.
-ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login_failed": "50/m/ip"}  # noqa: F405
+ACCOUNT_RATE_LIMITS = {
+    **ACCOUNT_RATE_LIMITS,  # noqa: F405
+    "login_failed": "50/m/ip",
+    "activate_code": "500/m/ip",
+}
 API_THROTTLE_RATES = {"anonymous": None, "token": None}
 IMPORT_BACKGROUND_ROWS = 50
 

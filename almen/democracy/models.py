@@ -119,8 +119,8 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=[k.value for k in ESTATE_KINDS], estate__isnull=False)
-                    | (~Q(kind__in=[k.value for k in ESTATE_KINDS]) & Q(estate__isnull=True))
+                    Q(kind__in=sorted(ESTATE_KINDS), estate__isnull=False)
+                    | (~Q(kind__in=sorted(ESTATE_KINDS)) & Q(estate__isnull=True))
                 ),
                 name="meeting_estate_matches_kind",
             ),
@@ -305,7 +305,7 @@ class Proposal(models.Model):
     )
     household = models.ForeignKey(
         "register.Household",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -402,7 +402,7 @@ class Amendment(models.Model):
 
 class PetitionStatus(models.TextChoices):
     OPEN = "aaben", _("Samler underskrifter")
-    REACHED = "naaet", _("25 % er nået – mødet skal indkaldes")
+    REACHED = "naaet", _("Nok har skrevet under – mødet skal indkaldes")
     CALLED = "indkaldt", _("Mødet er indkaldt")
     CLOSED = "lukket", _("Lukket")
 
@@ -430,7 +430,7 @@ class Petition(models.Model):
     # Households of the estate when the petition opened: the 25 % is of these.
     households_at_start = models.PositiveIntegerField(_("husstande ved start"))
     threshold = models.PositiveIntegerField(_("underskrifter der skal til"))
-    reached_at = models.DateTimeField(_("25 % nået"), null=True, blank=True)
+    reached_at = models.DateTimeField(_("nok underskrifter nået"), null=True, blank=True)
     call_by = models.DateField(_("mødet skal indkaldes senest"), null=True, blank=True)
 
     class Meta:

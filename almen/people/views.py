@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -495,7 +496,12 @@ def _residents_of(activation: Any) -> Any:
 @require_http_methods(["GET", "POST"])
 def activate(request: HttpRequest) -> HttpResponse:
     """A resident with a letter: first the code (typed, or from the QR code's link),
-    then who they are and the e-mail address they will log in with."""
+    then who they are and the e-mail address they will log in with. Attempts are
+    rate-limited per address like allauth's logins (``activate_code``): 429."""
+    if request.method == "POST":
+        limited = ratelimit.consume_or_429(request, action="activate_code")
+        if limited is not None:
+            return limited
     if request.method == "POST" and request.POST.get("step") == "person":
         return _activate_person(request)
     code_form = CodeForm(

@@ -149,6 +149,21 @@ def estate_for_handout(request: HttpRequest, cvr: str, number: int) -> PackAcces
     return PackAccess(p, organisation, estate=estate)
 
 
+def may_recommend_handout(p: Principal, estate: Estate) -> bool:
+    """The handout's "indstilling" to the residents' meeting: the organisation's staff
+    or the estate's own board write it."""
+    return p.can_manage(Scope.of_estate(estate))
+
+
+def estate_for_recommendation(request: HttpRequest, cvr: str, number: int) -> PackAccess:
+    """The handout's readers who may not write its indstilling get 403, others 404."""
+    pack_access = estate_for_handout(request, cvr, number)
+    assert pack_access.estate is not None
+    if not may_recommend_handout(pack_access.principal, pack_access.estate):
+        _readers_deny(pack_access.principal, pack_access.organisation)
+    return pack_access
+
+
 def job_for_requester(request: HttpRequest, cvr: str, job_id: UUID) -> ReportJob:
     """A background job: only for the person who asked for it."""
     p = principal(request)

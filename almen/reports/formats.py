@@ -362,6 +362,8 @@ def _docx_handout(document: Any, pack: Pack) -> None:
     import segno
     from docx.shared import Cm
 
+    if pack.recommendation is not None:
+        _docx_recommendation(document, pack)
     for row in pack.goals:
         document.add_heading(row.goal.title, level=1)
         if row.goal.local_context:

@@ -553,6 +553,7 @@ def handout_pack(p: Principal, estate: Estate, *, charts: bool = False) -> Pack:
         contact_role=contact_role,
         url=url,
         qr_svg=qr_svg(url),
+        recommendation=recommendation_for(estate.organisation, ReportKind.HANDOUT, estate),
     )
 
 

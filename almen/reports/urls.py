@@ -37,6 +37,11 @@ urlpatterns = [
         name="handout",
     ),
     path(
+        "organisationer/<str:cvr>/afdelinger/<int:number>/indstilling/",
+        views.estate_recommendation,
+        name="estate_recommendation",
+    ),
+    path(
         "organisationer/<str:cvr>/kommune/<str:municipality_code>/<int:year>.<reportfmt:fmt>",
         views.municipality_pack,
         name="municipality",

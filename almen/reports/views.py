@@ -43,6 +43,8 @@ def organisation_reports(request: HttpRequest, cvr: str) -> HttpResponse:
         if staff
         else set()
     )
+    estates = access.handout_estates(p, organisation)
+    recommendable = {e.pk for e in estates if access.may_recommend_handout(p, e)}
     return render(
         request,
         "reports/organisation.html",
@@ -52,7 +54,15 @@ def organisation_reports(request: HttpRequest, cvr: str) -> HttpResponse:
             "board_recommendation": ReportKind.BOARD in written,
             "municipality_recommendation": ReportKind.MUNICIPALITY in written,
             "board": access.may_read_board_report(p, organisation),
-            "estates": access.handout_estates(p, organisation),
+            "estates": estates,
+            "handout_recommendable": recommendable,
+            "handout_recommended": set(
+                Recommendation.objects.filter(
+                    organisation=organisation, kind=ReportKind.HANDOUT, estate_id__in=recommendable
+                ).values_list("estate_id", flat=True)
+            )
+            if recommendable
+            else set(),
             "municipalities": access.officer_municipalities(p, organisation),
             "year": timezone.localdate().year,
             "formats": ["pdf", "docx", "xlsx"],
@@ -169,6 +179,50 @@ def recommendation(request: HttpRequest, cvr: str, pack: str) -> HttpResponse:
             "form": form,
             "kind": kind,
             "pack_title": ReportKind(kind).label,
+            "current": current,
+        },
+        status=form_status(request, form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def estate_recommendation(request: HttpRequest, cvr: str, number: int) -> HttpResponse:
+    """The handout's "indstilling": what the staff or the estate board recommend the
+    residents' meeting to decide. The handout prints it first, in PDF and Word."""
+    pack_access = access.estate_for_recommendation(request, cvr, number)
+    organisation, estate = pack_access.organisation, pack_access.estate
+    assert estate is not None
+    current = packs.recommendation_for(organisation, ReportKind.HANDOUT, estate)
+    form = RecommendationForm(
+        request.POST or None, initial={"text": current.text if current else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.recommendation_save(
+                actor=request.user,
+                organisation=organisation,
+                estate=estate,
+                kind=ReportKind.HANDOUT,
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if saved is None:
+                messages.success(request, _("Indstillingen er fjernet."))
+            else:
+                messages.success(request, _("Indstillingen er gemt. Den står i rapporten."))
+            return redirect("reports:organisation", cvr=organisation.cvr)
+    return render(
+        request,
+        "reports/recommendation.html",
+        {
+            "organisation": organisation,
+            "estate": estate,
+            "form": form,
+            "kind": ReportKind.HANDOUT,
+            "pack_title": _("Til afdelingsmødet – afdeling %(number)d %(name)s")
+            % {"number": estate.number, "name": estate.name},
             "current": current,
         },
         status=form_status(request, form),

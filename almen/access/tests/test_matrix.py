@@ -255,6 +255,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     ): REPORT_MUNICIPALITY,
     # The "indstilling" to the board: the administration's, organisation A's staff only.
     "rapporter/organisationer/<str:cvr>/indstilling/<reportpack:pack>/": ORG_A_STAFF_ONLY,
+    # The handout's indstilling to the residents' meeting: the staff or the estate board.
+    "rapporter/organisationer/<str:cvr>/afdelinger/<int:number>/indstilling/": {
+        **ORG_A_STAFF_ONLY,
+        "estate_board_a": 200,
+    },
     # Background jobs are the requester's own; no job exists in the matrix (ARGS).
     "rapporter/organisationer/<str:cvr>/job/<uuid:job_id>/": login_required(404),
     "rapporter/organisationer/<str:cvr>/job/<uuid:job_id>/hent/": login_required(404),

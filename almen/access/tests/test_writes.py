@@ -308,6 +308,9 @@ WRITES: dict[str, Write] = {
     "rapporter/organisationer/<str:cvr>/indstilling/<reportpack:pack>/": Write(
         data=lambda: {"text": "Administrationen indstiller, at bestyrelsen godkender rapporten."}
     ),
+    "rapporter/organisationer/<str:cvr>/afdelinger/<int:number>/indstilling/": Write(
+        data=lambda: {"text": "Bestyrelsen indstiller, at afdelingsmødet vedtager målene."}
+    ),
     "import/<str:cvr>/": Write(
         files=lambda: {"file": REGISTER_CSV},
         outcomes=None,

@@ -433,3 +433,35 @@ def test_people_page_queries_do_not_grow_with_members(
         services.role_give(actor=None, organisation=org, user=person, role=Role.ORG_BOARD)
     with django_assert_max_num_queries(16):
         assert staff.get(url).status_code == 200
+
+
+def test_guessing_activation_codes_is_rate_limited() -> None:
+    """Codes are 12 characters of a 31-letter alphabet, but nobody may try thousands:
+    after 10 tries a minute from one address the page answers 429."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from config import settings as production
+
+    cache.clear()
+    client = Client()
+    url = reverse("people:activate")
+    limits = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "activate_code": production.ACCOUNT_RATE_LIMITS["activate_code"],
+    }
+    with override_settings(ACCOUNT_RATE_LIMITS=limits):
+        answers = [
+            client.post(url, {"step": "code", "code": f"AAAA-AAAA-AA{n:02d}"}).status_code
+            for n in range(11)
+        ]
+    assert answers[:10] == [400] * 10
+    assert answers[10] == 429
+    cache.clear()
+
+
+def test_the_login_page_leads_letter_holders_to_activation() -> None:
+    html = _body(Client().get(reverse("account_login")))
+    assert reverse("people:activate") in html
+    assert "aktiveringskode" in html

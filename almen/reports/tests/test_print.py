@@ -420,3 +420,34 @@ def test_municipality_xlsx_has_agreements_and_key_figures(goals, client_for):
     assert all(isinstance(v, int) for r in values for v in r[2:])
     estates = [r[1] for r in values if r[0] == "Afdeling"]
     assert estates and all(re.match(r"\d+ ", e) for e in estates)
+
+
+def test_the_estate_board_writes_the_handouts_recommendation_and_residents_read_it(
+    goals, cast, client_for
+):
+    """The handout to the residents' meeting prints what the estate board (or the staff)
+    recommends the meeting to decide; without one it prints no empty section."""
+    url = reverse("reports:estate_recommendation", args=[CVR, 1])
+    resident = client_for("resident_a")
+    assert "Indstilling" not in pdf_text(resident.post(HANDOUT_PDF).content)
+    board = client_for("estate_board_a")
+    assert board.get(url).status_code == 200
+    text = "Bestyrelsen indstiller, at afdelingsmødet vedtager målene for 2026–2028."
+    assert board.post(url, {"text": text}).status_code == 302
+    saved = Recommendation.objects.get()
+    assert (saved.kind, saved.estate_id, saved.author) == (
+        ReportKind.HANDOUT,
+        Estate.objects.get(organisation__cvr=CVR, number=1).pk,
+        cast["estate_board_a"].user,
+    )
+    assert text in pdf_text(resident.post(HANDOUT_PDF).content).replace("\n", " ")
+    docx = resident.post(HANDOUT_PDF.removesuffix("pdf") + "docx")
+    assert text in _docx_text(docx.content)
+    # Estate 2's handout is another estate's: estate 1's board may not write it.
+    other = reverse("reports:estate_recommendation", args=[CVR, 2])
+    assert board.post(other, {"text": "x"}).status_code == 403
+    assert Recommendation.objects.count() == 1
+    # The reports page links to it for those who may write it.
+    page = client_for("org_staff").get(reverse("reports:organisation", args=[CVR])).content
+    assert url in page.decode()
+    assert url not in resident.get(reverse("reports:organisation", args=[CVR])).content.decode()

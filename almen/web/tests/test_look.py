@@ -113,3 +113,16 @@ def test_the_token_page_says_api_nogler(client_for) -> None:
     html = client_for("org_staff").get(f"/organisationer/{ORG_A}/api-tokens/").content.decode()
     assert "<h1>API-nøgler</h1>" in html
     assert "API-token" not in html.replace("api-tokens/", "")
+
+
+def test_pagination_keeps_the_filters_of_the_page() -> None:
+    """The goal list's "mine" and status filters (and any search) survive paging."""
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/maal/", {"mine": "1", "status": "behind", "side": "2"})
+    page = Paginator(list(range(75)), 25).get_page(2)
+    html = render_to_string("web/_pagination.html", {"page": page}, request=request)
+    assert 'href="?mine=1&amp;status=behind&amp;side=1"' in html
+    assert 'href="?mine=1&amp;status=behind&amp;side=3"' in html

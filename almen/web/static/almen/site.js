@@ -48,6 +48,11 @@
     if (window.DKFDS && typeof window.DKFDS.init === "function") {
       window.DKFDS.init();
     }
+    // DKFDS writes its overflow menu's button as "Mere" whatever the language.
+    var more = document.querySelector(".more-button span");
+    if (more && document.body.getAttribute("data-more-label")) {
+      more.textContent = document.body.getAttribute("data-more-label");
+    }
     followDrawer();
     wrapTables();
     var resizing;

@@ -126,6 +126,32 @@ class Visit:
         self.page.wait_for_load_state()
         self.axe()
 
+    # --- keyboard only: reach each control with Tab, act with the keyboard -----------
+    def tab_to(self, locator: Any, limit: int = 150) -> None:
+        """Press Tab until ``locator`` has the focus: proves it is reachable by
+        keyboard in the page's order (fails after ``limit`` presses)."""
+        target = locator.first.element_handle()
+        assert target is not None, f"nothing matches {locator}"
+        for _ in range(limit):
+            if self.page.evaluate("(el) => document.activeElement === el", target):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"{locator} is not reachable by Tab on {self.page.url}")
+
+    def key_fill(self, label: str, text: str) -> None:
+        field = self.page.get_by_label(label, exact=True)
+        self.tab_to(field)
+        self.page.keyboard.press("ControlOrMeta+A")
+        self.page.keyboard.type(text)
+
+    def key_activate(self, name: str, role: str = "button") -> None:
+        """Tab to the link or button and press Enter; check the page it leads to."""
+        self.tab_to(self.page.get_by_role(role, name=name, exact=True))
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
+        self.page.wait_for_load_state()
+        self.axe()
+
     def open_menu(self) -> None:
         """On a phone the main menu is in DKFDS's drawer: open it first."""
         if self.width < 992:
