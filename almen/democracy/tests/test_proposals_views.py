@@ -336,3 +336,15 @@ def test_estate_page_shows_petitions_to_its_residents_only(cast, client_for) -> 
     assert "Start en underskriftsindsamling" not in staff
     for persona in ("resident_b", "other_org_staff", "anonymous"):
         assert "vaskeriet" not in _text(client_for(persona).get(url)), persona
+
+
+def test_petition_and_proposal_pages_speak_english(cast, client_for) -> None:
+    user = cast["resident_a"].user
+    user.language = "en"
+    user.save(update_fields=["language"])
+    browser = client_for("resident_a")
+    petition = _text(browser.get(f"/underskrifter/{PETITION_ID}/"))
+    assert "Sign for my household" in petition
+    assert "households needed have signed" in petition
+    create = _text(browser.get(f"/moeder/{MEETING_ID}/forslag/ny/"))
+    assert "Your name appears in the material and the minutes" in create
