@@ -224,9 +224,71 @@ def can_manage_decisions(p: Principal, organisation_id: int, estate_id: int | No
     return p.is_staff_of(organisation_id) or p.is_board_of_estate(estate_id)
 
 
-# --- proposals (the proposals part: handing in, co-signing, petitions) -------------
+# --- hall --------------------------------------------------------------------------
 
-from almen.democracy.models import AgendaItem  # noqa: E402 (kept with its part)
+# (imported here, not at the top, so that the parts' additions to this file merge apart)
+from almen.democracy.models import AgendaItem, Amendment, Attendance  # noqa: E402
+
+
+def hall_meeting_for_manager(request: HttpRequest, public_id: uuid.UUID) -> Meeting:
+    """The hall of an afdelingsmøde (check-in, proxies, votes): the meeting's managers
+    (the estate's board, the organisation's staff). Other meetings have no hall (404)."""
+    meeting = meeting_for_manager(request, public_id)
+    if meeting.kind not in RESIDENTS_MEETINGS:
+        raise Http404
+    return meeting
+
+
+def hall_item_for_manager(
+    request: HttpRequest, public_id: uuid.UUID, item_id: int
+) -> tuple[Meeting, AgendaItem]:
+    meeting = hall_meeting_for_manager(request, public_id)
+    try:
+        item = AgendaItem.objects.get(pk=item_id, meeting=meeting)
+    except AgendaItem.DoesNotExist:
+        raise Http404 from None
+    item.meeting = meeting
+    return meeting, item
+
+
+def hall_amendment_for_manager(
+    request: HttpRequest, public_id: uuid.UUID, amendment_id: int
+) -> tuple[Meeting, Amendment]:
+    meeting = hall_meeting_for_manager(request, public_id)
+    try:
+        amendment = Amendment.objects.select_related("item").get(
+            pk=amendment_id, item__meeting=meeting
+        )
+    except Amendment.DoesNotExist:
+        raise Http404 from None
+    amendment.item.meeting = meeting
+    return meeting, amendment
+
+
+def hall_attendance_for_manager(
+    request: HttpRequest, public_id: uuid.UUID, attendance_id: int
+) -> tuple[Meeting, Attendance]:
+    meeting = hall_meeting_for_manager(request, public_id)
+    try:
+        attendance = Attendance.objects.select_related("household__unit").get(
+            pk=attendance_id, meeting=meeting
+        )
+    except Attendance.DoesNotExist:
+        raise Http404 from None
+    attendance.meeting = meeting
+    return meeting, attendance
+
+
+def estate_for_staff(request: HttpRequest, cvr: str, number: int) -> Estate:
+    """An estate's democracy rules (proxies, two ordinary meetings): the organisation's
+    staff record what the estate's meeting decided."""
+    estate = register_access.estate_for_view(request, cvr, number)
+    p = principal(request)
+    _deny_unless(p, p.is_staff_of(estate.organisation_id), estate.organisation_id)
+    return estate
+
+
+# --- proposals (the proposals part: handing in, co-signing, petitions) -------------
 
 
 def meeting_for_proposer(request: HttpRequest, public_id: uuid.UUID) -> Meeting:

@@ -11,10 +11,8 @@ from almen.access.policy import Principal
 from almen.democracy import access
 from almen.democracy import proposals_selectors as selectors
 from almen.democracy.models import PetitionStatus
-from almen.democracy.proposals_demo import proposals_demo_create
 from almen.democracy.proposals_reminders import proposal_deadline_reminders
-from almen.lib import demo, notifications, panels
-from almen.lib.demo import Demo
+from almen.lib import notifications, panels
 from almen.lib.notifications import NotificationKind, Preference, ReminderProducer
 from almen.lib.panels import ESTATE, Panel
 from almen.register.models import Estate
@@ -82,8 +80,4 @@ def register() -> None:
         notifications.register(kind, app=APP)
     notifications.register_reminders(
         ReminderProducer("democracy.proposal_deadline", proposal_deadline_reminders), app=APP
-    )
-    demo.register(
-        Demo("democracy.proposals", "forslag og underskriftsindsamlinger", proposals_demo_create),
-        app=APP,
     )

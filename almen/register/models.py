@@ -464,6 +464,8 @@ class ApiScope(models.TextChoices):
     REGISTER_IMPORT = "register:import", _("Importere lejemålsregistret")
     GOALS_READ = "goals:read", _("Læse organisationens mål")
     GOALS_WRITE = "goals:write", _("Indberette målinger, indsatser og status på mål")
+    # --- stats (democracy) ---
+    DEMOCRACY_READ = "democracy:read", _("Læse organisationens møder, forslag og beslutninger")
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -398,6 +398,28 @@ EXPECTED: dict[str, dict[str, int]] = {
 PREFIX_RULES: dict[str, dict[str, int]] = {"admin/": ADMIN}
 
 
+# The democracy's parts keep their rows beside their code (almen/democracy/tests/);
+# merged here, before the cases below are built from the table.
+from almen.democracy.tests import (  # noqa: E402
+    matrix_hall,
+    matrix_meetings,
+    matrix_minutes,
+    matrix_notices,
+    matrix_proposals,
+    matrix_stats,
+)
+
+for _part in (
+    matrix_meetings,
+    matrix_notices,
+    matrix_proposals,
+    matrix_hall,
+    matrix_minutes,
+    matrix_stats,
+):
+    EXPECTED.update(_part.EXPECTED)
+
+
 def routes() -> Iterator[str]:
     def walk(resolver: URLResolver, prefix: str) -> Iterator[str]:
         for pattern in resolver.url_patterns:
@@ -491,46 +513,3 @@ def test_post_matrix(route: str, persona: str, client_for) -> None:
     )
     if expected != 200:
         assert (AuditEntry.objects.count(), ReportJob.objects.count()) == (entries, jobs)
-
-
-# The democracy's parts keep their rows beside their code (almen/democracy/tests/).
-from almen.democracy.tests import (  # noqa: E402
-    matrix_hall,
-    matrix_meetings,
-    matrix_minutes,
-    matrix_notices,
-    matrix_proposals,
-    matrix_stats,
-)
-
-for _part in (
-    matrix_meetings,
-    matrix_notices,
-    matrix_proposals,
-    matrix_hall,
-    matrix_minutes,
-    matrix_stats,
-):
-    EXPECTED.update(_part.EXPECTED)
-
-# --- proposals ---
-# The parts' rows are merged after CASES was built (test_matrix's parametrize saw none
-# of them): walk them here, persona by persona, with the same check.
-PART_CASES = [
-    (route, persona)
-    for _part in (
-        matrix_meetings,
-        matrix_notices,
-        matrix_proposals,
-        matrix_hall,
-        matrix_minutes,
-        matrix_stats,
-    )
-    for route in sorted(_part.EXPECTED)
-    for persona in PERSONA_KEYS
-]
-
-
-@pytest.mark.parametrize(("route", "persona"), PART_CASES)
-def test_part_matrix(route: str, persona: str, client_for) -> None:
-    test_matrix(route, persona, client_for)

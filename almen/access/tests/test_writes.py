@@ -470,6 +470,28 @@ WRITES: dict[str, Write] = {
 }
 
 # The API's writes are token-authenticated: test_api_writes.
+# The democracy's parts keep their rows beside their code (almen/democracy/tests/);
+# merged here, before the cases below are built from the table.
+from almen.democracy.tests import (  # noqa: E402
+    writes_hall,
+    writes_meetings,
+    writes_minutes,
+    writes_notices,
+    writes_proposals,
+    writes_stats,
+)
+
+for _part in (
+    writes_meetings,
+    writes_notices,
+    writes_proposals,
+    writes_hall,
+    writes_minutes,
+    writes_stats,
+):
+    WRITES.update(_part.WRITES)
+
+
 API_WRITES = {
     "api/v1/imports",
     "api/v1/goals/<public_id>/indicators/<indicator_id>/measurements",
@@ -707,47 +729,3 @@ def test_api_writes(caller: str, cast, client_for) -> None:
     else:
         assert response.status_code == 401
         assert not changed(before)
-
-
-# The democracy's parts keep their rows beside their code (almen/democracy/tests/).
-from almen.democracy.tests import (  # noqa: E402
-    writes_hall,
-    writes_meetings,
-    writes_minutes,
-    writes_notices,
-    writes_proposals,
-    writes_stats,
-)
-
-for _part in (
-    writes_meetings,
-    writes_notices,
-    writes_proposals,
-    writes_hall,
-    writes_minutes,
-    writes_stats,
-):
-    WRITES.update(_part.WRITES)
-
-# --- proposals ---
-# The parts' rows are merged after test_write was parametrized (it saw none of them):
-# send each of them the same writes here.
-PART_WRITES = sorted(
-    {
-        route
-        for _part in (
-            writes_meetings,
-            writes_notices,
-            writes_proposals,
-            writes_hall,
-            writes_minutes,
-            writes_stats,
-        )
-        for route in _part.WRITES
-    }
-)
-
-
-@pytest.mark.parametrize("route", PART_WRITES)
-def test_part_write(route: str, cast) -> None:
-    test_write(route, cast)

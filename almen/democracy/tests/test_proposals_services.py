@@ -470,35 +470,3 @@ def test_petitions_at_risk_is_one_query(cast, django_assert_num_queries) -> None
         risky = selectors.petitions_at_risk(organisation)
         names = [p.estate.name for p in risky]
     assert len(names) == 3
-
-
-def test_demo_makes_an_active_petition_and_proposals_once(cast) -> None:
-    from almen.democracy.proposals_demo import SHORT_BY, proposals_demo_create
-
-    estate = matrix_estate()
-    Petition.objects.filter(estate=estate).delete()  # the matrix's
-    meeting = h.meeting(days=60)
-    made = proposals_demo_create()
-    petition = Petition.objects.get(estate=estate)
-    assert petition.status == PetitionStatus.OPEN
-    signatures = selectors.petition_signatures(petition)
-    assert signatures == max(1, petition.threshold - SHORT_BY)
-    proposals = list(meeting.proposals.order_by("submitted_at", "id"))
-    assert [p.status for p in proposals] == [ProposalStatus.ACCEPTED, ProposalStatus.SUBMITTED]
-    assert AgendaItem.objects.filter(meeting=meeting, kind=AgendaKind.PROPOSAL).count() == 1
-    assert made == 1 + 2 + _other_upcoming(meeting)
-    assert proposals_demo_create() == 0
-
-
-def _other_upcoming(meeting) -> int:
-    """Proposals the demo puts on other upcoming meetings in the test database."""
-    from almen.democracy.models import Proposal
-
-    return (
-        Proposal.objects.exclude(meeting=meeting)
-        .filter(proposer_name__isnull=False)
-        .filter(
-            title__in=["Overdækket cykelskur ved opgang 3", "Fælles grillplads ved legepladsen"]
-        )
-        .count()
-    )

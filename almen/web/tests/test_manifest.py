@@ -158,13 +158,11 @@ def test_modules_plug_in_through_the_registries() -> None:
         "people",
         "democracy",
     }
-    assert len(routes.api_routers()) == 4  # register, imports, goals, open data
+    assert len(routes.api_routers()) == 5  # register, imports, goals, open data, democracy
     # notify, register, attachments, imports, goals, dialogue, reports, people, democracy, web
     assert len(routes.urls()) == 10
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
-    demos = [d.key for d in demo.demos()]
-    assert demos[:2] == ["goals", "dialogue"]
-    assert "democracy.proposals" in demos
+    assert [d.key for d in demo.demos()] == ["goals", "dialogue", "democracy"]
     producers = [p.key for p in notifications.reminder_producers()]
     assert producers[0] == "goals.deadlines"
     assert "democracy.proposal_deadline" in producers
