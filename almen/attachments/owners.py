@@ -33,6 +33,9 @@ class OwnerKind:
     # Owners whose files are listed with this one's on its page, as (model, queryset of
     # their primary keys): a goal's reviews and actions. Read in the same query.
     children: Callable[[Any], list[tuple[type[models.Model], Any]]] = lambda owner: []
+    # The file types (``validation.TYPES`` keys) this owner takes; empty: every allowed
+    # type. A meeting's material, for instance, is PDF only.
+    types: frozenset[str] = frozenset()
 
 
 OWNERS: Registry[OwnerKind] = Registry("attachment owners")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import IO, Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -45,7 +46,10 @@ def attachment_add(
     owner_kind = _kind(owner)
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": _("Vælg hvad slags bilag det er.")})
+    if size <= settings.ATTACHMENTS_MAX_BYTES:  # too big: check() says so first
+        validation.check_owner_types(name, owner_kind.types)
     checked = validation.check(fileobj, name=name, size=size)
+    validation.check_owner_types(checked, owner_kind.types)
     organisation_id = owner_kind.organisation_id(owner)
     try:
         verdicts = scan.scan(fileobj)

@@ -242,3 +242,36 @@ def _mb(n: int) -> str:
     value = n / MB
     text = f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
     return text.replace(".", ",")
+
+
+# --- owners that take fewer types -------------------------------------------------
+
+
+def allowed_text_for(types: frozenset[str]) -> str:
+    if not types:
+        return allowed_text()
+    return _(" og ").join(str(TYPES[key].label) for key in sorted(types))
+
+
+def accept_for(types: frozenset[str]) -> str:
+    if not types:
+        return ACCEPT
+    return ",".join(f".{ext}" for key in sorted(types) for ext in TYPES[key].extensions)
+
+
+def check_owner_types(checked_or_name: Checked | str, types: frozenset[str]) -> None:
+    """Refuse a file (by its checked type, or before that by its name's extension)
+    that the owner does not take."""
+    if not types:
+        return
+    if isinstance(checked_or_name, Checked):
+        ok = checked_or_name.type.key in types
+    else:
+        name = safe_name(checked_or_name)
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        ok = ext in {e for key in types for e in TYPES[key].extensions}
+    if not ok:
+        raise ValidationError(
+            _("Her kan kun lægges %(allowed)s-filer op.") % {"allowed": allowed_text_for(types)},
+            code="type",
+        )

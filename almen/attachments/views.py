@@ -61,8 +61,8 @@ def section_context(
         "form": form or (AttachmentForm() if owned.can_manage else None),
         "upload_url": owner_url(owned),
         "max_mb": validation.max_mb(),
-        "allowed": validation.allowed_text(),
-        "accept": validation.ACCEPT,
+        "allowed": validation.allowed_text_for(owned.kind.types),
+        "accept": validation.accept_for(owned.kind.types),
     }
 
 

@@ -55,7 +55,9 @@ def can_read_meeting(p: Principal, meeting: Meeting) -> bool:
     if can_manage_meeting(p, meeting) or p.is_board_of_organisation(meeting.organisation_id):
         return True
     if meeting.kind in RESIDENTS_MEETINGS:
-        return meeting.status != MeetingStatus.DRAFT and p.is_resident_of(meeting.estate_id)
+        # A draft that was cancelled was never noticed: residents never see it.
+        noticed = meeting.status != MeetingStatus.DRAFT and meeting.notice_published_at is not None
+        return noticed and p.is_resident_of(meeting.estate_id)
     return False
 
 
@@ -329,12 +331,18 @@ def petition_for_signer(request: HttpRequest, public_id: uuid.UUID) -> Petition:
     return petition
 
 
-def agenda_item_for_manager(request: HttpRequest, public_id: uuid.UUID, item_id: int) -> AgendaItem:
-    """An agenda item of a meeting, for those who run the meeting."""
+def agenda_item_for_manager(
+    request: HttpRequest, public_id: uuid.UUID, position: int
+) -> AgendaItem:
+    """An agenda item of a meeting by its position on the agenda (as the meetings
+    part addresses them), for those who run the meeting."""
     meeting = meeting_for_manager(request, public_id)
-    try:
-        item = AgendaItem.objects.get(meeting=meeting, pk=item_id)
-    except AgendaItem.DoesNotExist:
-        raise Http404 from None
+    item = (
+        AgendaItem.objects.filter(meeting=meeting, position=position).order_by("id").first()
+        if 0 < position <= 32767  # a PositiveSmallIntegerField: larger is no item
+        else None
+    )
+    if item is None:
+        raise Http404
     item.meeting = meeting
     return item

@@ -37,6 +37,9 @@ class MeetingKind(models.TextChoices):
 RESIDENTS_MEETINGS = frozenset({MeetingKind.ORDINARY, MeetingKind.EXTRAORDINARY})
 # Meetings held by a body of the estate or of the organisation.
 ESTATE_KINDS = frozenset({*RESIDENTS_MEETINGS, MeetingKind.ESTATE_BOARD})
+# The same, in a fixed order for the constraint (a frozenset's order changes with the
+# hash seed, and with it the migration makemigrations would write).
+ESTATE_KIND_VALUES = sorted(k.value for k in ESTATE_KINDS)
 
 
 class MeetingStatus(models.TextChoices):
@@ -119,8 +122,8 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=sorted(ESTATE_KINDS), estate__isnull=False)
-                    | (~Q(kind__in=sorted(ESTATE_KINDS)) & Q(estate__isnull=True))
+                    Q(kind__in=ESTATE_KIND_VALUES, estate__isnull=False)
+                    | (~Q(kind__in=ESTATE_KIND_VALUES) & Q(estate__isnull=True))
                 ),
                 name="meeting_estate_matches_kind",
             ),

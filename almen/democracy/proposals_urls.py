@@ -12,7 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("moeder/<uuid:meeting_id>/forslag/", views.meeting_proposals, name="meeting_proposals"),
     path("moeder/<uuid:meeting_id>/forslag/ny/", views.proposal_create, name="proposal_create"),
     path(
-        "moeder/<uuid:meeting_id>/dagsorden/<int:item_id>/aendringsforslag/ny/",
+        "moeder/<uuid:meeting_id>/dagsorden/<int:position>/aendringsforslag/ny/",
         views.amendment_create,
         name="amendment_create",
     ),

@@ -104,6 +104,7 @@ def meeting_proposals(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
             "proposals": [x for x in proposals if x.meeting_id == meeting.pk],
             "kept": [x for x in proposals if x.meeting_id != meeting.pk],
             "manages": manages,
+            "items": list(meeting.items.order_by("position", "id")) if manages else [],
             "takes_proposals": meeting.kind == MeetingKind.ORDINARY,
             "is_resident": p.is_resident_of(meeting.estate_id),
             "timeline": meeting.timeline,
@@ -229,9 +230,9 @@ def proposal_handle(request: HttpRequest, proposal_id: uuid.UUID) -> HttpRespons
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def amendment_create(request: HttpRequest, meeting_id: uuid.UUID, item_id: int) -> HttpResponse:
-    """Record an amendment put at the meeting to an agenda item."""
-    item = access.agenda_item_for_manager(request, meeting_id, item_id)
+def amendment_create(request: HttpRequest, meeting_id: uuid.UUID, position: int) -> HttpResponse:
+    """Record an amendment put at the meeting to an agenda item (by its position)."""
+    item = access.agenda_item_for_manager(request, meeting_id, position)
     form = AmendmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

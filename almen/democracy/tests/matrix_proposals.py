@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from almen.access.tests import test_matrix as m
 
-# The matrix meeting's first agenda item (almen/democracy/testing.py makes the meeting
-# first, so its minimum agenda has the first ids). Another part may set it first.
-# (mypy cannot type test_matrix's names: it imports this module at its end.)
+# Agenda items are addressed by their position on the agenda (as the meetings part
+# does); the matrix meeting's first item. Another part may set it first.
+# (mypy cannot type test_matrix's names: it imports this module.)
 _ARGS: dict[str, str] = m.ARGS  # type: ignore[has-type]
-_ARGS.setdefault("item_id", "1")
+_ARGS.setdefault("position", "1")
 _ORG_A_STAFF_ONLY: dict[str, int] = m.ORG_A_STAFF_ONLY  # type: ignore[has-type]
 
 # Estate A's noticed ordinary meeting (and its proposals): its residents (resident_a,
@@ -34,7 +34,7 @@ ESTATE_A_MANAGE = {**MEETING_READ, "resident_a": 403, "org_board": 403}
 EXPECTED: dict[str, dict[str, int]] = {
     "moeder/<uuid:meeting_id>/forslag/": MEETING_READ,
     "moeder/<uuid:meeting_id>/forslag/ny/": ESTATE_A_RESIDENTS,
-    "moeder/<uuid:meeting_id>/dagsorden/<int:item_id>/aendringsforslag/ny/": ESTATE_A_MANAGE,
+    "moeder/<uuid:meeting_id>/dagsorden/<int:position>/aendringsforslag/ny/": ESTATE_A_MANAGE,
     # resident_a's own proposal, not yet accepted: its author, the estate's board, the
     # organisation's staff and board; resident_b must not see it (403).
     "forslag/<uuid:proposal_id>/": MEETING_READ,

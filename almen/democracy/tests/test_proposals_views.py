@@ -62,6 +62,11 @@ def test_meeting_proposals_per_persona(cast, client_for) -> None:
     for title in (MATRIX_PROPOSAL, "Optaget forslag", hidden.title):
         assert title in _text(staff)
     assert "Behandl" in _text(staff)
+    budget = meeting.items.get(kind=AgendaKind.BUDGET)
+    assert f"/dagsorden/{budget.position}/aendringsforslag/ny/" in _text(staff)
+    assert "aendringsforslag" not in mine
+    # The meeting's page leads to its proposals.
+    assert url in _text(client_for("resident_a").get(f"/moeder/{MEETING_ID}/"))
 
     outsider = client_for("resident_b").get(url)
     assert outsider.status_code == 403
@@ -227,18 +232,15 @@ def test_handle_accept_and_bad_meeting(cast, client_for) -> None:
 def test_amendment_recorded_and_empty_refused(cast, client_for) -> None:
     meeting = Meeting.objects.get(public_id=MEETING_ID)
     item = meeting.items.get(kind=AgendaKind.BUDGET)
-    url = f"/moeder/{MEETING_ID}/dagsorden/{item.pk}/aendringsforslag/ny/"
+    url = f"/moeder/{MEETING_ID}/dagsorden/{item.position}/aendringsforslag/ny/"
     browser = client_for("org_staff")
     assert browser.post(url, {"proposer_name": "", "text": ""}).status_code == 400
     assert browser.post(url, {"proposer_name": "Anne", "text": "1 % mindre"}).status_code == 302
     assert Amendment.objects.filter(item=item).count() == 1
     assert "Anne" in _text(browser.get(url))
-    other = h.meeting(days=60).items.first()
-    assert other is not None
-    assert (
-        browser.get(f"/moeder/{MEETING_ID}/dagsorden/{other.pk}/aendringsforslag/ny/").status_code
-        == 404
-    )
+    for position in (0, 999, 40_000, 2**40):
+        missing = browser.get(f"/moeder/{MEETING_ID}/dagsorden/{position}/aendringsforslag/ny/")
+        assert missing.status_code == 404, position
 
 
 # --- petitions -----------------------------------------------------------------------

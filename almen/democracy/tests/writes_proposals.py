@@ -47,7 +47,7 @@ def _amendment_path() -> str:
     from almen.democracy.models import AgendaItem
 
     item = AgendaItem.objects.get(meeting__public_id=MEETING_ID, kind=AgendaKind.BUDGET)
-    return f"/moeder/{MEETING_ID}/dagsorden/{item.pk}/aendringsforslag/ny/"
+    return f"/moeder/{MEETING_ID}/dagsorden/{item.position}/aendringsforslag/ny/"
 
 
 WRITES: dict[str, Any] = {
@@ -67,7 +67,7 @@ WRITES: dict[str, Any] = {
         data=lambda: {"action": "accept", "comment": "Fint forslag."},
         outcomes=w._post_only(ESTATE_A_MANAGE),
     ),
-    "moeder/<uuid:meeting_id>/dagsorden/<int:item_id>/aendringsforslag/ny/": w.Write(
+    "moeder/<uuid:meeting_id>/dagsorden/<int:position>/aendringsforslag/ny/": w.Write(
         path=_amendment_path,
         data=lambda: {"proposer_name": "Anne Ørsted", "text": "Huslejen stiger 1 % i stedet."},
         outcomes=w._post_only(ESTATE_A_MANAGE),

@@ -1,0 +1,74 @@
+"""Panels of the meetings part (``lib.panels``): on the home page, the next meetings
+and the yearly ordinary meeting's due day for the estate board and the organisation's
+staff; on the estate page, the way to its meetings for those who may read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from almen.access.policy import Principal
+from almen.democracy import access
+from almen.democracy.meetings_selectors import ordinary_status, sees_drafts, upcoming_for
+from almen.democracy.models import Meeting, MeetingKind, MeetingStatus
+from almen.register.models import Estate
+
+NEXT_LIMIT = 5
+DUE_LIMIT = 8
+
+
+def _plans(p: Principal) -> bool:
+    return bool(p.board_estates or p.staff_organisations)
+
+
+def next_meetings_panel(p: Principal) -> dict[str, Any] | None:
+    """ "Næste møder": the next meetings of the estates and organisations they plan
+    for. One query."""
+    if not _plans(p):
+        return None
+    return {"meetings": list(upcoming_for(p, limit=NEXT_LIMIT))}
+
+
+def ordinary_due_panel(p: Principal) -> dict[str, Any] | None:
+    """ "Ordinært afdelingsmøde senest …" for each of their estates (for staff, those
+    whose ordinary meeting is not planned first). Two queries."""
+    if not _plans(p):
+        return None
+    estates = list(
+        Estate.objects.filter(
+            Q(pk__in=p.board_estates) | Q(organisation_id__in=p.staff_organisations)
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "number")
+    )
+    status = ordinary_status(estates)
+    rows = sorted(
+        ((e, status[e.pk]) for e in estates),
+        key=lambda row: (row[1].planned is not None, row[1].due_by, row[0].name),
+    )
+    missing = sum(1 for _, due in rows if due.planned is None)
+    organisations = sorted({e.organisation for e in estates}, key=lambda o: o.name)
+    return {
+        "rows": rows[:DUE_LIMIT],
+        "more": max(0, len(rows) - DUE_LIMIT),
+        "missing": missing,
+        "organisations": organisations if p.staff_organisations else [],
+    }
+
+
+def estate_meetings_panel(p: Principal, estate: Estate) -> dict[str, Any] | None:
+    """On the estate page: the next meeting the principal may see and the link to all.
+    One query."""
+    if not access.can_read_estate_meetings(p, estate):
+        return None
+    meetings = Meeting.objects.filter(estate=estate, starts_at__gte=timezone.now()).exclude(
+        status=MeetingStatus.CANCELLED
+    )
+    if not sees_drafts(p, estate):
+        meetings = meetings.filter(
+            kind__in=[MeetingKind.ORDINARY, MeetingKind.EXTRAORDINARY],
+            status=MeetingStatus.NOTICED,
+        )
+    return {"estate": estate, "next": meetings.order_by("starts_at", "id").first()}
