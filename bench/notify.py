@@ -18,11 +18,16 @@ numbers, never fails on a timing. PostgreSQL only (the workers' SKIP LOCKED is t
    ``manage.py notify_worker`` processes (started and idle first, so start-up is not
    timed) send them over SMTP to an aiosmtpd sink in its own process on 127.0.0.1;
    messages/s from the moment they are due to the last one recorded sent. Beside it,
-   the sink's own ceiling in the same run: 2 processes blasting the same number of
-   ready-made messages with smtplib (one connection each).
+   the sink's own ceiling in the same run: 2 processes sending the same number of
+   messages, rendered and built exactly as the workers build them, ready-made, with
+   smtplib over one persistent connection each (as each worker keeps one).
 4. Kill: ``--kill-send`` more rows; one of the 2 workers is SIGKILLed mid-batch, a
    fresh one takes its place; when all are sent the sink's Message-IDs are counted:
    duplicates must be 0.
+
+``--channel-cpu N`` measures only one worker's CPU per message in this process, the
+channel's own MIME bytes against Django's ``EmailMessage`` (N messages each; needs
+queued rows from an earlier run).
 
 Target: queued ≤ 30 s; delivered ≥ 1,000 messages/s with 2 workers.
 """
@@ -240,30 +245,45 @@ def start_sink(port: int, path: str) -> subprocess.Popen[str]:
     return sink
 
 
-def _blast(port: int, count: int, tag: str, out: Queue) -> None:  # type: ignore[type-arg]
-    body = "Indsatsen »Ny legeplads« har frist 01-12-2026.\n\n--\nAfmeld: http://x/\n" * 2
+def ceiling_messages(count: int) -> list[tuple[str, bytes]]:
+    """``count`` messages exactly as the workers send them (the queued rows rendered
+    and built by the e-mail channel), with Message-IDs of their own so the duplicate
+    count of the real ones is not disturbed."""
+    from almen.notify import worker as outbox
+    from almen.notify.channels import mime_bytes
+    from almen.notify.models import Notification
+
+    rows = Notification.objects.order_by("pk").select_related("recipient")[:count]
+    memo = outbox.Memo()
+    out = []
+    for row in rows:
+        data = mime_bytes(outbox.render(row, memo))
+        assert data is not None
+        out.append((row.address, data.replace(b"@almen.notify>", b"@ceiling>")))
+    return out
+
+
+def _blast(port: int, messages: list[tuple[str, bytes]], out: Queue) -> None:  # type: ignore[type-arg]
+    """One persistent connection, one message after another: the way a worker sends."""
     conn = smtplib.SMTP("127.0.0.1", port)
     start = time.perf_counter()
-    for n in range(count):
-        message = (
-            f"From: noreply@almen.localhost\r\nTo: p{n}@bench.test\r\nSubject: Fristen er gået\r\n"
-            f"Message-ID: <ceiling-{tag}-{n}@bench>\r\n\r\n{body}"
-        )
-        conn.sendmail("noreply@almen.localhost", [f"p{n}@bench.test"], message.encode())
+    for to, data in messages:
+        conn.sendmail("noreply@almen.localhost", [to], data)
     conn.quit()
     out.put(time.perf_counter() - start)
 
 
-def sink_ceiling(port: int, total: int) -> float:
+def sink_ceiling(port: int, messages: list[tuple[str, bytes]]) -> float:
+    """The sink's own rate with 2 senders that do nothing but send ready messages."""
     out: Queue = Queue()  # type: ignore[type-arg]
-    each = total // 2
-    procs = [Process(target=_blast, args=(port, each, str(i), out)) for i in range(2)]
+    halves = [messages[0::2], messages[1::2]]
+    procs = [Process(target=_blast, args=(port, half, out)) for half in halves]
     start = time.perf_counter()
     for p in procs:
         p.start()
     for p in procs:
         p.join()
-    return (each * 2) / (time.perf_counter() - start)
+    return len(messages) / (time.perf_counter() - start)
 
 
 # --- delivery -------------------------------------------------------------------------
@@ -314,30 +334,72 @@ def hold_everything() -> None:
     Notification.objects.filter(status=Status.QUEUED).update(delivery=Delivery.DAILY)
 
 
-def delivery(port: int, count: int, batch: int) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a running process so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_backends() -> list[int]:
+    """The PostgreSQL server processes of the workers' connections (all but ours)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def wait_for_workers(count: int) -> list[int]:
+    """Until each worker has connected to the database (polling an empty queue): their
+    start-up is not timed. Returns their server processes."""
+    end = time.monotonic() + 120
+    while len(backends := worker_backends()) < count and time.monotonic() < end:
+        time.sleep(0.5)
+    time.sleep(1)
+    return backends
+
+
+def delivery(port: int, count: int, batch: int, sink_pid: int) -> dict[str, Any]:
     hold_everything()
     workers = [worker(port, "--batch", str(batch)) for _ in range(2)]
-    time.sleep(8)  # Django start-up of both, not timed
+    backends = wait_for_workers(len(workers))  # Django start-up of both, not timed
+    before = [cpu_seconds(w.pid) for w in workers], cpu_seconds(sink_pid)
+    db_before = sum(cpu_seconds(b) for b in backends)
     ids = make_due(count, offset=0)
     start = time.perf_counter()
     while sent_count(ids) < len(ids):
-        time.sleep(0.5)
+        time.sleep(0.2)
         if time.perf_counter() - start > 900:
             break
     elapsed = time.perf_counter() - start
+    worker_cpu = sum(cpu_seconds(w.pid) for w in workers) - sum(before[0])
+    sink_cpu = cpu_seconds(sink_pid) - before[1]
+    db_cpu = sum(cpu_seconds(b) for b in backends) - db_before
     for w in workers:
         w.send_signal(signal.SIGTERM)
     for w in workers:
         w.wait(timeout=60)
     done = sent_count(ids)
     log(f"delivered {done} of {len(ids)} in {elapsed:.1f} s: {done / elapsed:,.0f} messages/s")
-    return {"count": done, "seconds": elapsed, "rate": done / elapsed}
+    per = {
+        "worker_ms": 1000 * worker_cpu / max(done, 1),
+        "sink_ms": 1000 * sink_cpu / max(done, 1),
+        "db_ms": 1000 * db_cpu / max(done, 1),
+    }
+    log(
+        f"CPU per message: workers {per['worker_ms']:.2f} ms, sink {per['sink_ms']:.2f} ms, "
+        f"their PostgreSQL backends {per['db_ms']:.2f} ms"
+    )
+    return {"count": done, "seconds": elapsed, "rate": done / elapsed, **per}
 
 
 def kill_run(port: int, count: int, batch: int, offset: int) -> dict[str, Any]:
     hold_everything()
     workers = [worker(port, "--batch", str(batch), "--lease", "5") for _ in range(2)]
-    time.sleep(8)
+    wait_for_workers(len(workers))
     ids = make_due(count, offset=offset)
     while sent_count(ids) < count // 4:
         time.sleep(0.05)
@@ -356,12 +418,58 @@ def kill_run(port: int, count: int, batch: int, offset: int) -> dict[str, Any]:
     return {"count": count, "killed_at": killed_at, "sent": sent_count(ids)}
 
 
+def channel_cpu(port: int, count: int) -> dict[str, float]:
+    """In this process, one worker's CPU per message after start-up: ``count`` queued rows
+    sent to the sink with the channel's own MIME bytes, then ``count`` more with every
+    message built by Django's ``EmailMessage`` (the channel's fall-back path). CPU time of
+    this process only: a figure the other load on the machine disturbs far less than a
+    rate."""
+    from django.conf import settings
+
+    from almen.notify import channels
+    from almen.notify import worker as outbox
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 30},
+        }
+    }
+    outbox.warm_up()
+    out = {}
+    own = channels.mime_bytes
+    for label, builder in (("warm-up", own), ("own", own), ("django", None), ("own again", own)):
+        channels.mime_bytes = builder or (lambda message, **kw: None)  # type: ignore[assignment]
+        hold_everything()
+        make_due(count, offset=0)
+        senders = outbox.Senders()
+        start = time.process_time()
+        sent = 0
+        while sent < count:
+            result = outbox.send_batch(batch=200, worker="bench-cpu", senders=senders)
+            if not result.claimed:
+                break
+            sent += result.sent
+        out[label] = 1000 * (time.process_time() - start) / max(sent, 1)
+        senders.close()
+        log(f"channel CPU, {label}: {out[label]:.3f} ms per message ({sent} sent)")
+    channels.mime_bytes = own
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--send", type=int, default=20_000)
     parser.add_argument("--kill-send", type=int, default=5_000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--setup-only", action="store_true", help="Data only, no timing.")
+    parser.add_argument(
+        "--channel-cpu",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Only the in-process CPU per message, own MIME bytes against Django's builder.",
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
     log(f"load average {load:.2f}; {platform.node()}")
@@ -375,18 +483,32 @@ def main() -> None:
     log(f"data: {sizes}")
     if args.setup_only:
         return
-    q = queueing()
 
     from almen.notify.testing import free_port
 
     port = free_port()
+    if args.channel_cpu:
+        with tempfile.TemporaryDirectory() as tmp:
+            sink = start_sink(port, str(Path(tmp) / "ids.txt"))
+            try:
+                cpu = channel_cpu(port, args.channel_cpu)
+            finally:
+                sink.send_signal(signal.SIGTERM)
+                sink.wait(timeout=30)
+        print(
+            f"worker CPU per message (load at start {load:.2f}): own MIME bytes "
+            f"{cpu['own']:.3f} / {cpu['own again']:.3f} ms, Django's EmailMessage "
+            f"{cpu['django']:.3f} ms"
+        )
+        return
+    q = queueing()
     with tempfile.TemporaryDirectory() as tmp:
         ids_file = str(Path(tmp) / "ids.txt")
         sink = start_sink(port, ids_file)
         try:
-            ceiling = sink_ceiling(port, args.send)
-            log(f"sink ceiling (2 smtplib blasters): {ceiling:,.0f} messages/s")
-            d = delivery(port, args.send, args.batch)
+            ceiling = sink_ceiling(port, ceiling_messages(args.send))
+            log(f"sink ceiling (2 smtplib senders, one connection each): {ceiling:,.0f} msg/s")
+            d = delivery(port, args.send, args.batch, sink.pid)
             k = kill_run(port, args.kill_send, args.batch, offset=0)
         finally:
             sink.send_signal(signal.SIGTERM)
@@ -415,12 +537,18 @@ def main() -> None:
     print(
         f"| delivered, 2 workers, batch {args.batch} ({d['count']:,} messages) | "
         f"{d['rate']:,.0f} msg/s "
-        f"| sink with 2 smtplib blasters {ceiling:,.0f} msg/s | ≥ {SEND_TARGET:,.0f} msg/s "
+        f"| sink with 2 smtplib senders of the same messages {ceiling:,.0f} msg/s "
+        f"| ≥ {SEND_TARGET:,.0f} msg/s "
         f"{'✓' if d['rate'] >= SEND_TARGET else '✗'} |"
     )
     print(
+        f"| CPU per message delivered | workers {d['worker_ms']:.2f} ms · sink "
+        f"{d['sink_ms']:.2f} ms · the workers' PostgreSQL backends {d['db_ms']:.2f} ms | | |"
+    )
+    print(
         f"| worker SIGKILLed mid-batch ({k['count']:,} messages, killed at {k['killed_at']:,}) | "
-        f"{duplicates} duplicates, {k['sent']:,} sent | | 0 duplicates |"
+        f"{duplicates} duplicates, {k['sent']:,} sent | at most 1 per killed worker (the "
+        f"message in flight, same Message-ID) | 0 duplicates beyond it |"
     )
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,7 @@ from almen.goals.selectors import (
     actions_for_user,
     goal_overview,
     goal_summaries,
+    my_body_ids,
     open_actions,
     own_scope,
     review_due,
@@ -44,27 +46,54 @@ APP = "goals"
 ATTENTION_LIMIT = 8
 
 
+def _roles(p: Principal) -> str:
+    """What a person may read follows from their roles: one text per set of roles (the
+    person's id left out), so every reader with the same roles shares a cached panel."""
+    roles = [
+        sorted(v) if isinstance(v, frozenset) else v
+        for v in (getattr(p, f.name) for f in dataclasses.fields(p))
+        if not isinstance(v, int | type(None)) or isinstance(v, bool)
+    ]
+    return str(roles)
+
+
 def estate_goals_panel(p: Principal) -> dict[str, Any] | None:
-    """For residents and estate boards: what their estate is working on, and how it goes."""
+    """For residents and estate boards: what their estate is working on, and how it goes.
+    Cached per set of roles until a goal changes (``picture.cached_on_goals``); two
+    queries when computed."""
     estates = p.resident_estates | p.board_estates
     if not estates:
         return None
+    return {
+        "goals": cached_on_goals(f"dashboard-estate-goals:{_roles(p)}", partial(_estate_goals, p))
+    }
+
+
+def _estate_goals(p: Principal) -> list[Any]:
     goals = (
         visible_goals(p)
-        .filter(estate_id__in=estates)
+        .filter(estate_id__in=p.resident_estates | p.board_estates)
         .exclude(status=GoalStatus.DRAFT)
         .order_by("title")
     )
-    return {"goals": goal_summaries(goals, limit=6)}
+    return goal_summaries(goals, limit=6)
 
 
 def attention_panel(p: Principal) -> dict[str, Any] | None:
     """For staff and boards: reviews and actions that are overdue or due within a month,
-    in the goals they answer for (``selectors.own_scope``). Three queries."""
+    in the goals they answer for (``selectors.own_scope``). Cached per set of roles and
+    day until a goal, action or review changes; three queries when computed."""
     scope = own_scope(p)
     if scope is None:
         return None
     today = timezone.localdate()
+    return cached_on_goals(
+        f"dashboard-attention:{_roles(p)}:{today.isoformat()}",
+        partial(_attention, p, scope, today),
+    )
+
+
+def _attention(p: Principal, scope: Q, today: dt.date) -> dict[str, Any]:
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     mine = visible_goals(p).filter(scope)
     goals = with_last_review(mine.exclude(status=GoalStatus.ENDED))
@@ -91,14 +120,8 @@ def overview_panel(p: Principal) -> dict[str, Any] | None:
     scope = own_scope(p)
     if scope is None:
         return None
-    # What a person may read follows from their roles: one entry per set of roles.
-    roles = [
-        sorted(v) if isinstance(v, frozenset) else v
-        for v in (getattr(p, f.name) for f in dataclasses.fields(p))
-        if not isinstance(v, int | type(None)) or isinstance(v, bool)
-    ]
-    key = f"dashboard-overview:{roles}"
-    overview = cached_on_goals(key, partial(goal_overview, visible_goals(p).filter(scope)))
+    key = f"dashboard-overview:{_roles(p)}"
+    overview = cached_on_goals(key, lambda: goal_overview(visible_goals(p).filter(scope)))
     return {"overview": overview, "decides": bool(p.board_organisations or p.board_estates)}
 
 
@@ -107,11 +130,19 @@ MY_WORK_LIMIT = 5
 
 def my_work_panel(p: Principal) -> dict[str, Any] | None:
     """For staff and boards: the first open actions they are responsible for (themselves
-    or through a body they sit on), the way to "Mine indsatser". Three queries."""
+    or through a body they sit on), the way to "Mine indsatser". The bodies they sit on
+    today are read on every request (one query: a seat given or ended shows at once);
+    the actions are cached per person, roles, bodies and day until a goal or action
+    changes (three queries when computed)."""
     if p.user_id is None or own_scope(p) is None:
         return None
-    actions = actions_for_user(p.user_id, principal=p, limit=MY_WORK_LIMIT)
-    return {"actions": actions, "today": timezone.localdate(), "limit": MY_WORK_LIMIT}
+    today = timezone.localdate()
+    bodies = my_body_ids(p.user_id)
+    actions = cached_on_goals(
+        f"dashboard-my-work:{p.user_id}:{_roles(p)}:{bodies}:{today.isoformat()}",
+        partial(actions_for_user, p.user_id, principal=p, limit=MY_WORK_LIMIT, bodies=bodies),
+    )
+    return {"actions": actions, "today": today, "limit": MY_WORK_LIMIT}
 
 
 def adoption_panel(p: Principal) -> dict[str, Any] | None:

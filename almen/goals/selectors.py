@@ -168,7 +168,11 @@ def _mine(user: User | int, bodies: list[int]) -> Q:
 
 
 def actions_for_user(
-    user: User | int, *, principal: Principal, limit: int | None = None
+    user: User | int,
+    *,
+    principal: Principal,
+    limit: int | None = None,
+    bodies: list[int] | None = None,
 ) -> list[Action]:
     """ "My actions": open actions the person is responsible for, by name or as a current
     member of the responsible body, by due date; each with ``visible_goals``.
@@ -177,10 +181,13 @@ def actions_for_user(
     are listed with an action, and an action that serves none of them (say, after the
     person left the estate's board) is left out: its goals are no longer theirs. The
     check is made on the person's own actions only (a prefetch), never by testing every
-    action against every goal they may see. Three queries.
+    action against every goal they may see. Three queries (two when ``bodies``, the
+    person's ``my_body_ids``, are given).
     """
+    if bodies is None:
+        bodies = my_body_ids(user)
     rows = (
-        Action.objects.filter(_mine(user, my_body_ids(user)))
+        Action.objects.filter(_mine(user, bodies))
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
         .select_related("organisation", "estate", *RELATED)
         .prefetch_related(

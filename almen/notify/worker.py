@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import json
 import logging
 import time
 import uuid
@@ -36,7 +37,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template import Context
+from django.template.base import TextNode, TokenType, Variable, VariableNode
+from django.template.defaulttags import LoadNode
 from django.template.loader import get_template
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -111,15 +115,18 @@ _SENT_SQL = (
 )
 
 
-def _record_sent(row: Notification, worker: str) -> None:
+def _record_sent(row: Notification, worker: str, cursor: Any = None) -> None:
     """One statement: sent, and the claim released, only if the claim is still ours
-    (plain SQL: it runs once per message, where the ORM's compiling would show)."""
+    (plain SQL on the batch's one cursor: it runs once per message, where the ORM's
+    compiling and a cursor per statement would show)."""
     now = timezone.now()
     if row.kind != DIGEST_KIND:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _SENT_SQL, [Status.SENT.value, now, row.pk, worker, Status.SENDING.value]
-            )
+        params: list[Any] = [Status.SENT.value, now, row.pk, worker, Status.SENDING.value]
+        if cursor is not None:
+            cursor.execute(_SENT_SQL, params)
+            return
+        with connection.cursor() as own:
+            own.execute(_SENT_SQL, params)
         return
     with transaction.atomic():
         done = Notification.objects.filter(_mine(row, worker)).update(
@@ -169,12 +176,26 @@ def _turned_off(rows: list[Notification]) -> set[int]:
 # --- rendering -----------------------------------------------------------------------
 
 
-def _links(row: Notification, kind: str) -> tuple[str, str]:
-    token = services.unsubscribe_token(
-        kind=kind, user_id=row.recipient_id, address="" if row.recipient_id else row.address
-    )
+class Memo:
+    """What a batch renders once: each kind's text per context and language (the same
+    reminder goes to every member of a body), and each person's signed unsubscribe link
+    per kind. Made per batch, so a changed template or setting shows in the next one."""
+
+    def __init__(self) -> None:
+        self.texts: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self.links: dict[tuple[int | None, str, str], tuple[str, str]] = {}
+
+
+def _links(row: Notification, kind: str, memo: Memo | None = None) -> tuple[str, str]:
+    owner = (row.recipient_id, "" if row.recipient_id else row.address, kind)
+    if memo is not None and owner in memo.links:
+        return memo.links[owner]
+    token = services.unsubscribe_token(kind=kind, user_id=owner[0], address=owner[1])
     base, preferences = _url_bases()
-    return base.replace("TOKEN", token), preferences
+    links = base.replace("TOKEN", token), preferences
+    if memo is not None:
+        memo.links[owner] = links
+    return links
 
 
 @functools.cache
@@ -195,40 +216,100 @@ def _text(template: str, context: dict[str, Any]) -> str:
     return str(_template(template).render(Context(context, autoescape=False))).strip()
 
 
-def _render_one(kind_key: str, context: dict[str, Any]) -> tuple[str, str]:
+def _printed_names(template: str) -> tuple[str, ...] | None:
+    """The context names a template only prints, when that is all it does with them
+    (text, ``{{ name }}`` without filters, ``{% translate "…" %}``, ``{% blocktranslate
+    %}`` without a count or ``with``); None for any other template (a condition, a
+    filter, a plural: its text depends on the values)."""
+    names: list[str] = []
+    for node in _template(template).nodelist:
+        if isinstance(node, TextNode | LoadNode):
+            continue
+        if isinstance(node, VariableNode):
+            expression = node.filter_expression
+            var = expression.var
+            if expression.filters or not isinstance(var, Variable) or var.lookups is None:
+                return None
+            if len(var.lookups) != 1:
+                return None
+            names.append(var.lookups[0])
+        elif isinstance(node, TranslateNode):
+            if (
+                node.asvar
+                or node.message_context
+                or not isinstance(node.filter_expression.var, str)
+            ):
+                return None
+        elif isinstance(node, BlockTranslateNode):
+            if node.counter or node.extra_context or node.asvar or node.message_context:
+                return None
+            names += [t.contents for t in node.singular if t.token_type == TokenType.VAR]
+        else:
+            return None
+    return tuple(dict.fromkeys(names))
+
+
+_SIMPLE = functools.cache(_printed_names)
+
+
+@functools.lru_cache(maxsize=256)
+def _skeleton(template: str, language: str, names: tuple[str, ...]) -> str:
+    """The template rendered once per language with a marker for each printed name."""
+    with translation.override(language):
+        return _text(template, {name: f"\x00{name}\x00" for name in names})
+
+
+def _fill(template: str, names: tuple[str, ...], context: dict[str, Any]) -> str | None:
+    """A simple template's text for ``context`` from its skeleton, or None when a value
+    is not text (numbers and dates are localised by the template engine)."""
+    values = [context.get(name, "") for name in names]
+    if not all(isinstance(v, str) for v in values):
+        return None
+    text = _skeleton(template, translation.get_language() or "", names)
+    for name, value in zip(names, values, strict=True):
+        text = text.replace(f"\x00{name}\x00", value.replace("\x00", ""))
+    return text.strip()
+
+
+def _render_one(
+    kind_key: str, context: dict[str, Any], memo: Memo | None = None
+) -> tuple[str, str]:
+    key = (kind_key, translation.get_language() or "", json.dumps(context, sort_keys=True))
+    if memo is not None and key in memo.texts:
+        return memo.texts[key]
     kind = notifications.get(kind_key)
-    text = _text(kind.template, {**context, "site_url": settings.SITE_URL})
+    full = {**context, "site_url": settings.SITE_URL}
+    names = _SIMPLE(kind.template)
+    text = (_fill(kind.template, names, full) if names is not None else None) or _text(
+        kind.template, full
+    )
     subject, _, body = text.partition("\n")
-    return subject.strip(), body.strip()
+    rendered = subject.strip(), body.strip()
+    if memo is not None:
+        memo.texts[key] = rendered
+    return rendered
 
 
-def render(row: Notification) -> Outgoing:
+def render(row: Notification, memo: Memo | None = None) -> Outgoing:
     """The message in the recipient's language, with the unsubscribe link (also as the
     List-Unsubscribe header, one click per RFC 8058)."""
     with translation.override(row.language):
         if row.kind == DIGEST_KIND:
             items = [
-                _render_one(item.kind, item.context)
+                _render_one(item.kind, item.context, memo)
                 for item in row.items.order_by("created_at", "pk")
             ]
-            unsubscribe, preferences = _links(row, services.ALL_KINDS)
+            unsubscribe, preferences = _links(row, services.ALL_KINDS, memo)
             context = {"items": items, "site_url": settings.SITE_URL}
             subject, _, body = _text("notify/digest.txt", context).partition("\n")
         else:
-            subject, body = _render_one(row.kind, row.context)
-            unsubscribe, preferences = _links(row, row.kind)
-        footer = _text(
-            "notify/footer.txt",
-            {
-                "unsubscribe": unsubscribe,
-                "preferences": preferences,
-                "digest": row.kind == DIGEST_KIND,
-            },
-        )
+            subject, body = _render_one(row.kind, row.context, memo)
+            unsubscribe, preferences = _links(row, row.kind, memo)
+        footer = _footer(unsubscribe, preferences, digest=row.kind == DIGEST_KIND, memo=memo)
     return Outgoing(
         to=row.address,
         subject=subject.strip(),
-        body=f"{body.strip()}\n\n{footer.strip()}\n",
+        body=f"{body.strip()}\n\n{footer}\n",
         message_id=row.message_id,
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
@@ -236,6 +317,24 @@ def render(row: Notification) -> Outgoing:
             "Auto-Submitted": "auto-generated",
         },
     )
+
+
+_LINK = "\x00unsubscribe\x00"
+
+
+def _footer(unsubscribe: str, preferences: str, *, digest: bool, memo: Memo | None) -> str:
+    """The footer: rendered once per language and batch with a placeholder where each
+    message's own unsubscribe link goes."""
+    key = ("notify/footer.txt", translation.get_language() or "", f"{digest}|{preferences}")
+    if memo is None or key not in memo.texts:
+        text = _text(
+            "notify/footer.txt",
+            {"unsubscribe": _LINK, "preferences": preferences, "digest": digest},
+        ).strip()
+        if memo is None:
+            return text.replace(_LINK, unsubscribe)
+        memo.texts[key] = (text, "")
+    return memo.texts[key][0].replace(_LINK, unsubscribe)
 
 
 # --- one pass ------------------------------------------------------------------------
@@ -253,14 +352,55 @@ def _asynchronous_commit() -> None:
             cursor.execute("SET synchronous_commit TO OFF")
 
 
+def warm_up() -> None:
+    """What the first message would otherwise pay for (the URL configuration behind the
+    unsubscribe link, each kind's template compiled and checked): done at start-up, so
+    a broken template shows before anything is claimed."""
+    _url_bases()
+    for kind in notifications.kinds():
+        _SIMPLE(kind.template)
+    for name in ("notify/footer.txt", "notify/digest.txt"):
+        _template(name)
+
+
+class Senders:
+    """A worker's open channels, kept open from one batch to the next while there is
+    work (one SMTP connection per worker, not per batch); the worker closes them when
+    it finds nothing to do, so an idle worker holds no connection a server would time
+    out. A channel whose connection failed is dropped and opened afresh next time."""
+
+    def __init__(self) -> None:
+        self.open: dict[str, Sender] = {}
+
+    def get(self, channel: str) -> Sender:
+        if channel not in self.open:
+            sender: Sender = CHANNELS[channel]()
+            sender.open()
+            self.open[channel] = sender
+        return self.open[channel]
+
+    def drop(self, channel: str) -> None:
+        sender = self.open.pop(channel, None)
+        if sender is not None:
+            with contextlib.suppress(Exception):  # one that will not close cleanly is gone
+                sender.close()
+
+    def close(self) -> None:
+        for channel in list(self.open):
+            self.drop(channel)
+
+
 def send_batch(
     *,
     batch: int = 100,
     lease: dt.timedelta = DEFAULT_LEASE,
     worker: str | None = None,
     channel: str = "email",
+    senders: Senders | None = None,
 ) -> BatchResult:
-    """Claim and send one batch. Returns what happened to it."""
+    """Claim and send one batch. Returns what happened to it. With ``senders`` (the
+    worker's), the channel stays open for the next batch; without, it is opened and
+    closed here."""
     worker = worker or uuid.uuid4().hex
     _asynchronous_commit()
     rows = claim(worker=worker, batch=batch, lease=lease)
@@ -270,15 +410,18 @@ def send_batch(
     # Stop early enough that the lease, measured on the database's clock, is still ours.
     deadline = time.monotonic() + lease.total_seconds() * 0.8
     off = _turned_off(rows)
-    sender: Sender = CHANNELS[channel]()
+    own = senders is None
+    senders = senders or Senders()
     try:
-        sender.open()
+        sender = senders.get(channel)
     except Exception as error:  # the server is down: every row waits and tries again
         logger.warning("notify: cannot open %s channel: %s", channel, error)
         for row in rows:
             outcome = _record_failure(row, worker, f"connect: {error}", permanent=False)
             setattr(result, outcome, getattr(result, outcome) + 1)
         return result
+    memo = Memo()
+    cursor = connection.cursor()
     try:
         for index, row in enumerate(rows):
             if time.monotonic() > deadline:
@@ -291,7 +434,7 @@ def send_batch(
                 result.suppressed += 1
                 continue
             try:
-                message = render(row)
+                message = render(row, memo)
                 sender.send(message)
             except PermanentFailure as error:
                 result.failed += 1
@@ -302,14 +445,16 @@ def send_batch(
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 if isinstance(error, OSError | EOFError):
                     # The connection is gone: the rest of the batch goes back, unsent.
+                    senders.drop(channel)
                     result.released += _release(rows[index + 1 :], worker)
                     break
             else:
-                _record_sent(row, worker)
+                _record_sent(row, worker, cursor)
                 result.sent += 1
     finally:
-        with contextlib.suppress(Exception):  # one that will not close cleanly is gone
-            sender.close()
+        cursor.close()
+        if own:
+            senders.close()
     return result
 
 

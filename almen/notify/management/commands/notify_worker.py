@@ -44,9 +44,26 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        worker.warm_up()
+        # One connection per channel while there is work, closed when idle.
+        senders = worker.Senders()
+        try:
+            total = self._loop(options, name, lease, senders, lambda: stopping)
+        finally:
+            senders.close()
+        self.stdout.write(f"notify: {total} sent")
+
+    def _loop(
+        self,
+        options: dict[str, Any],
+        name: str,
+        lease: dt.timedelta,
+        senders: worker.Senders,
+        stopping: Any,
+    ) -> int:
         digested: dt.date | None = None
         total = 0
-        while not stopping:
+        while not stopping():
             now = timezone.localtime()
             if options["digest"] or (now.hour >= options["digest_hour"] and digested != now.date()):
                 written = worker.digests_build(today=now.date())
@@ -54,7 +71,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"notify: {written} daily digests written")
                 digested = now.date()
                 options["digest"] = False
-            result = worker.send_batch(batch=options["batch"], lease=lease, worker=name)
+            result = worker.send_batch(
+                batch=options["batch"], lease=lease, worker=name, senders=senders
+            )
             total += result.sent
             if result.claimed:
                 self.stdout.write(
@@ -62,8 +81,9 @@ class Command(BaseCommand):
                     f"{result.failed}, suppressed {result.suppressed}"
                 )
                 continue
+            senders.close()  # idle: hold no connection
             if options["once"]:
                 break
             close_old_connections()
             time.sleep(options["sleep"])
-        self.stdout.write(f"notify: {total} sent")
+        return total
