@@ -470,3 +470,34 @@ def test_petitions_at_risk_is_one_query(cast, django_assert_num_queries) -> None
         risky = selectors.petitions_at_risk(organisation)
         names = [p.estate.name for p in risky]
     assert len(names) == 3
+
+
+def test_notifications_read_as_letters(cast) -> None:
+    """Each kind's message renders with a subject line and the link to the page."""
+    from almen.notify.worker import render
+
+    meeting = h.meeting(days=60)
+    proposal = ps.proposal_submit(
+        actor=cast["resident_a"].user, meeting=meeting, title="Bænke", text="Flere bænke."
+    )
+    ps.proposal_handle(actor=None, proposal=proposal, action=ps.REJECT, comment="Ikke i år.")
+    handled = render(Notification.objects.get(kind="democracy.proposal_handled"))
+    assert handled.subject == "Bestyrelsen har afvist dit forslag: Bænke"
+    assert "Ikke i år." in handled.body
+    assert f"/forslag/{proposal.public_id}/" in handled.body
+
+    petition = h.petition(threshold=1)
+    ps.petition_sign(actor=cast["resident_a"].user, petition=petition)
+    reached = render(Notification.objects.filter(kind="democracy.petition_reached").earliest("pk"))
+    assert reached.subject.startswith("Ekstraordinært møde skal indkaldes senest ")
+    assert "25 %" in reached.body and petition.topic in reached.body
+
+    from almen.notify.services import queue_reminders
+
+    h.meeting(days=18)
+    queue_reminders(proposal_deadline_reminders(timezone.localdate()))
+    reminder = render(
+        Notification.objects.filter(kind="democracy.proposal_deadline").earliest("pk")
+    )
+    assert reminder.subject.startswith("Frist for forslag: ")
+    assert "/forslag/ny/" in reminder.body
