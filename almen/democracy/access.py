@@ -288,6 +288,8 @@ def estate_for_staff(request: HttpRequest, cvr: str, number: int) -> Estate:
     p = principal(request)
     _deny_unless(p, p.is_staff_of(estate.organisation_id), estate.organisation_id)
     return estate
+
+
 # --- notices -----------------------------------------------------------------------
 
 
