@@ -290,6 +290,28 @@ def estate_for_staff(request: HttpRequest, cvr: str, number: int) -> Estate:
     return estate
 
 
+# --- notices -----------------------------------------------------------------------
+
+
+def can_read_notice_addresses(p: Principal, meeting: Meeting) -> bool:
+    """Who was notified at which address, and the printed letters (names and
+    addresses of every household on paper): the organisation's staff, the data
+    controller who prints and posts them. The estate board, which also sends the
+    notices, sees counts and unit numbers only (no resident list with addresses)."""
+    return p.is_staff_of(meeting.organisation_id)
+
+
+def meeting_for_letters(request: HttpRequest, public_id: uuid.UUID) -> Meeting:
+    """A residents' meeting whose paper letters the requester may make and download."""
+    meeting = _meeting(public_id)
+    p = principal(request)
+    if not can_read_notice_addresses(p, meeting):
+        deny(p, can_read=can_read_meeting(p, meeting) or p.is_member_of(meeting.organisation_id))
+    if meeting.kind not in RESIDENTS_MEETINGS:
+        raise Http404
+    return meeting
+
+
 # --- proposals (the proposals part: handing in, co-signing, petitions) -------------
 
 

@@ -691,3 +691,50 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- notices ---
+
+
+class NoticeJobStatus(models.TextChoices):
+    QUEUED = "queued", _("I kø")
+    RUNNING = "running", _("Laves")
+    DONE = "done", _("Færdig")
+    FAILED = "failed", _("Fejlet")
+
+
+class NoticeJob(models.Model):
+    """The paper letters of one meeting's notice (or material, or minutes): one PDF
+    with a page per household that gets paper (``NoticeDelivery`` on paper), rendered
+    by the worker in chunks so that ``progress`` moves while the page polls it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notice_jobs")
+    kind = models.CharField(max_length=12, choices=NoticeKind.choices, default=NoticeKind.NOTICE)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=NoticeJobStatus.choices, default=NoticeJobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("fremskridt"), default=0)
+    households = models.PositiveIntegerField(_("breve"), default=0)
+    file = models.FileField(_("fil"), upload_to="notices/%Y/%m/", blank=True)
+    error = models.CharField(_("fejl"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("bestilt"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("færdig"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("brevjob")
+        verbose_name_plural = _("brevjobs")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="notice_job_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.kind} ({self.status})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in {NoticeJobStatus.QUEUED, NoticeJobStatus.RUNNING}

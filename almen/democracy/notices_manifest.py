@@ -1,7 +1,44 @@
-"""What the democracy's notices plug in (called from ``manifest.register()``)."""
+"""What the democracy's notices plug in (called from ``manifest.register()``): the
+notification kinds of the notice, the material and the minutes, one e-mail per
+resident of every household that can be reached digitally (``notices_services``)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from almen.lib import notifications
+from almen.lib.notifications import NotificationKind, Preference
+
+APP = "democracy"
+
+KINDS = (
+    NotificationKind(
+        "democracy.notice",
+        _("Indkaldelse til afdelingsmøde"),
+        _(
+            "Indkaldelsen til et afdelingsmøde i din afdeling. Slår du den fra, "
+            "får din husstand indkaldelsen som brev."
+        ),
+        Preference.IMMEDIATE,
+        "democracy/notices/notifications/notice.txt",
+    ),
+    NotificationKind(
+        "democracy.material_published",
+        _("Materiale til afdelingsmøde"),
+        _("Når budget, regnskab, beretning og forslag til et afdelingsmøde kan læses."),
+        Preference.IMMEDIATE,
+        "democracy/notices/notifications/material_published.txt",
+    ),
+    NotificationKind(
+        "democracy.minutes_published",
+        _("Referat af afdelingsmøde"),
+        _("Når referatet af et afdelingsmøde i din afdeling er offentliggjort."),
+        Preference.IMMEDIATE,
+        "democracy/notices/notifications/minutes_published.txt",
+    ),
+)
+
 
 def register() -> None:
-    return None
+    for kind in KINDS:
+        notifications.register(kind, app=APP)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from almen.audit.services import audit_record
@@ -343,3 +345,98 @@ def unsubscribe_apply(*, token: str) -> dict[str, Any] | None:
         after={"unsubscribed": kind},
     )
     return payload
+
+
+# --- many messages of one event at once (democracy's notices to every household) -----
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message for ``notify_bulk``: to a user (``user_id``, who must have an
+    address: ``address`` is theirs) or to an address alone (``user_id`` None)."""
+
+    kind: str
+    key: str
+    address: str
+    user_id: int | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def preferences_off(
+    kind: str, *, user_ids: Iterable[int] = (), addresses: Iterable[str] = ()
+) -> tuple[set[int], set[str]]:
+    """Who turned ``kind`` (or everything) off, of these users and addresses: one query
+    (a kind whose default is off counts everyone without a choice of their own)."""
+    users, owners = set(user_ids), {a.strip().lower() for a in addresses}
+    rows = NotificationPreference.objects.filter(kind__in=[kind, ALL_KINDS]).filter(
+        Q(user_id__in=users) | Q(user=None, address__in=owners)
+    )
+    chosen: dict[tuple[int | str, str], str] = {
+        (u or a, k): p
+        for u, a, k, p in rows.values_list("user_id", "address", "kind", "preference")
+    }
+    default = notifications.get(kind).default
+
+    def off(owner: int | str) -> bool:
+        if chosen.get((owner, ALL_KINDS)) == Preference.OFF:
+            return True
+        return chosen.get((owner, kind), default) == Preference.OFF
+
+    return {u for u in users if off(u)}, {a for a in owners if off(a)}
+
+
+def notify_bulk(messages: Iterable[Message], *, chunk: int = 20_000) -> int:
+    """``notify`` for many messages in bulk, with the same keys, placement and
+    preferences (so a later ``notify`` of the same event queues nothing): per chunk one
+    query for preferences and one multi-row insert that skips keys already queued.
+    Returns the rows inserted (PostgreSQL) or sent to the database (SQLite)."""
+    now = timezone.now()
+    language = settings.LANGUAGE_CODE
+    total = 0
+    for part in _chunks(messages, chunk):
+        for kind in {m.kind for m in part}:
+            notifications.get(kind)
+        users = {m.user_id for m in part if m.user_id}
+        addresses = {m.address.strip().lower() for m in part if not m.user_id}
+        rows = NotificationPreference.objects.filter(
+            kind__in=[*{m.kind for m in part}, ALL_KINDS]
+        ).filter(Q(user_id__in=users) | Q(user=None, address__in=addresses))
+        chosen: dict[tuple[int | str, str], str] = {
+            (u or a, k): p
+            for u, a, k, p in rows.values_list("user_id", "address", "kind", "preference")
+        }
+        out = []
+        for m in part:
+            address = m.address.strip().lower() if not m.user_id else m.address
+            if not address:
+                continue
+            owner_id: int | str = m.user_id or address
+            if chosen.get((owner_id, ALL_KINDS)) == Preference.OFF:
+                preference = Preference.OFF
+            else:
+                preference = Preference(
+                    chosen.get((owner_id, m.kind), notifications.get(m.kind).default)
+                )
+            status, delivery = _placement(preference)
+            owner = f"u{m.user_id}" if m.user_id else f"a{address}"
+            out.append(
+                (
+                    m.kind,
+                    m.user_id,
+                    address,
+                    Channel.EMAIL,
+                    language,
+                    m.context,
+                    delivery,
+                    status,
+                    full_key(Channel.EMAIL, owner, f"{m.kind}:{m.key}"),
+                    now,
+                    "",
+                    0,
+                    "",
+                    now,
+                )
+            )
+        with transaction.atomic():
+            total += _insert_new(out)
+    return total

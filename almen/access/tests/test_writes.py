@@ -469,6 +469,29 @@ WRITES: dict[str, Write] = {
     "bilag/fil/<uuid:attachment_id>/slet/": Write(),
 }
 
+# The democracy's parts keep their rows beside their code (almen/democracy/tests/).
+# Merged here, before the tests' parameters are taken from the table (at the end of
+# the module they came too late: no democracy row was ever tested).
+from almen.democracy.tests import (  # noqa: E402
+    writes_hall,
+    writes_meetings,
+    writes_minutes,
+    writes_notices,
+    writes_proposals,
+    writes_stats,
+)
+
+for _part in (
+    writes_meetings,
+    writes_notices,
+    writes_proposals,
+    writes_hall,
+    writes_minutes,
+    writes_stats,
+):
+    WRITES.update(_part.WRITES)
+
+
 # The API's writes are token-authenticated: test_api_writes.
 # The democracy's parts keep their rows beside their code (almen/democracy/tests/);
 # merged here, before the cases below are built from the table.
