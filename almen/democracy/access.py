@@ -313,6 +313,64 @@ def meeting_for_letters(request: HttpRequest, public_id: uuid.UUID) -> Meeting:
     return meeting
 
 
+# --- proposals (the proposals part: handing in, co-signing, petitions) -------------
+
+
+def meeting_for_proposer(request: HttpRequest, public_id: uuid.UUID) -> Meeting:
+    """A residents' meeting, for a resident of its estate who hands in a proposal
+    (the meeting's readers who are not its residents get 403)."""
+    meeting = meeting_for_reader(request, public_id)
+    p = principal(request)
+    if meeting.kind not in RESIDENTS_MEETINGS or not p.is_resident_of(meeting.estate_id):
+        deny(p, can_read=True)
+    return meeting
+
+
+def proposal_for_supporter(request: HttpRequest, public_id: uuid.UUID) -> Proposal:
+    """A proposal, for a resident of its estate who may read it (to co-sign)."""
+    proposal = proposal_for_reader(request, public_id)
+    p = principal(request)
+    if not p.is_resident_of(proposal.estate_id):
+        deny(p, can_read=True)
+    return proposal
+
+
+def estate_for_petitioner(request: HttpRequest, cvr: str, number: int) -> Estate:
+    """The estate, for one of its residents starting a petition."""
+    estate = estate_for_reader(request, cvr, number)
+    p = principal(request)
+    if not p.is_resident_of(estate.pk):
+        deny(p, can_read=True)
+    return estate
+
+
+def petition_for_signer(request: HttpRequest, public_id: uuid.UUID) -> Petition:
+    """A petition, for a resident of its estate (signing and withdrawing); readers who
+    are not residents there get 403, other estates' residents too."""
+    petition = petition_for_reader(request, public_id)
+    p = principal(request)
+    if not p.is_resident_of(petition.estate_id):
+        deny(p, can_read=True)
+    return petition
+
+
+def agenda_item_for_manager(
+    request: HttpRequest, public_id: uuid.UUID, position: int
+) -> AgendaItem:
+    """An agenda item of a meeting by its position on the agenda (as the meetings
+    part addresses them), for those who run the meeting."""
+    meeting = meeting_for_manager(request, public_id)
+    item = (
+        AgendaItem.objects.filter(meeting=meeting, position=position).order_by("id").first()
+        if 0 < position <= 32767  # a PositiveSmallIntegerField: larger is no item
+        else None
+    )
+    if item is None:
+        raise Http404
+    item.meeting = meeting
+    return item
+
+
 # --- minutes -----------------------------------------------------------------------
 
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from almen.democracy import meetings_attachments, meetings_panels
 from almen.democracy.meetings_reminders import DEADLINE_AT_RISK, meeting_reminders
-from almen.democracy.meetings_services import MATERIAL_PUBLISHED
 from almen.lib import menu, notifications, panels
 from almen.lib.menu import MenuItem, Places
 from almen.lib.notifications import NotificationKind, Preference, ReminderProducer
@@ -68,14 +67,9 @@ KINDS = (
         Preference.IMMEDIATE,
         "democracy/meetings/notifications/deadline_at_risk.txt",
     ),
-    NotificationKind(
-        MATERIAL_PUBLISHED,
-        _("Materialet til et afdelingsmøde er klar"),
-        _("Budget, regnskab, beretning og forslag til et afdelingsmøde i din afdeling."),
-        Preference.IMMEDIATE,
-        "democracy/meetings/notifications/material_published.txt",
-    ),
 )
+# The material's notification kind (democracy.material_published) is registered by the
+# notices (notices_manifest.py), whose e-mail both the households and material_publish use.
 
 
 def register() -> None:

@@ -11,7 +11,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -293,6 +292,8 @@ def material_publish(*, actor: Any, meeting: Meeting, reason: str = "") -> Meeti
     proposals, as attachments): residents see it from now on. Later than 1 week before
     an afdelingsmøde only with a recorded reason. The residents of the roll are told
     (``democracy.material_published``, with their preferences)."""
+    from almen.democracy import notices_services
+    from almen.democracy.models import NoticeKind
     from almen.notify.services import notify_many
 
     meeting = _locked(meeting)
@@ -333,10 +334,7 @@ def material_publish(*, actor: Any, meeting: Meeting, reason: str = "") -> Meeti
             kind=MATERIAL_PUBLISHED,
             key=str(meeting.public_id),
             users=material_recipients(meeting),
-            context={
-                "title": meeting.title,
-                "date": f"{timezone.localtime(meeting.starts_at):%d-%m-%Y %H:%M}",
-                "path": reverse("democracy:meeting_detail", args=[meeting.public_id]),
-            },
+            # The same words as the material's e-mail to households (notices_services).
+            context=notices_services.email_context(meeting, NoticeKind.MATERIAL),
         )
     return meeting

@@ -166,6 +166,7 @@ def test_modules_plug_in_through_the_registries() -> None:
     assert {p.key for p in notifications.reminder_producers()} >= {
         "goals.deadlines",
         "democracy.meeting_deadlines",
+        "democracy.proposal_deadline",
     }
 
 
