@@ -29,14 +29,8 @@ KINDS = (
         Preference.IMMEDIATE,
         "democracy/notices/notifications/material_published.txt",
     ),
-    NotificationKind(
-        "democracy.minutes_published",
-        _("Referat af afdelingsmøde"),
-        _("Når referatet af et afdelingsmøde i din afdeling er offentliggjort."),
-        Preference.IMMEDIATE,
-        "democracy/notices/notifications/minutes_published.txt",
-    ),
 )
+# The minutes' kind (democracy.minutes_ready) is the minutes part's (minutes_manifest.py).
 
 
 def register() -> None:

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -52,7 +53,9 @@ logger = logging.getLogger(__name__)
 NOTIFICATION_OF_KIND = {
     NoticeKind.NOTICE: "democracy.notice",
     NoticeKind.MATERIAL: "democracy.material_published",
-    NoticeKind.MINUTES: "democracy.minutes_published",
+    # The minutes' own kind (minutes_manifest.py): one message whether the minutes part
+    # tells the residents with logins or this sends to every household.
+    NoticeKind.MINUTES: "democracy.minutes_ready",
 }
 # The meeting states in which each kind may be sent.
 SENDABLE = {
@@ -112,6 +115,12 @@ def email_context(meeting: Meeting, kind: str) -> dict[str, Any]:
             "meeting_url": letters.meeting_url(meeting),
             "ics_url": letters.ics_url(meeting),
             "login_url": letters.login_url(),
+            # What the minutes' message (democracy.minutes_ready) names.
+            "day": f"{meeting.meeting_on:%d-%m-%Y}",
+            "path": reverse(
+                "democracy:minutes" if kind == NoticeKind.MINUTES else "democracy:meeting_detail",
+                args=[meeting.public_id],
+            ),
         }
 
 

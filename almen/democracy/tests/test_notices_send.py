@@ -151,14 +151,14 @@ def test_minutes_use_their_own_notification_kind(meeting, mixed) -> None:
     notices_services.notices_send(
         actor=None, meeting=meeting, kind=NoticeKind.MINUTES, letters_job=False
     )
-    row = Notification.objects.get(kind="democracy.minutes_published", address=RESIDENT_A_EMAIL)
+    row = Notification.objects.get(kind="democracy.minutes_ready", address=RESIDENT_A_EMAIL)
     assert row.status == Status.QUEUED
     assert NoticeDelivery.objects.filter(meeting=meeting, kind=NoticeKind.MINUTES).count() == len(
         _roll(meeting)
     )
     mail.outbox.clear()
     call_command("notify_worker", "--once")
-    minutes = [m for m in mail.outbox if m.subject.startswith("Referatet er klar")]
+    minutes = [m for m in mail.outbox if m.subject.startswith("Referatet fra mødet")]
     assert minutes and meeting.title in minutes[0].subject
 
 
