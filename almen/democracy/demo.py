@@ -42,6 +42,7 @@ from almen.democracy.models import (
     ProposalStatus,
     ProposalSupport,
 )
+from almen.lib import demo
 from almen.lib.visibility import Visibility
 from almen.register.models import Estate, Household, Resident
 from almen.register.national import NATIONAL_CVR_PREFIX
@@ -147,6 +148,15 @@ def _past_meeting(estate: Estate, year: int, rng: random.Random) -> Meeting:
             agenda.append(
                 (AgendaKind.PROPOSAL, proposal.title, Outcome.ADOPTED, _votes(rng, present, 0.7))
             )
+            # The estate's goals under Almene mål (the goals demo points at this one).
+            agenda.append(
+                (
+                    AgendaKind.OTHER,
+                    demo.GOALS_ADOPTED_ITEM,
+                    Outcome.ADOPTED,
+                    _votes(rng, present, 0.8),
+                )
+            )
         elif kind == AgendaKind.ACCOUNTS:
             agenda.append((kind, str(kind.label), Outcome.NOTED, None))
         elif kind == AgendaKind.BUDGET:
@@ -190,7 +200,13 @@ def _past_meeting(estate: Estate, year: int, rng: random.Random) -> Meeting:
     for item in items:
         if item.votes_for is None:
             continue
+        adopted_goals = item.title == demo.GOALS_ADOPTED_ITEM
         Decision.objects.create(
+            **(
+                {"public_id": demo.goals_adoption_decision_id(estate.public_id)}
+                if adopted_goals
+                else {}
+            ),
             organisation=estate.organisation,
             estate=estate,
             forum=Forum.RESIDENTS_MEETING,

@@ -31,6 +31,7 @@ from almen.democracy.meetings_forms import (
     RemoveItemForm,
 )
 from almen.democracy.models import AgendaItem, Meeting, MeetingKind, MeetingStatus
+from almen.democracy.proposals_selectors import petitions_at_risk
 from almen.lib.forms import add_service_errors, form_status
 from almen.register.models import Estate, Organisation
 
@@ -105,6 +106,7 @@ def organisation_meetings(request: HttpRequest, cvr: str) -> HttpResponse:
             "previous": selectors.month_start(first, -CALENDAR_MONTHS),
             "next": selectors.month_start(first, CALENDAR_MONTHS),
             "at_risk": selectors.deadlines_at_risk(organisation.pk),
+            "petitions_at_risk": petitions_at_risk(organisation),
             "warn_days": selectors.rules.WARN_AHEAD.days,
             "can_manage": p.is_staff_of(organisation.pk),
         },

@@ -23,6 +23,7 @@ from almen.goals.models import (
     ReviewAssessment,
 )
 from almen.goals.progress import Direction
+from almen.lib import demo
 from almen.lib.visibility import Visibility
 from almen.register.models import Body, BodyKind, Membership, Organisation, Role
 
@@ -161,7 +162,14 @@ def goals_demo_create(*, seed: int = 2026) -> int:
                 status=GoalStatus.ADOPTED,
                 adopted_by=board,
                 adopted_on=dt.date(2026, 3, 12),
-                decision_reference="Organisationsbestyrelsens møde 12-03-2026, punkt 4",
+                decision_reference="Organisationsbestyrelsens møde 12-03-2026, punkt 4"
+                if estate is None
+                else f"Afdelingsmødet i {estate.name}: {demo.GOALS_ADOPTED_ITEM}",
+                # An estate's goals were adopted by its meeting: the democracy demo
+                # records that decision under this id (lib.demo).
+                decision_id=None
+                if estate is None
+                else demo.goals_adoption_decision_id(estate.public_id),
                 visibility=visibility,
                 responsible_body=estate_board or board,
                 review_interval_months=6,

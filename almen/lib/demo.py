@@ -9,6 +9,7 @@ idempotent and returns how many things it made; ``made`` names them for the summ
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,3 +32,14 @@ def register(entry: Demo, *, app: str) -> None:
 
 def demos() -> list[Demo]:
     return _demos.items()
+
+
+GOALS_ADOPTED_ITEM = "Afdelingens mål under Almene mål 2026–2028"
+
+
+def goals_adoption_decision_id(estate_public_id: uuid.UUID) -> uuid.UUID:
+    """The demo decision by which an estate's meeting adopted the estate's goals. The
+    goals demo points its estate goals at it (``Goal.decision_id``) and the democracy
+    demo records a decision under this id — a shared name, so neither imports the
+    other (decision 0029)."""
+    return uuid.uuid5(estate_public_id, "almen-demo-goals-adopted")

@@ -463,3 +463,28 @@ def test_participation_pages_show_no_household_or_person(persona, estate, client
             body = client_for(persona).get(path).content.decode("utf-8-sig")
             assert not [a for a in addresses if a and a in body], (persona, path)
             assert not [n for n in names if n and n in body], (persona, path)
+
+
+def test_the_demo_estate_goals_were_adopted_by_the_estate_meetings_decision(
+    cast, client_for
+) -> None:
+    """The goals demo points its estate goals at the decision the democracy demo records
+    under the shared id (lib.demo), so the goal page names the real decision and the
+    decision page lists the goals — neither module importing the other."""
+    from almen.goals.demo import goals_demo_create
+    from almen.goals.models import Goal
+    from almen.lib import demo
+
+    Goal.objects.all().delete()  # the matrix's goal: the goals demo runs on an empty table
+    assert goals_demo_create() > 0
+    democracy_demo_create()
+    estate = Estate.objects.get(organisation__cvr="29190909", number=1)
+    decision = Decision.objects.get(public_id=demo.goals_adoption_decision_id(estate.public_id))
+    assert decision.title == demo.GOALS_ADOPTED_ITEM and decision.published_at is not None
+    goal = Goal.objects.filter(estate=estate, decision_id=decision.public_id).first()
+    assert goal is not None
+    resident = client_for("resident_a")
+    goal_page = resident.get(f"/maal/{goal.public_id}/").content.decode()
+    assert f"/beslutninger/{decision.public_id}/" in goal_page
+    decision_page = resident.get(f"/beslutninger/{decision.public_id}/").content.decode()
+    assert goal.title in decision_page
