@@ -132,7 +132,7 @@ def _meeting_deadlines(today: dt.date) -> Iterator[Reminder]:
                 key=f"{meeting.public_id}:{step.key}:{step.day.isoformat()}",
                 context={
                     "title": meeting.title,
-                    "step": step.label,
+                    "step": str(step.label),
                     "due": step.day.strftime("%d-%m-%Y"),
                     "late": step.day < today,
                     "path": path.format(meeting.public_id),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from almen.access.policy import Principal, Scope
@@ -24,6 +25,8 @@ from almen.democracy.models import (
     Minutes,
 )
 from almen.register.models import Estate
+
+StrOrPromise = str | Promise
 
 STEP_LABELS = {
     "notice": _("Indkaldelse senest"),
@@ -66,7 +69,7 @@ STATE_CSS = {
 @dataclass(frozen=True)
 class Step:
     key: str
-    label: str
+    label: StrOrPromise  # lazy: translated when shown, not for every step computed
     day: datetime.date
     state: str
     done_on: datetime.date | None = None
@@ -133,7 +136,7 @@ def timeline_steps(meeting: Meeting, today: datetime.date | None = None) -> list
                 state = SOON
         else:  # proposals: handed in by residents, nothing for the board to finish
             state = PASSED if today > day else UPCOMING
-        out.append(Step(key, str(STEP_LABELS[key]), day, state, done_on))
+        out.append(Step(key, STEP_LABELS[key], day, state, done_on))
     return out
 
 
@@ -208,10 +211,12 @@ def _ordinary_meetings(
         Meeting.objects.filter(
             estate_id__in=list(estate_ids),
             kind=MeetingKind.ORDINARY,
-            starts_at__date__gte=start,
-            starts_at__date__lte=end,
+            # Bounds as instants (an index range), not the local date of each row.
+            starts_at__gte=_aware(start),
+            starts_at__lt=_aware(end + datetime.timedelta(days=1)),
         )
         .exclude(status=MeetingStatus.CANCELLED)
+        .only("id", "public_id", "estate_id", "kind", "title", "starts_at", "status")
         .order_by("starts_at")
     )
 
@@ -301,6 +306,8 @@ def deadlines_at_risk(organisation_id: int, today: datetime.date | None = None) 
             starts_at__lt=_aware(today + rules.NOTICE_ORDINARY + rules.WARN_AHEAD),
         )
         .exclude(status=MeetingStatus.CANCELLED)
+        # A past meeting whose minutes are out owes nothing: leave it in the database.
+        .filter(Q(starts_at__gte=_aware(today)) | Q(minutes__published_at__isnull=True))
         .select_related("minutes")
         .order_by("starts_at")
     )
