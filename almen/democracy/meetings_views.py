@@ -10,7 +10,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,7 +37,6 @@ from almen.lib.forms import add_service_errors, form_status
 from almen.register.models import Estate, Organisation
 
 PAGE_SIZE = 20
-AT_RISK_CACHE_SECONDS = 15 * 60
 UPCOMING_LIMIT = 50
 GET_POST = ["GET", "HEAD", "POST"]
 
@@ -94,21 +92,6 @@ def _first_month(request: HttpRequest) -> datetime.date:
 CALENDAR_MONTHS = 6
 
 
-def _deadlines_at_risk(organisation_id: int) -> list[selectors.AtRisk]:
-    """The same for every reader of the organisation on a day, until a meeting or its
-    minutes change (they bump the democracy's data version): computed once, then a
-    cache read (212 estates cost ~20 ms of CPU)."""
-    key = (
-        f"democracy:at-risk:{organisation_id}:{timezone.localdate().isoformat()}:"
-        f"{democracy_version()}"
-    )
-    found = cache.get(key)
-    if found is None:
-        found = selectors.deadlines_at_risk(organisation_id)
-        cache.set(key, found, AT_RISK_CACHE_SECONDS)
-    return list(found)
-
-
 @require_http_methods(["GET", "HEAD"])
 def organisation_meetings(request: HttpRequest, cvr: str) -> HttpResponse:
     """The organisation's calendar of meetings by month and its deadlines at risk."""
@@ -120,10 +103,14 @@ def organisation_meetings(request: HttpRequest, cvr: str) -> HttpResponse:
         "democracy/meetings/organisation_meetings.html",
         {
             "organisation": organisation,
-            "months": selectors.calendar(organisation.pk, first, CALENDAR_MONTHS),
+            # Called by the template only when its cached fragment is missing.
+            "months": lambda: selectors.calendar(organisation.pk, first, CALENDAR_MONTHS),
+            "first": first,
+            "today": timezone.localdate(),
+            "version": democracy_version(),
             "previous": selectors.month_start(first, -CALENDAR_MONTHS),
             "next": selectors.month_start(first, CALENDAR_MONTHS),
-            "at_risk": _deadlines_at_risk(organisation.pk),
+            "deadlines": lambda: selectors.deadlines_at_risk(organisation.pk),
             "petitions_at_risk": petitions_at_risk(organisation),
             "warn_days": selectors.rules.WARN_AHEAD.days,
             "can_manage": p.is_staff_of(organisation.pk),
