@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,9 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from almen.democracy import access, stats_selectors
+from almen.democracy.opendata import democracy_version
 from almen.democracy.stats_selectors import MeetingFigures, YearFigures
 from almen.lib.charts import LineChart, Point, line_chart_svg
 from almen.lib.csvexport import csv_response
+
+FIGURES_CACHE_SECONDS = 15 * 60
 
 ESTATES_PER_PAGE = 50
 
@@ -88,10 +92,22 @@ def estate_participation_csv(request: HttpRequest, cvr: str, number: int) -> Htt
     )
 
 
+def _organisation_figures(organisation_id: int) -> list[MeetingFigures]:
+    """Every held afdelingsmøde's figures for an organisation: ~100 ms of SQL for 200
+    estates, the same for every reader until a meeting changes (held, its minutes: the
+    democracy's data version; attendance is final once a meeting is held)."""
+    key = f"democracy:participation:{organisation_id}:{democracy_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = stats_selectors.organisation_participation(organisation_id)
+        cache.set(key, found, FIGURES_CACHE_SECONDS)
+    return list(found)
+
+
 @require_GET
 def organisation_participation(request: HttpRequest, cvr: str) -> HttpResponse:
     organisation = access.organisation_for_reader(request, cvr)
-    figures = stats_selectors.organisation_participation(organisation.pk)
+    figures = _organisation_figures(organisation.pk)
     years = stats_selectors.by_year(figures)
     latest = sorted(
         stats_selectors.latest_ordinary(figures).values(),
@@ -114,7 +130,7 @@ def organisation_participation(request: HttpRequest, cvr: str) -> HttpResponse:
 @require_GET
 def organisation_participation_csv(request: HttpRequest, cvr: str) -> HttpResponse:
     organisation = access.organisation_for_reader(request, cvr)
-    figures = stats_selectors.organisation_participation(organisation.pk)
+    figures = _organisation_figures(organisation.pk)
     return csv_response(
         f"deltagelse-{organisation.cvr}.csv",
         stats_selectors.CSV_HEADER,
