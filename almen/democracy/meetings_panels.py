@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -13,10 +14,12 @@ from almen.access.policy import Principal
 from almen.democracy import access
 from almen.democracy.meetings_selectors import ordinary_status, sees_drafts, upcoming_for
 from almen.democracy.models import Meeting, MeetingKind, MeetingStatus
+from almen.democracy.opendata import democracy_version
 from almen.register.models import Estate
 
 NEXT_LIMIT = 5
 DUE_LIMIT = 8
+DUE_CACHE_SECONDS = 15 * 60
 
 
 def _plans(p: Principal) -> bool:
@@ -33,9 +36,25 @@ def next_meetings_panel(p: Principal) -> dict[str, Any] | None:
 
 def ordinary_due_panel(p: Principal) -> dict[str, Any] | None:
     """ "Ordinært afdelingsmøde senest …" for each of their estates (for staff, those
-    whose ordinary meeting is not planned first). Two queries."""
+    whose ordinary meeting is not planned first). Two queries, or none: the same for
+    everyone with the same estates and organisations on a day, until a meeting changes
+    (the democracy's data version), so it is cached."""
     if not _plans(p):
         return None
+    key = "democracy:due-panel:{}:{}:{}:{}".format(
+        ",".join(map(str, sorted(p.board_estates))),
+        ",".join(map(str, sorted(p.staff_organisations))),
+        timezone.localdate().isoformat(),
+        democracy_version(),
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _ordinary_due(p)
+        cache.set(key, found, DUE_CACHE_SECONDS)
+    return dict(found)
+
+
+def _ordinary_due(p: Principal) -> dict[str, Any]:
     estates = list(
         Estate.objects.filter(
             Q(pk__in=p.board_estates) | Q(organisation_id__in=p.staff_organisations)
