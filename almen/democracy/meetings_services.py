@@ -32,7 +32,9 @@ MATERIAL_PUBLISHED = "democracy.material_published"
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("estate").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self",)).select_related("estate").get(pk=meeting.pk)
+    )
 
 
 def _check_open(meeting: Meeting) -> None:

@@ -152,7 +152,7 @@ def notices_send(
     alone, so a second call sends nothing twice. With households on paper (and
     ``letters_job``), their letters' PDF is rendered in the background."""
     meeting = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("organisation", "estate")
         .get(pk=meeting.pk)
     )

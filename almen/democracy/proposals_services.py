@@ -200,7 +200,11 @@ def _check_supportable(proposal: Proposal) -> None:
 def proposal_support_add(*, actor: Any, proposal: Proposal) -> ProposalSupport:
     """The actor's household co-signs ``proposal`` (one signature per household; the
     proposer's own household already stands behind it)."""
-    proposal = Proposal.objects.select_for_update().select_related("meeting").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=proposal.pk)
+    )
     _check_supportable(proposal)
     household = _household_or_refuse(actor, proposal.estate)
     if household.pk == proposal.household_id:
@@ -235,7 +239,11 @@ def proposal_support_add(*, actor: Any, proposal: Proposal) -> ProposalSupport:
 @transaction.atomic
 def proposal_support_withdraw(*, actor: Any, proposal: Proposal) -> None:
     """The actor's household takes its co-signature back (until the meeting)."""
-    proposal = Proposal.objects.select_for_update().select_related("meeting").get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=proposal.pk)
+    )
     _check_supportable(proposal)
     household = _household_or_refuse(actor, proposal.estate)
     deleted, _count = ProposalSupport.objects.filter(
@@ -300,7 +308,7 @@ def proposal_handle(
     came too late for only with the comment as the recorded reason. The proposer is
     told (``democracy.proposal_handled``)."""
     proposal = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("estate", "meeting", "author")
         .get(pk=proposal.pk)
     )
@@ -532,7 +540,7 @@ def petition_create(*, actor: Any, estate: Estate, topic: str, text: str) -> Pet
 
 def _locked(petition: Petition) -> Petition:
     return (
-        Petition.objects.select_for_update()
+        Petition.objects.select_for_update(of=("self",))
         .select_related("estate", "estate__organisation")
         .get(pk=petition.pk)
     )
