@@ -98,6 +98,16 @@ def register() -> None:
     )
     panels.register(
         Panel(
+            "democracy.residents_meeting",
+            25,
+            "democracy/meetings/panels/residents_meeting.html",
+            meetings_panels.residents_meeting_panel,
+            1,
+        ),
+        app=APP,
+    )
+    panels.register(
+        Panel(
             "democracy.estate_meetings",
             30,
             "democracy/meetings/panels/estate.html",

@@ -91,3 +91,22 @@ def estate_meetings_panel(p: Principal, estate: Estate) -> dict[str, Any] | None
             status=MeetingStatus.NOTICED,
         )
     return {"estate": estate, "next": meetings.order_by("starts_at", "id").first()}
+
+
+def residents_meeting_panel(p: Principal) -> dict[str, Any] | None:
+    """For a resident who plans nothing: the next afdelingsmøde of their estate whose
+    notice is out, with where and when and the link to the agenda. One query."""
+    if not p.resident_estates or _plans(p):
+        return None
+    meeting = (
+        Meeting.objects.filter(
+            estate_id__in=p.resident_estates,
+            kind__in=[MeetingKind.ORDINARY, MeetingKind.EXTRAORDINARY],
+            status=MeetingStatus.NOTICED,
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("estate")
+        .order_by("starts_at", "id")
+        .first()
+    )
+    return {"meeting": meeting}

@@ -708,3 +708,23 @@ def test_an_unplanned_ordinary_meeting_is_reminded_as_its_last_notice_day_nears(
     assert cast["org_staff"].user.pk in to_estate_2
     assert cast["estate_board_a"].user.pk not in to_estate_2
     assert cast["resident_b"].user.pk not in to_estate_2
+
+
+def test_a_resident_sees_the_next_noticed_meeting_of_their_estate_on_the_home_page(
+    cast, client_for
+) -> None:
+    """resident_a's estate has the matrix meeting (noticed); a draft is not shown, and
+    resident_b (estate 2) sees none of estate 1's."""
+    from almen.democracy.meetings_panels import residents_meeting_panel
+    from almen.democracy.testing import MEETING_ID
+
+    make(day=dt.date(2027, 1, 2), title="Kladde, som beboerne ikke ser")
+    html = client_for("resident_a").get("/").content.decode()
+    assert "Næste afdelingsmøde" in html
+    assert f"/moeder/{MEETING_ID}/" in html
+    assert "Kladde, som beboerne ikke ser" not in html
+    other = client_for("resident_b").get("/").content.decode()
+    assert "Næste afdelingsmøde" in other and f"/moeder/{MEETING_ID}/" not in other
+    assert "Der er ikke indkaldt til et afdelingsmøde endnu" in other
+    for who in ("estate_board_a", "org_staff", "anonymous"):
+        assert residents_meeting_panel(principal_for(cast[who].user)) is None
