@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -14,12 +13,11 @@ from almen.access.policy import Principal
 from almen.democracy import access
 from almen.democracy.meetings_selectors import ordinary_status, sees_drafts, upcoming_for
 from almen.democracy.models import Meeting, MeetingKind, MeetingStatus
-from almen.democracy.opendata import democracy_version
+from almen.democracy.opendata import cached_on_democracy
 from almen.register.models import Estate
 
 NEXT_LIMIT = 5
 DUE_LIMIT = 8
-DUE_CACHE_SECONDS = 15 * 60
 
 
 def _plans(p: Principal) -> bool:
@@ -41,17 +39,12 @@ def ordinary_due_panel(p: Principal) -> dict[str, Any] | None:
     (the democracy's data version), so it is cached."""
     if not _plans(p):
         return None
-    key = "democracy:due-panel:{}:{}:{}:{}".format(
+    key = "democracy:due-panel:{}:{}:{}".format(
         ",".join(map(str, sorted(p.board_estates))),
         ",".join(map(str, sorted(p.staff_organisations))),
         timezone.localdate().isoformat(),
-        democracy_version(),
     )
-    found = cache.get(key)
-    if found is None:
-        found = _ordinary_due(p)
-        cache.set(key, found, DUE_CACHE_SECONDS)
-    return dict(found)
+    return dict(cached_on_democracy(key, lambda: _ordinary_due(p)))
 
 
 def _ordinary_due(p: Principal) -> dict[str, Any]:

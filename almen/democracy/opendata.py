@@ -4,7 +4,7 @@ households came; never a name, never the minutes' text)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.cache import cache
@@ -74,6 +74,17 @@ def democracy_version() -> int:
     connected by ``stats_manifest``), so the open-data zip is rebuilt; a cache read, no
     query (the cached zip is served without touching the database)."""
     return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
+
+
+def cached_on_democracy[T](key: str, compute: Callable[[], T], seconds: int = 15 * 60) -> T:
+    """``compute()`` once per democracy data version (decision 0029): the same for every
+    reader of ``key``'s scope until a meeting, its minutes or a decision changes."""
+    versioned = f"{key}:v{democracy_version()}"
+    found = cache.get(versioned)
+    if found is None:
+        found = compute()
+        cache.set(versioned, found, seconds)
+    return found
 
 
 def opendata_invalidate(**_kwargs: Any) -> None:

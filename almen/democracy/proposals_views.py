@@ -4,6 +4,7 @@ in ``proposals_services.py``, reads in ``proposals_selectors.py``."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -144,26 +145,48 @@ def proposal_detail(request: HttpRequest, proposal_id: uuid.UUID) -> HttpRespons
     return _proposal_page(request, access.proposal_for_reader(request, proposal_id))
 
 
+def _household_act(
+    request: HttpRequest,
+    obj: Proposal | Petition,
+    act: Callable[[], object],
+    page: Callable[..., HttpResponse],
+    done: str,
+    route: str,
+) -> HttpResponse:
+    """A household's signature given or withdrawn: the service, then back to the page
+    (a refusal is shown on the page with status 400)."""
+    try:
+        act()
+    except ValidationError as error:
+        return page(request, obj, error=" ".join(error.messages), status=400)
+    messages.success(request, done)
+    return redirect(route, obj.public_id)
+
+
 @require_POST
 def proposal_support(request: HttpRequest, proposal_id: uuid.UUID) -> HttpResponse:
     proposal = access.proposal_for_supporter(request, proposal_id)
-    try:
-        services.proposal_support_add(actor=request.user, proposal=proposal)
-    except ValidationError as error:
-        return _proposal_page(request, proposal, error=" ".join(error.messages), status=400)
-    messages.success(request, gettext("Din husstand har skrevet under på forslaget."))
-    return redirect("democracy:proposal_detail", proposal_id=proposal.public_id)
+    return _household_act(
+        request,
+        proposal,
+        lambda: services.proposal_support_add(actor=request.user, proposal=proposal),
+        _proposal_page,
+        gettext("Din husstand har skrevet under på forslaget."),
+        "democracy:proposal_detail",
+    )
 
 
 @require_POST
 def proposal_support_withdraw(request: HttpRequest, proposal_id: uuid.UUID) -> HttpResponse:
     proposal = access.proposal_for_supporter(request, proposal_id)
-    try:
-        services.proposal_support_withdraw(actor=request.user, proposal=proposal)
-    except ValidationError as error:
-        return _proposal_page(request, proposal, error=" ".join(error.messages), status=400)
-    messages.success(request, gettext("Din husstands underskrift er trukket tilbage."))
-    return redirect("democracy:proposal_detail", proposal_id=proposal.public_id)
+    return _household_act(
+        request,
+        proposal,
+        lambda: services.proposal_support_withdraw(actor=request.user, proposal=proposal),
+        _proposal_page,
+        gettext("Din husstands underskrift er trukket tilbage."),
+        "democracy:proposal_detail",
+    )
 
 
 def _target_meeting(request: HttpRequest, proposal: Proposal) -> tuple[Meeting | None, str]:
@@ -349,20 +372,24 @@ def petition_detail(request: HttpRequest, petition_id: uuid.UUID) -> HttpRespons
 @require_POST
 def petition_sign(request: HttpRequest, petition_id: uuid.UUID) -> HttpResponse:
     petition = access.petition_for_signer(request, petition_id)
-    try:
-        services.petition_sign(actor=request.user, petition=petition)
-    except ValidationError as error:
-        return _petition_page(request, petition, error=" ".join(error.messages), status=400)
-    messages.success(request, gettext("Din husstand har skrevet under. Tak."))
-    return redirect("democracy:petition_detail", petition_id=petition.public_id)
+    return _household_act(
+        request,
+        petition,
+        lambda: services.petition_sign(actor=request.user, petition=petition),
+        _petition_page,
+        gettext("Din husstand har skrevet under. Tak."),
+        "democracy:petition_detail",
+    )
 
 
 @require_POST
 def petition_withdraw(request: HttpRequest, petition_id: uuid.UUID) -> HttpResponse:
     petition = access.petition_for_signer(request, petition_id)
-    try:
-        services.petition_withdraw(actor=request.user, petition=petition)
-    except ValidationError as error:
-        return _petition_page(request, petition, error=" ".join(error.messages), status=400)
-    messages.success(request, gettext("Din husstands underskrift er trukket tilbage."))
-    return redirect("democracy:petition_detail", petition_id=petition.public_id)
+    return _household_act(
+        request,
+        petition,
+        lambda: services.petition_withdraw(actor=request.user, petition=petition),
+        _petition_page,
+        gettext("Din husstands underskrift er trukket tilbage."),
+        "democracy:petition_detail",
+    )

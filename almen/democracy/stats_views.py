@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,12 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from almen.democracy import access, stats_selectors
-from almen.democracy.opendata import democracy_version
+from almen.democracy.opendata import cached_on_democracy
 from almen.democracy.stats_selectors import MeetingFigures, YearFigures
 from almen.lib.charts import LineChart, Point, line_chart_svg
 from almen.lib.csvexport import csv_response
-
-FIGURES_CACHE_SECONDS = 15 * 60
 
 ESTATES_PER_PAGE = 50
 
@@ -96,12 +93,12 @@ def _organisation_figures(organisation_id: int) -> list[MeetingFigures]:
     """Every held afdelingsmøde's figures for an organisation: ~100 ms of SQL for 200
     estates, the same for every reader until a meeting changes (held, its minutes: the
     democracy's data version; attendance is final once a meeting is held)."""
-    key = f"democracy:participation:{organisation_id}:{democracy_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = stats_selectors.organisation_participation(organisation_id)
-        cache.set(key, found, FIGURES_CACHE_SECONDS)
-    return list(found)
+    return list(
+        cached_on_democracy(
+            f"democracy:participation:{organisation_id}",
+            lambda: stats_selectors.organisation_participation(organisation_id),
+        )
+    )
 
 
 @require_GET
