@@ -8,13 +8,11 @@ what it needs through a thread and removes it again afterwards, like
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from almen.accounts.models import User
@@ -22,6 +20,7 @@ from almen.accounts.tests.helpers import login_with_mfa
 from almen.audit.models import AuditEntry
 from almen.democracy.models import Petition, PetitionSignature, PetitionStatus
 from almen.democracy.tests import proposals_helpers as h
+from almen.lib.tests.threads import in_thread, parallel
 from almen.notify.models import Notification
 from almen.register.models import Household, Unit
 
@@ -34,49 +33,6 @@ pytestmark = [
     ),
 ]
 SIGNERS = 4
-
-
-def in_thread(fn: Callable[[], Any]) -> Any:
-    """Run ``fn`` on its own connection (autocommit: what it writes is committed)."""
-    result: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(fn())
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
-
-
-def parallel(fns: list[Callable[[], Any]]) -> list[Any]:
-    """Start every function at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(fns))
-    results: list[Any] = [None] * len(fns)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = fns[index]()
-        except BaseException as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(fns))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def _setup() -> dict[str, Any]:

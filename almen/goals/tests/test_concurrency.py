@@ -8,15 +8,13 @@ goal, indicator and action (committed at session start) are the shared fixtures.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -25,6 +23,7 @@ from almen.audit.models import AuditEntry
 from almen.goals.models import Action, Goal, Indicator, Measurement, RequestKey
 from almen.goals.testing import ACTION_ID, GOAL_ID, INDICATOR_ID
 from almen.goals.tests.test_bounds import goal_form_data
+from almen.lib.tests.threads import in_thread, parallel
 from almen.register.models import ApiScope, ApiToken, Organisation
 from almen.register.tokens import api_token_create
 
@@ -46,49 +45,6 @@ def client() -> Client:
     re-raising of a view's exception listens to a process-wide signal, so in threads it
     would raise one request's error in another's."""
     return Client(raise_request_exception=False)
-
-
-def in_thread(fn: Callable[[], Any]) -> Any:
-    """Run ``fn`` on its own connection (autocommit: what it writes is committed)."""
-    result: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(fn())
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
-
-
-def parallel(fns: list[Callable[[], Any]]) -> list[Any]:
-    """Start every function at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(fns))
-    results: list[Any] = [None] * len(fns)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = fns[index]()
-        except BaseException as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(fns))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture(autouse=True)
