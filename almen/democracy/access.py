@@ -105,10 +105,15 @@ def organisation_for_reader(request: HttpRequest, cvr: str) -> Organisation:
     return organisation
 
 
+def can_manage_organisation_meetings(p: Principal, organisation_id: int) -> bool:
+    """The organisation's own meetings, decisions and the estates' rules: its staff."""
+    return p.is_staff_of(organisation_id)
+
+
 def organisation_for_manager(request: HttpRequest, cvr: str) -> Organisation:
     organisation = register_access.organisation_for_view(request, cvr)
     p = principal(request)
-    _deny_unless(p, p.is_staff_of(organisation.pk), organisation.pk)
+    _deny_unless(p, can_manage_organisation_meetings(p, organisation.pk), organisation.pk)
     return organisation
 
 

@@ -162,7 +162,9 @@ def _hall_context(
         "items": items,
         "failed": failed,
         "failed_form": failed_form,
-        "can_set_rules": principal(request).is_staff_of(meeting.organisation_id),
+        "can_set_rules": access.can_manage_organisation_meetings(
+            principal(request), meeting.organisation_id
+        ),
         "search_min": hall_selectors.SEARCH_MIN,
         "search_limit": hall_selectors.SEARCH_LIMIT,
     }

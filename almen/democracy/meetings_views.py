@@ -113,7 +113,7 @@ def organisation_meetings(request: HttpRequest, cvr: str) -> HttpResponse:
             "deadlines": lambda: selectors.deadlines_at_risk(organisation.pk),
             "petitions_at_risk": petitions_at_risk(organisation),
             "warn_days": selectors.rules.WARN_AHEAD.days,
-            "can_manage": p.is_staff_of(organisation.pk),
+            "can_manage": access.can_manage_organisation_meetings(p, organisation.pk),
         },
     )
 

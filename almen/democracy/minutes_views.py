@@ -229,7 +229,7 @@ def organisation_decisions(request: HttpRequest, cvr: str) -> HttpResponse:
         request,
         organisation=organisation,
         estate=None,
-        can_record=principal(request).is_staff_of(organisation.pk),
+        can_record=access.can_manage_organisation_meetings(principal(request), organisation.pk),
     )
 
 

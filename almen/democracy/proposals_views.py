@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from almen.access.policy import Scope, principal
+from almen.access.policy import principal
 from almen.democracy import access
 from almen.democracy import proposals_selectors as selectors
 from almen.democracy import proposals_services as services
@@ -132,7 +132,7 @@ def _proposal_page(
             "household": household,
             "own": household is not None and household.pk == proposal.household_id,
             "signed": selectors.household_supports(proposal, household),
-            "manages": p.can_manage(Scope.of_estate(proposal.estate)),
+            "manages": access.can_manage_estate_meetings(p, proposal.estate),
             "error": error,
         },
         status=status,
