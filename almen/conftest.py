@@ -10,6 +10,7 @@ from django.test import Client
 
 from almen.accounts.tests.helpers import login_with_mfa
 from almen.attachments.tests.matrix import matrix_attachment_create
+from almen.democracy.ballots_testing import matrix_ballots_create
 from almen.democracy.testing import matrix_democracy_create
 from almen.dialogue.testing import matrix_dialogue_create
 from almen.goals.testing import matrix_goal_create
@@ -62,6 +63,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         matrix_attachment_create()
         matrix_resident_create()
         matrix_democracy_create()
+        matrix_ballots_create()
 
 
 @pytest.fixture

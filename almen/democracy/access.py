@@ -392,3 +392,83 @@ def visible_decisions(p: Principal) -> QuerySet[Decision]:
     if p.resident_estates:
         condition |= Q(estate_id__in=p.resident_estates, published_at__isnull=False)
     return Decision.objects.filter(condition)
+
+
+# --- secret ballots (decision 0030) --------------------------------------------------
+
+from almen.democracy.models import Ballot, BallotState  # noqa: E402
+
+RESULT_STATES = frozenset({BallotState.COUNTED, BallotState.PUBLISHED})
+
+
+def can_manage_ballot(p: Principal, ballot: Ballot) -> bool:
+    """Prepare, open, close, count by hand and publish: the estate's board and the
+    organisation's staff."""
+    return p.can_manage(Scope.of_estate(ballot.estate))
+
+
+def can_read_ballot(p: Principal, ballot: Ballot) -> bool:
+    """The question, the options and the state: the managers and the organisation board
+    always; the estate's residents once it is no longer a draft; everyone once the
+    result of a public ballot is published."""
+    if can_manage_ballot(p, ballot) or p.is_board_of_organisation(ballot.organisation_id):
+        return True
+    if ballot.state == BallotState.DRAFT:
+        return False
+    if p.is_resident_of(ballot.estate_id):
+        return True
+    return ballot.state == BallotState.PUBLISHED and ballot.visibility == Visibility.PUBLIC
+
+
+def can_read_bulletin(p: Principal, ballot: Ballot) -> bool:
+    """The bulletin (every tracker code with its choice) and the result: the ballot's
+    readers once it is counted; no one while votes can still be cast."""
+    return ballot.state in RESULT_STATES and can_read_ballot(p, ballot)
+
+
+def can_vote(p: Principal, ballot: Ballot) -> bool:
+    """Residents of the estate cast their household's votes (whether their household is
+    on the roll is the box's question: ``ballots_box.not_eligible_reason``)."""
+    return p.is_resident_of(ballot.estate_id)
+
+
+def _ballot(public_id: uuid.UUID) -> Ballot:
+    try:
+        return Ballot.objects.select_related(
+            "organisation", "estate", "estate__organisation", "meeting", "decision"
+        ).get(public_id=public_id)
+    except Ballot.DoesNotExist:
+        raise Http404 from None
+
+
+def ballot_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
+    ballot = _ballot(public_id)
+    p = principal(request)
+    _deny_unless(p, can_read_ballot(p, ballot), ballot.organisation_id)
+    return ballot
+
+
+def ballot_for_manager(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
+    ballot = _ballot(public_id)
+    p = principal(request)
+    if not can_manage_ballot(p, ballot):
+        deny(p, can_read=can_read_ballot(p, ballot) or p.is_member_of(ballot.organisation_id))
+    return ballot
+
+
+def ballot_for_voter(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
+    """A ballot, for a resident of its estate; its other readers get 403."""
+    ballot = ballot_for_reader(request, public_id)
+    p = principal(request)
+    if not can_vote(p, ballot):
+        deny(p, can_read=True)
+    return ballot
+
+
+def ballot_for_bulletin(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
+    """The bulletin of a counted ballot. Before the count its readers get 404 (there is
+    no bulletin yet), outsiders 404 as always."""
+    ballot = ballot_for_reader(request, public_id)
+    if ballot.state not in RESULT_STATES:
+        raise Http404
+    return ballot

@@ -505,6 +505,16 @@ class EstateRules(models.Model):
         default=False,
         help_text=_("Ét om budgettet og ét om regnskabet."),
     )
+    # Secret ballots: a household that moved out after a ballot's cut-off day keeps its
+    # vote in that ballot only where the estate decided so (decision 0030).
+    moved_out_keeps_vote = models.BooleanField(
+        _("fraflyttede beholder stemmeretten ved urafstemninger"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Om en husstand, der flytter efter skæringsdatoen, stadig kan stemme i den afstemning."
+        ),
+    )
 
     class Meta:
         verbose_name = _("afdelingens regler for beboerdemokrati")
@@ -738,3 +748,340 @@ class NoticeJob(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in {NoticeJobStatus.QUEUED, NoticeJobStatus.RUNNING}
+
+
+# --- secret ballots (issue 9, decision 0030, docs/voting.md) ---
+
+
+class BallotKind(models.TextChoices):
+    YES_NO = "ja_nej", _("Ja, nej eller blank")
+    CHOICE = "et_valg", _("Vælg én mulighed")
+    ELECTION = "valg", _("Valg af bestyrelse og suppleanter")
+
+
+class BallotPurpose(models.TextChoices):
+    REFERENDUM = "urafstemning", _("Urafstemning")
+    AFTER_MEETING = "efter_moedet", _("Digital afstemning efter mødet")
+    HALL = "salen", _("Skriftlig afstemning i salen")
+
+
+class BallotState(models.TextChoices):
+    DRAFT = "kladde", _("Kladde")
+    OPEN = "aaben", _("Åben")
+    CLOSED = "lukket", _("Lukket")
+    COUNTED = "optalt", _("Optalt")
+    PUBLISHED = "offentliggjort", _("Resultat offentliggjort")
+
+
+class Ballot(models.Model):
+    """One secret, written vote of an estate's households: an urafstemning, the digital
+    vote after a meeting on one of its items, a written vote in the hall, or an election.
+    Each household of the roll has 2 votes (``rules.VOTES_PER_HOUSEHOLD``) across every
+    channel (phone, paper, hall).
+
+    Who voted is ``Participation``; what was voted is ``BallotEntry`` (the hash-chained
+    box), reached through ``BallotInbox`` (a shuffling pool). Nothing links the two:
+    no shared key, no timestamp, no order (docs/voting.md)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "register.Organisation", on_delete=models.CASCADE, related_name="ballots"
+    )
+    estate = models.ForeignKey("register.Estate", on_delete=models.CASCADE, related_name="ballots")
+    kind = models.CharField(_("type"), max_length=8, choices=BallotKind.choices)
+    purpose = models.CharField(_("afstemningsform"), max_length=14, choices=BallotPurpose.choices)
+    title = models.CharField(_("overskrift"), max_length=200)
+    question = models.TextField(
+        _("hvad der stemmes om"), max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
+    # The physical meeting: the one that decided the vote (urafstemning), the one it
+    # follows (digital after the meeting) or the one it is held at (hall).
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="ballots"
+    )
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="ballots"
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="ballots"
+    )
+    # The decision that called this vote (the afdelingsmøde's, or the board's within its
+    # competence): an urafstemning and a digital vote after a meeting need one.
+    authorised_by = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ballots_called",
+        verbose_name=_("besluttet ved"),
+    )
+    roll_on = models.DateField(_("skæringsdato for stemmeret"))
+    moved_out_keeps_vote = models.BooleanField(
+        _("fraflyttede efter skæringsdatoen beholder stemmeretten"), default=False
+    )
+    opens_at = models.DateTimeField(_("åbner"))
+    closes_at = models.DateTimeField(_("lukker"))
+    state = models.CharField(
+        _("status"), max_length=14, choices=BallotState.choices, default=BallotState.DRAFT
+    )
+    # Elections: member seats, substitutes after them, and the term of both.
+    seats = models.PositiveSmallIntegerField(_("pladser"), null=True, blank=True)
+    substitute_seats = models.PositiveSmallIntegerField(_("suppleanter"), default=0)
+    term_years = models.PositiveSmallIntegerField(_("valgt for (år)"), null=True, blank=True)
+    # Who reads the result and the bulletin once counted: the estate and the
+    # organisation, or everyone (PUBLIC).
+    visibility = models.CharField(
+        _("synlighed"), max_length=12, choices=Visibility.choices, default=Visibility.ORGANISATION
+    )
+    # The box: ballots chained so far and the hash of the last one.
+    box_size = models.PositiveIntegerField(default=0, editable=False)
+    chain_head = models.CharField(max_length=64, blank=True, editable=False)
+    # The count: {"options": {position: votes}, "digital": …, …} (``ballots_box.tally``).
+    tally = models.JSONField(null=True, blank=True, editable=False)
+    counted_at = models.DateTimeField(_("optalt"), null=True, blank=True)
+    published_at = models.DateTimeField(_("offentliggjort"), null=True, blank=True)
+    decision = models.OneToOneField(
+        Decision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ballot",
+        verbose_name=_("beslutning"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        verbose_name = _("afstemning")
+        verbose_name_plural = _("afstemninger")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="ballot_closes_after_open"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="valg") | Q(seats__gte=1), name="ballot_election_has_seats"
+            ),
+            *text_constraints("ballot", {"question": LONG_TEXT}),
+        ]
+        indexes = [
+            models.Index(fields=["estate", "state"], name="ballot_estate_state"),
+            models.Index(fields=["state", "closes_at"], name="ballot_state_closes"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def max_marks(self) -> int:
+        """How many options one vote may mark: the seats of an election (members and
+        substitutes are chosen from one list, by rank), otherwise one."""
+        if self.kind == BallotKind.ELECTION:
+            return self.seats or 1
+        return 1
+
+
+class OptionKind(models.TextChoices):
+    YES = "ja", _("Ja")
+    NO = "nej", _("Nej")
+    BLANK = "blank", _("Blank")
+    OPTION = "mulighed", _("Mulighed")
+    CANDIDATE = "kandidat", _("Kandidat")
+
+
+class BallotOption(models.Model):
+    """A choice on the ballot paper, numbered from 1. Every yes/no ballot has "Nej";
+    every ballot has "Blank" (a vote that marks nothing else)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(_("nummer"))
+    kind = models.CharField(_("type"), max_length=8, choices=OptionKind.choices)
+    label = models.CharField(_("tekst"), max_length=200)
+    # A candidate: the resident who stands (their name is the label).
+    resident = models.ForeignKey(
+        "register.Resident", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["ballot", "position"]
+        verbose_name = _("svarmulighed")
+        verbose_name_plural = _("svarmuligheder")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "position"], name="ballot_option_position"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="ballot_option_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.label}"
+
+
+class Participation(models.Model):
+    """That a household took part, and with how many of its 2 votes by which channel.
+    Deliberately without a timestamp or anything of the ballot it cast."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="participations")
+    household = models.ForeignKey("register.Household", on_delete=models.PROTECT, related_name="+")
+    votes_digital = models.PositiveSmallIntegerField(default=0)
+    votes_hall = models.PositiveSmallIntegerField(default=0)
+    votes_paper = models.PositiveSmallIntegerField(default=0)
+    # Who of the household voted (for the under-35 share; never shown by name).
+    residents = models.ManyToManyField("register.Resident", blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("deltagelse i afstemning")
+        verbose_name_plural = _("deltagelse i afstemninger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "household"], name="participation_one_per_household"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    votes_digital__lte=rules.VOTES_PER_HOUSEHOLD
+                    - F("votes_hall")
+                    - F("votes_paper")
+                ),
+                name="participation_at_most_two_votes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}: {self.household_id}"
+
+    @property
+    def votes(self) -> int:
+        return self.votes_digital + self.votes_hall + self.votes_paper
+
+
+class BallotInbox(models.Model):
+    """A cast ballot waiting to enter the box. Its key is random and it has no
+    timestamp; ballots leave the pool in shuffled batches (``ballots_box.flush``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="+")
+    tracker = models.CharField(max_length=11)
+    marks = models.CharField(max_length=200, blank=True)
+    weight = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("afgivet stemme (ikke i urnen endnu)")
+        verbose_name_plural = _("afgivne stemmer (ikke i urnen endnu)")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "tracker"], name="ballot_inbox_tracker"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=rules.VOTES_PER_HOUSEHOLD),
+                name="ballot_inbox_weight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}: {self.tracker}"
+
+
+class BallotEntry(models.Model):
+    """The ballot box: one row per cast digital ballot paper, in chain order. ``hash``
+    covers the previous entry's hash, so a changed, removed, added or moved row breaks
+    the chain (``ballots_box.entry_hash``)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="entries")
+    seq = models.PositiveIntegerField()
+    batch = models.PositiveIntegerField()
+    tracker = models.CharField(max_length=11)
+    # The option positions marked, ascending, comma-separated ("Blank" is an option).
+    marks = models.CharField(max_length=200, blank=True)
+    weight = models.PositiveSmallIntegerField(default=1)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["ballot", "seq"]
+        verbose_name = _("stemme i urnen")
+        verbose_name_plural = _("stemmer i urnen")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "seq"], name="ballot_entry_seq"),
+            models.UniqueConstraint(fields=["ballot", "tracker"], name="ballot_entry_tracker"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}#{self.seq}"
+
+
+class CountChannel(models.TextChoices):
+    HALL = "salen", _("Stemmesedler i salen")
+    PAPER = "papir", _("Brevstemmer på papir")
+
+
+class CountStatus(models.TextChoices):
+    ENTERED = "indtastet", _("Indtastet, venter på kontrol")
+    CONFIRMED = "godkendt", _("Kontrolleret og godkendt")
+    REJECTED = "afvist", _("Afvist ved kontrol")
+
+
+class PaperCount(models.Model):
+    """Ballot papers counted by hand (in the hall, or paper votes by post): votes per
+    option entered by one person and confirmed by another (four eyes)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="paper_counts")
+    channel = models.CharField(_("kanal"), max_length=6, choices=CountChannel.choices)
+    # {option position (as text): votes}
+    counts = models.JSONField(_("stemmer pr. mulighed"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=CountStatus.choices, default=CountStatus.ENTERED
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
+
+    class Meta:
+        ordering = ["ballot", "entered_at", "id"]
+        verbose_name = _("optælling af stemmesedler")
+        verbose_name_plural = _("optællinger af stemmesedler")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(checked_by__isnull=True) | ~Q(checked_by=F("entered_by")),
+                name="paper_count_four_eyes",
+            ),
+            models.UniqueConstraint(
+                fields=["ballot", "channel"],
+                condition=Q(status="godkendt"),
+                name="paper_count_one_confirmed_per_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}: {self.channel} ({self.status})"
+
+    @property
+    def total(self) -> int:
+        return sum(int(v) for v in (self.counts or {}).values())
+
+
+class ElectionDraw(models.Model):
+    """Lots drawn between candidates with equal votes at the boundary of the elected
+    (or of the substitutes' order): who drew, when, between whom, and the order drawn."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="draws")
+    tied = models.JSONField(_("lige mange stemmer"))  # option positions
+    order = models.JSONField(_("rækkefølge efter lodtrækning"))  # the same, drawn
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    drawn_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["ballot", "drawn_at", "id"]
+        verbose_name = _("lodtrækning")
+        verbose_name_plural = _("lodtrækninger")
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}: {self.tied}"
