@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from almen.democracy.bulletin_verify import FORMAT
+from almen.democracy.bulletin_verify import ENTRY_FIELDS, FORMAT
 from almen.democracy.models import (
     Ballot,
     BallotEntry,
@@ -27,8 +27,6 @@ from almen.democracy.models import (
     PaperCount,
     Participation,
 )
-
-ENTRY_FIELDS = ("seq", "batch", "tracker", "marks", "weight", "prev_hash", "hash")
 
 
 def _when(moment: dt.datetime | None) -> str | None:
@@ -59,8 +57,9 @@ def bulletin_data(ballot: Ballot) -> dict[str, Any]:
         .order_by("position")
         .values_list("position", "kind", "label")
     )
+    # Lists of ENTRY_FIELDS (named once in the file, like a table's header).
     entries = [
-        dict(zip(ENTRY_FIELDS, row, strict=True))
+        list(row)
         for row in BallotEntry.objects.filter(ballot=ballot)
         .order_by("seq")
         .values_list(*ENTRY_FIELDS)
@@ -96,6 +95,7 @@ def bulletin_data(ballot: Ballot) -> dict[str, Any]:
             {"position": position, "kind": kind, "label": label}
             for position, kind, label in options
         ],
+        "entry_fields": list(ENTRY_FIELDS),
         "entries": entries,
         "hand_counts": hand_counts,
         "participation": participation_totals(ballot),

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 FORMAT = "almen-ballot-v1"
+# An entry of the box, as a list of these (the file's "entry_fields").
+ENTRY_FIELDS = ("seq", "batch", "tracker", "marks", "weight", "prev_hash", "hash")
 # The hand counts' channels, as the tally names them, and how a message says them.
 CHANNELS = {"salen": "hall", "papir": "paper"}
 
@@ -88,47 +90,62 @@ def _options(data: dict[str, Any]) -> dict[int, str]:
     return {int(o["position"]): str(o["kind"]) for o in data["options"]}
 
 
+def paper_problem(marks: str, kinds: dict[int, str], max_marks: int) -> str:
+    """Why ``marks`` ("2" or "1,4,5") is not a valid paper ("" when it is): options of
+    the ballot, none twice, at most ``max_marks``, "Blank" only on its own."""
+    chosen = [int(m) if m.isdigit() else 0 for m in marks.split(",")]
+    if len(set(chosen)) != len(chosen) or any(m not in kinds for m in chosen):
+        return f"marks {marks!r} are not options of the ballot"
+    if len(chosen) > max_marks or (len(chosen) > 1 and "blank" in {kinds[m] for m in chosen}):
+        return f"marks {marks!r} are not a valid ballot paper"
+    return ""
+
+
 def check_chain(data: dict[str, Any]) -> tuple[Counter[int], int, str]:
     """Walk the entries from the genesis; return the digital votes per option, in all,
     and the hash the chain ends in."""
+    if data["entry_fields"] != list(ENTRY_FIELDS):
+        raise Broken(f"entries are not {', '.join(ENTRY_FIELDS)}")
     ballot_id = str(data["ballot"]["id"])
     options = [(int(o["position"]), str(o["kind"]), str(o["label"])) for o in data["options"]]
     kinds, max_marks = _options(data), int(data["ballot"].get("max_marks", 1))
     prev = genesis(ballot_id, options)
-    box: Counter[int] = Counter()
-    votes = 0  # an entry is one paper carrying 1 or 2 of a household's votes (its weight)
+    papers: Counter[str] = Counter()  # votes per marks as written ("1", "2,5"): a paper
+    problems: dict[str, str] = {}  # each distinct marks checked once
     trackers: set[str] = set()
-    for n, entry in enumerate(data["entries"], start=1):
-        seq, weight, marks = int(entry["seq"]), int(entry["weight"]), str(entry["marks"])
+    for n, (seq, _batch, tracker, marks, weight, prev_hash, digest) in enumerate(
+        data["entries"], start=1
+    ):
         if seq > n:
             raise Broken(f"entry {n} missing (seq jumps {n - 1} → {seq})")
         if seq < n:
             raise Broken(f"entry {seq} out of order (it comes after entry {n - 1})")
-        if entry["prev_hash"] != prev:
+        if prev_hash != prev:
             after = "the ballot's options (was an option changed?)" if n == 1 else f"entry {n - 1}"
             raise Broken(f"entry {n}: does not follow {after}")
-        if entry_hash(prev, ballot_id, seq, str(entry["tracker"]), marks, weight) != entry["hash"]:
+        if entry_hash(prev, ballot_id, seq, tracker, marks, weight) != digest:
             raise Broken(f"entry {n}: hash does not match")
-        # A valid paper: options of the ballot, none twice, "Blank" alone, 1 or 2 votes.
-        chosen = [int(m) if m.isdigit() else 0 for m in marks.split(",")]
-        if len(set(chosen)) != len(chosen) or any(m not in kinds for m in chosen):
-            raise Broken(f"entry {n}: marks {marks!r} are not options of the ballot")
-        blank_with_others = len(chosen) > 1 and any(kinds[m] == "blank" for m in chosen)
-        if len(chosen) > max_marks or blank_with_others or weight not in (1, 2):
-            raise Broken(f"entry {n}: not a valid ballot paper (marks {marks!r}, weight {weight})")
-        if entry["tracker"] in trackers:
+        if marks not in problems:
+            problems[marks] = paper_problem(str(marks), kinds, max_marks)
+        if problems[marks]:
+            raise Broken(f"entry {n}: {problems[marks]}")
+        if weight not in (1, 2):  # one paper carries 1 or 2 of a household's 2 votes
+            raise Broken(f"entry {n}: a paper of {weight} votes")
+        if tracker in trackers:
             raise Broken(f"entry {n}: its tracker code is already on an earlier entry")
-        trackers.add(entry["tracker"])
-        for mark in chosen:
-            box[mark] += weight
-        votes += weight
-        prev = entry["hash"]
+        trackers.add(tracker)
+        papers[marks] += weight
+        prev = digest
     # An empty box has no head yet (or the genesis).
     if data["chain_head"] != prev and (data["entries"] or data["chain_head"] != ""):
         raise Broken(f"chain head differs: the entries end in {prev}, not {data['chain_head']}")
     if int(data["box_size"]) != len(data["entries"]):
         raise Broken(f"box size differs: {len(data['entries'])} entries, not {data['box_size']}")
-    return box, votes, prev
+    box: Counter[int] = Counter()
+    for marks, votes in papers.items():
+        for mark in marks.split(","):
+            box[int(mark)] += votes
+    return box, sum(papers.values()), prev
 
 
 def check_cast(data: dict[str, Any], votes: int) -> tuple[dict[str, Counter[int]], Counter[str]]:
@@ -148,10 +165,13 @@ def check_cast(data: dict[str, Any], votes: int) -> tuple[dict[str, Counter[int]
         if channel not in CHANNELS:
             raise Broken(f"a hand count of an unknown channel {channel!r}")
         for key, value in counts.items():
-            if key != "papers" and int(key) not in kinds:
+            if int(value) < 0:
+                raise Broken(f"the {CHANNELS[channel]} count has {value} votes for {key}")
+            if key == "papers":
+                continue
+            if int(key) not in kinds:
                 raise Broken(f"the {CHANNELS[channel]} count has votes for option {key}")
-            if key != "papers":
-                hand[channel][int(key)] += int(value)
+            hand[channel][int(key)] += int(value)
         # An election's paper may mark several candidates: its count says how many papers.
         papers = counts.get("papers", sum(int(v) for v in counts.values()))
         hand_votes[channel] += int(papers)

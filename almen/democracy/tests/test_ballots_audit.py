@@ -27,7 +27,7 @@ from django.urls import reverse
 from almen.democracy import ballots_box, bulletin_verify
 from almen.democracy.ballots_bulletin import bulletin_data
 from almen.democracy.ballots_testing import close_now, yes_no_ballot
-from almen.democracy.bulletin_verify import entry_hash, genesis, verify
+from almen.democracy.bulletin_verify import ENTRY_FIELDS, entry_hash, genesis, verify
 from almen.democracy.models import (
     Ballot,
     BallotEntry,
@@ -41,6 +41,10 @@ from almen.democracy.tests.ballots_helpers import counted_ballot, households
 
 pytestmark = pytest.mark.django_db
 SCRIPT = Path(bulletin_verify.__file__)
+# An entry of the file is a list of ENTRY_FIELDS.
+SEQ, TRACKER, MARKS, WEIGHT, PREV, HASH = (
+    ENTRY_FIELDS.index(f) for f in ("seq", "tracker", "marks", "weight", "prev_hash", "hash")
+)
 
 
 @pytest.fixture
@@ -91,13 +95,13 @@ def standalone(data: dict[str, Any], tmp_path: Path) -> subprocess.CompletedProc
     )
 
 
-def rechain(entries: list[dict[str, Any]], ballot_id: str, start: str) -> str:
+def rechain(entries: list[list[Any]], ballot_id: str, start: str) -> str:
     """What an attacker who knows the algorithm does: number and hash every entry
     again from the genesis; returns the new head."""
     prev = start
     for n, e in enumerate(entries, start=1):
-        e["seq"], e["prev_hash"] = n, prev
-        e["hash"] = prev = entry_hash(prev, ballot_id, n, e["tracker"], e["marks"], e["weight"])
+        e[SEQ], e[PREV] = n, prev
+        e[HASH] = prev = entry_hash(prev, ballot_id, n, e[TRACKER], e[MARKS], e[WEIGHT])
     return prev
 
 
@@ -105,9 +109,9 @@ def recount(data: dict[str, Any]) -> None:
     """...and writes a tally that matches the box it made."""
     tally = data["tally"]
     for position, row in tally["options"].items():
-        row["digital"] = sum(e["weight"] for e in data["entries"] if position in e["marks"])
+        row["digital"] = sum(e[WEIGHT] for e in data["entries"] if position in e[MARKS])
         row["total"] = row["digital"] + row["salen"] + row["papir"]
-    tally["votes_digital"] = sum(e["weight"] for e in data["entries"])
+    tally["votes_digital"] = sum(e[WEIGHT] for e in data["entries"])
     tally["votes"] = tally["votes_digital"] + tally["votes_hall"] + tally["votes_paper"]
     tally["blank"] = tally["options"]["3"]["total"]
     tally["box_size"], tally["chain_head"] = len(data["entries"]), data["chain_head"]
@@ -131,7 +135,7 @@ def test_an_intact_box_passes_on_the_database_the_file_and_the_standalone_script
 def test_the_file_is_the_bulletin_of_the_database(ballot, downloaded) -> None:
     assert downloaded == json.loads(json.dumps(bulletin_data(ballot)))
     assert downloaded["format"] == "almen-ballot-v1"
-    assert [e["seq"] for e in downloaded["entries"]] == [1, 2, 3, 4, 5]
+    assert [e[SEQ] for e in downloaded["entries"]] == [1, 2, 3, 4, 5]
     assert downloaded["participation"] == {
         "households": 6,
         "votes_digital": 7,
@@ -146,7 +150,7 @@ def test_the_command_checks_a_downloaded_file(ballot, downloaded, tmp_path) -> N
     path = tmp_path / "opslag.json"
     path.write_text(json.dumps(downloaded), encoding="utf-8")
     call_command("ballot_verify", "--file", str(path), stdout=io.StringIO())
-    downloaded["entries"][0]["marks"] = "2" if downloaded["entries"][0]["marks"] != "2" else "1"
+    downloaded["entries"][0][MARKS] = "2" if downloaded["entries"][0][MARKS] != "2" else "1"
     path.write_text(json.dumps(downloaded), encoding="utf-8")
     with pytest.raises(CommandError, match="entry 1: hash does not match") as raised:
         call_command("ballot_verify", str(ballot.public_id), "--file", str(path))
@@ -166,7 +170,7 @@ def db_alter(ballot: Ballot) -> None:
 
 
 def file_alter(data: dict[str, Any]) -> None:
-    data["entries"][2]["marks"] = _other_marks(data["entries"][2]["marks"])
+    data["entries"][2][MARKS] = _other_marks(data["entries"][2][MARKS])
 
 
 def db_weight(ballot: Ballot) -> None:
@@ -175,7 +179,7 @@ def db_weight(ballot: Ballot) -> None:
 
 
 def file_weight(data: dict[str, Any]) -> None:
-    data["entries"][1]["weight"] = 3 - data["entries"][1]["weight"]
+    data["entries"][1][WEIGHT] = 3 - data["entries"][1][WEIGHT]
 
 
 def db_delete(ballot: Ballot) -> None:
@@ -194,10 +198,16 @@ def file_delete_last(data: dict[str, Any]) -> None:
     data["entries"].pop()
 
 
-def _forged(ballot_id: str, prev: str, seq: int) -> dict[str, Any]:
-    fields = {"seq": seq, "batch": 9, "tracker": "ZZZ-ZZZ-ZZZ", "marks": "1", "weight": 2}
+def _forged(ballot_id: str, prev: str, seq: int) -> list[Any]:
+    """A well-formed paper (2 votes for Ja) chained on ``prev``, as an entry of the file."""
     digest = entry_hash(prev, ballot_id, seq, "ZZZ-ZZZ-ZZZ", "1", 2)
-    return {**fields, "prev_hash": prev, "hash": digest}
+    return [seq, 9, "ZZZ-ZZZ-ZZZ", "1", 2, prev, digest]
+
+
+def _forged_row(ballot: Ballot, prev: str, seq: int) -> BallotEntry:
+    """The same, as a row of the box."""
+    fields = dict(zip(ENTRY_FIELDS, _forged(str(ballot.public_id), prev, seq), strict=True))
+    return BallotEntry.objects.create(ballot=ballot, **fields)
 
 
 def db_insert_bad_hash(ballot: Ballot) -> None:
@@ -208,16 +218,12 @@ def db_insert_bad_hash(ballot: Ballot) -> None:
 
 
 def file_insert_bad_hash(data: dict[str, Any]) -> None:
-    data["entries"].append(
-        {**_forged(data["ballot"]["id"], data["chain_head"], 6), "hash": "0" * 64}
-    )
+    data["entries"].append([*_forged(data["ballot"]["id"], data["chain_head"], 6)[:HASH], "0" * 64])
 
 
 def db_insert(ballot: Ballot) -> None:
     """A well-formed ballot paper chained on at the end."""
-    BallotEntry.objects.create(
-        ballot=ballot, **_forged(str(ballot.public_id), ballot.chain_head, 6)
-    )
+    _forged_row(ballot, ballot.chain_head, 6)
 
 
 def file_insert(data: dict[str, Any]) -> None:
@@ -228,7 +234,7 @@ def db_insert_and_head(ballot: Ballot) -> None:
     """...and the ballot's chain head, box size and tally moved with it."""
     db_insert(ballot)
     forged = _forged(str(ballot.public_id), ballot.chain_head, 6)
-    Ballot.objects.filter(pk=ballot.pk).update(chain_head=forged["hash"], box_size=6)
+    Ballot.objects.filter(pk=ballot.pk).update(chain_head=forged[HASH], box_size=6)
     Ballot.objects.filter(pk=ballot.pk).update(
         tally=ballots_box.tally(Ballot.objects.get(pk=ballot.pk))
     )
@@ -236,7 +242,7 @@ def db_insert_and_head(ballot: Ballot) -> None:
 
 def file_insert_and_head(data: dict[str, Any]) -> None:
     file_insert(data)
-    data["chain_head"], data["box_size"] = data["entries"][-1]["hash"], 6
+    data["chain_head"], data["box_size"] = data["entries"][-1][HASH], 6
     recount(data)
 
 
@@ -245,13 +251,13 @@ def db_insert_middle(ballot: Ballot) -> None:
     for seq in range(5, 2, -1):
         BallotEntry.objects.filter(ballot=ballot, seq=seq).update(seq=seq + 1)
     prev = BallotEntry.objects.get(ballot=ballot, seq=2).hash
-    BallotEntry.objects.create(ballot=ballot, **_forged(str(ballot.public_id), prev, 3))
+    _forged_row(ballot, prev, 3)
 
 
 def file_insert_middle(data: dict[str, Any]) -> None:
     for entry in data["entries"][2:]:
-        entry["seq"] += 1
-    data["entries"].insert(2, _forged(data["ballot"]["id"], data["entries"][1]["hash"], 3))
+        entry[SEQ] += 1
+    data["entries"].insert(2, _forged(data["ballot"]["id"], data["entries"][1][HASH], 3))
 
 
 def db_reorder(ballot: Ballot) -> None:
@@ -264,8 +270,8 @@ def db_reorder(ballot: Ballot) -> None:
 
 def file_reorder(data: dict[str, Any]) -> None:
     entries = data["entries"]
-    entries[1]["seq"], entries[3]["seq"] = 4, 2
-    entries.sort(key=lambda e: e["seq"])
+    entries[1][SEQ], entries[3][SEQ] = 4, 2
+    entries.sort(key=lambda e: e[SEQ])
 
 
 def db_option(ballot: Ballot) -> None:
@@ -292,17 +298,16 @@ def db_rechain(ballot: Ballot) -> None:
     """Entry 3 deleted, and everything recomputed: seq, every hash, the head, the box
     size and the tally. Only the households' participation still says 7 votes."""
     BallotEntry.objects.filter(ballot=ballot, seq=3).delete()
-    rows: list[dict[str, Any]] = [
-        dict(row) for row in BallotEntry.objects.filter(ballot=ballot).order_by("seq").values()
-    ]
+    boxed = BallotEntry.objects.filter(ballot=ballot).order_by("seq")
+    rows = [[*row] for row in boxed.values_list(*ENTRY_FIELDS, "id")]
     start = bulletin_verify.genesis(
         str(ballot.public_id),
         BallotOption.objects.filter(ballot=ballot).values_list("position", "kind", "label"),
     )
     head = rechain(rows, str(ballot.public_id), start)
     for row in rows:
-        BallotEntry.objects.filter(pk=row["id"]).update(
-            seq=row["seq"] + 1000, prev_hash=row["prev_hash"], hash=row["hash"]
+        BallotEntry.objects.filter(pk=row[-1]).update(
+            seq=row[SEQ] + 1000, prev_hash=row[PREV], hash=row[HASH]
         )
     BallotEntry.objects.filter(ballot=ballot).update(seq=F("seq") - 1000)
     Ballot.objects.filter(pk=ballot.pk).update(chain_head=head, box_size=len(rows))
@@ -357,6 +362,15 @@ def db_hand_count_over(ballot: Ballot) -> None:
 
 def file_hand_count_over(data: dict[str, Any]) -> None:
     data["hand_counts"][0]["counts"]["1"] = 4
+
+
+def db_hand_count_negative(ballot: Ballot) -> None:
+    """A Nej count made negative to make room for more Ja within the hall's votes."""
+    PaperCount.objects.filter(ballot=ballot).update(counts={"1": 5, "2": -1, "3": 0})
+
+
+def file_hand_count_negative(data: dict[str, Any]) -> None:
+    data["hand_counts"][0]["counts"] = {"1": 5, "2": -1, "3": 0}
 
 
 def db_participation(ballot: Ballot) -> None:
@@ -418,6 +432,11 @@ CASES: dict[str, tuple[Callable[[Ballot], None], Callable[[dict[str, Any]], None
         db_hand_count_over,
         file_hand_count_over,
         "the hall count holds 5 votes but only 4 were recorded as cast on hall",
+    ),
+    "hand count negative": (
+        db_hand_count_negative,
+        file_hand_count_negative,
+        "the hall count has -1 votes for 2",
     ),
     "a vote never in the box": (
         db_participation,
