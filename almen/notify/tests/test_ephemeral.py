@@ -61,7 +61,8 @@ def test_an_ephemeral_rows_context_is_gone_once_sent(sink: SmtpSink) -> None:
     row = tell(person())
     assert Notification.objects.get(pk=row.pk).context["title"] == SECRET  # while waiting
     assert worker.send_batch().sent == 1
-    assert SECRET in sink.messages[0].get_body().get_content()  # the message had it
+    body = sink.messages[0].get_body()
+    assert body is not None and SECRET in body.get_content()  # the message had it
     row.refresh_from_db()
     assert row.status == Status.SENT
     assert row.context == {}
