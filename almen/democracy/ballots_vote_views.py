@@ -5,7 +5,8 @@ the paper shows "Du stemmer: Ja — 2 stemmer" with the choice in hidden fields 
 confirmation form (never in a URL) and a one-time nonce; the POST of the confirmation
 casts (``ballots_box.cast``) and answers with the receipt itself: the tracker code is
 shown once, in that response, and never in a URL. Every page that shows a choice or a
-code is ``no_store``, and its POST parameters are kept out of error reports.
+code is ``no_store``, and its POST parameters and local variables (of every frame below
+the view) are kept out of error reports.
 
 Access is ``access.ballot_for_voter`` (residents of the estate) and
 ``access.ballot_for_bulletin`` (the ballot's readers, once it is counted)."""
@@ -86,7 +87,7 @@ def _page(
 
 @no_store
 @sensitive_post_parameters()
-@sensitive_variables("form", "receipt", "stored")
+@sensitive_variables()
 @require_http_methods(["GET", "POST"])
 def ballot_vote(request: HttpRequest, ballot_id: uuid.UUID) -> HttpResponse:
     """The ballot paper (GET), its confirmation (POST), the vote and its receipt (POST
@@ -167,7 +168,7 @@ def _receipt(
 
 @no_store
 @sensitive_post_parameters()
-@sensitive_variables("tracker")
+@sensitive_variables()
 @require_POST
 def ballot_receipt(request: HttpRequest, ballot_id: uuid.UUID) -> HttpResponse:
     """E-mail the voter the tracker code the receipt just showed them. A code that is
@@ -199,6 +200,7 @@ def _json_url(ballot: Ballot) -> str:
 
 @no_store
 @sensitive_post_parameters()
+@sensitive_variables()
 @require_http_methods(["GET", "POST"])
 def ballot_bulletin(request: HttpRequest, ballot_id: uuid.UUID) -> HttpResponse:
     """The bulletin of a counted ballot: the result, the chain head, every tracker code

@@ -621,3 +621,45 @@ def test_the_panels_take_one_query_however_many_ballots(
     assert all(b.used == 1 for b in home["ballots"] if b.public_id != BALLOT_OPEN_ID)
     assert manifest.home_ballots_panel(principal_for(cast["org_staff"].user)) is None
     assert manifest.estate_ballots_panel(principal_for(cast["resident_b"].user), estate) is None
+
+
+# --- error reports ----------------------------------------------------------------------
+
+
+def test_an_error_report_shows_neither_the_choice_nor_the_code(client_for, monkeypatch) -> None:
+    """A crash while casting: the report (the ADMINS' e-mail) hides the POST and every
+    local variable of the frames below the view."""
+    import sys
+
+    from django.core.signals import got_request_exception
+    from django.views.debug import ExceptionReporter
+
+    def broken(**kwargs: Any) -> Any:
+        chosen_marks = kwargs["marks"]  # a local a report would otherwise show
+        raise RuntimeError(f"the box broke ({len(chosen_marks)})")
+
+    monkeypatch.setattr(ballots_box, "cast", broken)
+    reports: list[dict[str, Any]] = []
+
+    def report(sender: Any, request: Any, **kwargs: Any) -> None:
+        reports.append(ExceptionReporter(request, *sys.exc_info()).get_traceback_data())
+
+    got_request_exception.connect(report)
+    try:
+        client = client_for("resident_a")
+        client.raise_request_exception = False
+        _page, nonce = _choose(client, BALLOT_OPEN_ID, "2", "2")
+        response = _confirm(client, BALLOT_OPEN_ID, nonce, "2", "2")
+    finally:
+        got_request_exception.disconnect(report)
+    assert response.status_code == 500
+    assert len(reports) == 1
+    data = reports[0]
+    hidden = "'********************'"
+    assert dict(data["filtered_POST_items"]) == dict.fromkeys(
+        ["marks", "votes", "nonce", "action"], "********************"
+    )
+    frames = {f["function"]: dict(f["vars"]) for f in data["frames"]}
+    assert frames["broken"]["chosen_marks"] == hidden
+    assert frames["ballot_vote"]["form"] == hidden
+    assert frames["ballot_vote"]["votes"] == hidden
