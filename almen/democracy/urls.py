@@ -2,6 +2,7 @@ from django.urls import path
 
 from almen.democracy import (
     ballots_audit_urls,
+    ballots_vote_urls,
     hall_urls,
     meetings_urls,
     minutes_urls,
@@ -22,4 +23,5 @@ urlpatterns = [
     *minutes_urls.urlpatterns,
     *stats_urls.urlpatterns,
     *ballots_audit_urls.urlpatterns,
+    *ballots_vote_urls.urlpatterns,
 ]

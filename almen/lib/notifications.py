@@ -14,6 +14,11 @@ that gets the day and yields ``Reminder``s (kind, recipient, context, a key that
 the reminder once-only). ``manage.py queue_reminders`` (almen/notify) runs every
 producer each day and queues what they yield through the outbox, so the producing
 module never imports the outbox for it.
+
+A kind whose context is a secret that must not outlive the message (the tracker code
+of a secret ballot, e-mailed to the voter) is ``ephemeral``: the outbox never puts it
+in the daily digest, and blanks the row's context once the message is sent, has
+failed for good or will not be sent (turned off), and when it has waited too long.
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ class NotificationKind:
     description: str | Promise
     default: Preference
     template: str
+    # The context is forgotten once the message is out (see the module's docstring).
+    ephemeral: bool = False
 
 
 _kinds: Registry[NotificationKind] = Registry("notification kinds")

@@ -84,7 +84,7 @@ def notify(
     account). Call it inside the transaction of the change it tells about. Returns the
     row, or None when the same message was already queued (or the user has no
     address or is deactivated)."""
-    notifications.get(kind)  # an unknown kind is a programming error: LookupError
+    declared = notifications.get(kind)  # an unknown kind is a programming error: LookupError
     if user is not None:
         if not user.is_active or not user.email:
             return None
@@ -97,13 +97,20 @@ def notify(
     status, delivery = _placement(
         preference_for(kind, user_id=user.pk if user else None, address=address)
     )
+    context = context or {}
+    if declared.ephemeral:
+        # A secret is not kept waiting for tomorrow's digest, and not kept at all for a
+        # message that will not be sent.
+        delivery = Delivery.IMMEDIATE
+        if status == Status.SUPPRESSED:
+            context = {}
     row = Notification(
         kind=kind,
         recipient=user,
         address=address,
         channel=channel,
         language=language or settings.LANGUAGE_CODE,
-        context=context or {},
+        context=context,
         delivery=delivery,
         status=status,
         key=full_key(channel, owner, f"{kind}:{key}"),

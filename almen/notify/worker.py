@@ -19,6 +19,13 @@ before its lease runs out, so no one else can claim a row it is still sending.
 **Retry.** A temporary failure puts the row back in the queue after an exponential
 backoff (1, 2, 4 … minutes, at most a day); after ``MAX_ATTEMPTS`` or a permanent
 refusal it is ``failed`` with the error kept.
+
+**Ephemeral kinds** (``NotificationKind.ephemeral``: a secret ballot's tracker code)
+keep their context only while the message is on its way: the statement that records it
+sent (or failed for good, or suppressed) also blanks the context, and
+``ephemeral_purge`` (run by ``manage.py notify_worker`` when idle) blanks any that a
+crash left behind and gives up on those that waited longer than a day. The rendered
+text is never stored.
 """
 
 from __future__ import annotations
@@ -62,6 +69,8 @@ MAX_ATTEMPTS = 6
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_MAX = dt.timedelta(days=1)
 DEFAULT_LEASE = dt.timedelta(minutes=5)
+# An ephemeral message not sent within this time is given up, its context blanked.
+EPHEMERAL_MAX_AGE = dt.timedelta(days=1)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -113,6 +122,20 @@ _SENT_SQL = (
     "UPDATE notify_notification SET status = %s, sent_at = %s, claimed_by = '', "
     "last_error = '' WHERE id = %s AND claimed_by = %s AND status = %s"
 )
+# The same for an ephemeral kind: its context goes in the statement that records it sent.
+_SENT_EPHEMERAL_SQL = _SENT_SQL.replace("last_error = ''", "last_error = '', context = '{}'")
+
+
+def is_ephemeral(kind: str) -> bool:
+    try:
+        return notifications.get(kind).ephemeral
+    except LookupError:  # a kind no module declares any more
+        return False
+
+
+def _forget(row: Notification) -> dict[str, Any]:
+    """The extra fields of a final update: an ephemeral row's context goes."""
+    return {"context": {}} if is_ephemeral(row.kind) else {}
 
 
 def _record_sent(row: Notification, worker: str, cursor: Any = None) -> None:
@@ -122,11 +145,12 @@ def _record_sent(row: Notification, worker: str, cursor: Any = None) -> None:
     now = timezone.now()
     if row.kind != DIGEST_KIND:
         params: list[Any] = [Status.SENT.value, now, row.pk, worker, Status.SENDING.value]
+        sql = _SENT_EPHEMERAL_SQL if is_ephemeral(row.kind) else _SENT_SQL
         if cursor is not None:
-            cursor.execute(_SENT_SQL, params)
+            cursor.execute(sql, params)
             return
         with connection.cursor() as own:
-            own.execute(_SENT_SQL, params)
+            own.execute(sql, params)
         return
     with transaction.atomic():
         done = Notification.objects.filter(_mine(row, worker)).update(
@@ -134,6 +158,9 @@ def _record_sent(row: Notification, worker: str, cursor: Any = None) -> None:
         )
         if done:
             row.items.update(status=Status.SENT, sent_at=now)
+            ephemeral = [k.key for k in notifications.kinds() if k.ephemeral]
+            if ephemeral:  # only notify_bulk could have put one in a digest
+                row.items.filter(kind__in=ephemeral).update(context={})
 
 
 def _record_failure(row: Notification, worker: str, error: str, *, permanent: bool) -> str:
@@ -143,6 +170,7 @@ def _record_failure(row: Notification, worker: str, error: str, *, permanent: bo
         due_at=timezone.now() + (dt.timedelta(0) if give_up else backoff(row.attempts)),
         claimed_by="",
         last_error=error[:500],
+        **(_forget(row) if give_up else {}),
     )
     return "failed" if give_up else "retried"
 
@@ -429,7 +457,7 @@ def send_batch(
                 break
             if row.pk in off:
                 Notification.objects.filter(_mine(row, worker)).update(
-                    status=Status.SUPPRESSED, claimed_by=""
+                    status=Status.SUPPRESSED, claimed_by="", **_forget(row)
                 )
                 result.suppressed += 1
                 continue
@@ -456,6 +484,34 @@ def send_batch(
         if own:
             senders.close()
     return result
+
+
+# --- ephemeral kinds -------------------------------------------------------------------
+
+
+def ephemeral_purge(*, now: dt.datetime | None = None) -> int:
+    """Blank the context of ephemeral rows that are done with (sent, failed, suppressed:
+    normally blanked already, unless a worker died between sending and recording), and
+    give up on those still waiting after ``EPHEMERAL_MAX_AGE`` (``failed``, context
+    blanked; a row in a live lease is left to its worker). Returns the rows changed."""
+    kinds = [k.key for k in notifications.kinds() if k.ephemeral]
+    if not kinds:
+        return 0
+    now = now or timezone.now()
+    rows = Notification.objects.filter(kind__in=kinds)
+    done = (
+        rows.filter(status__in=[Status.SENT, Status.FAILED, Status.SUPPRESSED])
+        .exclude(context={})
+        .update(context={})
+    )
+    waiting = Q(status=Status.QUEUED) | Q(status=Status.SENDING, due_at__lt=now)
+    stale = rows.filter(waiting, created_at__lt=now - EPHEMERAL_MAX_AGE).update(
+        status=Status.FAILED,
+        context={},
+        claimed_by="",
+        last_error="not sent in time: the message's context is not kept",
+    )
+    return done + stale
 
 
 # --- the daily digest -----------------------------------------------------------------

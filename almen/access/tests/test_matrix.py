@@ -402,6 +402,7 @@ PREFIX_RULES: dict[str, dict[str, int]] = {"admin/": ADMIN}
 # the module they came too late: no democracy row was ever tested).
 from almen.democracy.tests import (  # noqa: E402
     matrix_ballots_audit,
+    matrix_ballots_vote,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -418,6 +419,7 @@ for _part in (
     matrix_minutes,
     matrix_stats,
     matrix_ballots_audit,
+    matrix_ballots_vote,
 ):
     EXPECTED.update(_part.EXPECTED)
 
@@ -426,6 +428,7 @@ for _part in (
 # merged here, before the cases below are built from the table.
 from almen.democracy.tests import (  # noqa: E402
     matrix_ballots_audit,
+    matrix_ballots_vote,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -442,6 +445,7 @@ for _part in (
     matrix_minutes,
     matrix_stats,
     matrix_ballots_audit,
+    matrix_ballots_vote,
 ):
     EXPECTED.update(_part.EXPECTED)
 

@@ -2,7 +2,9 @@
 
 Run one or more beside the web server; they share the work through row locks on
 PostgreSQL. Once a day, after ``--digest-hour`` (local time), the worker also writes the
-daily digests (once per person per day, whichever worker gets there first).
+daily digests (once per person per day, whichever worker gets there first). When idle
+it blanks, at most once an hour, what ephemeral messages left behind
+(``worker.ephemeral_purge``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from almen.notify import worker
+
+# How often an idle worker blanks what ephemeral messages left behind (seconds).
+PURGE_EVERY = 3600.0
 
 
 class Command(BaseCommand):
@@ -62,6 +67,7 @@ class Command(BaseCommand):
         stopping: Any,
     ) -> int:
         digested: dt.date | None = None
+        purged: float | None = None
         total = 0
         while not stopping():
             now = timezone.localtime()
@@ -82,6 +88,9 @@ class Command(BaseCommand):
                 )
                 continue
             senders.close()  # idle: hold no connection
+            if purged is None or time.monotonic() - purged >= PURGE_EVERY:
+                worker.ephemeral_purge()
+                purged = time.monotonic()
             if options["once"]:
                 break
             close_old_connections()

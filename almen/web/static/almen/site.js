@@ -44,6 +44,30 @@
     }).observe(document.body, { attributes: true, attributeFilter: ["class"] });
   }
 
+  // A form marked data-submit-once is sent once: the second submit of a double click is
+  // dropped (a vote's receipt is shown only in the answer to the first, and the server
+  // refuses the twin). Not by disabling the button, whose name and value must be sent.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-submit-once")) {
+      return;
+    }
+    if (form.getAttribute("data-submitted") === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-submitted", "true");
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) {
+      return;
+    }
+    var sent = document.querySelectorAll("form[data-submitted]");
+    for (var i = 0; i < sent.length; i++) {
+      sent[i].removeAttribute("data-submitted");
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     if (window.DKFDS && typeof window.DKFDS.init === "function") {
       window.DKFDS.init();
