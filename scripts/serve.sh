@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Serves Almen for development: the web server, the task worker and the notification
-# worker (mail goes to the console unless EMAIL_BACKEND says otherwise), stopped
-# together. The demo logins are printed last, once the server answers, so they are
+# Serves Almen for development: the web server, the task worker, the notification
+# worker and the ballots' tick (mail goes to the console unless EMAIL_BACKEND says
+# otherwise), stopped together. The demo logins are printed last, once the server answers, so they are
 # not scrolled away by the server's start-up (manage.py demo_logins).
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
@@ -22,5 +22,8 @@ worker=$!
 printer=$!
 "$PY" manage.py notify_worker &
 notify_worker=$!
-trap 'kill $worker $notify_worker $printer 2>/dev/null || true' EXIT INT TERM
+# Secret ballots: close those past their closing time, remind 24 hours before.
+"$PY" manage.py ballots_tick --loop 60 &
+ballots_tick=$!
+trap 'kill $worker $notify_worker $ballots_tick $printer 2>/dev/null || true' EXIT INT TERM
 "$PY" manage.py runserver "127.0.0.1:$PORT"

@@ -472,3 +472,72 @@ def ballot_for_bulletin(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
     if ballot.state not in RESULT_STATES:
         raise Http404
     return ballot
+
+
+# --- secret ballots: running a ballot (the admin part) -------------------------------
+
+from almen.democracy.models import PaperCount  # noqa: E402
+
+
+def can_read_estate_ballots(p: Principal, estate: Estate) -> bool:
+    """An estate's list of ballots: its residents (not the drafts), its board, the
+    organisation's staff and board (everything)."""
+    return can_read_estate_meetings(p, estate)
+
+
+def can_manage_estate_ballots(p: Principal, estate: Estate) -> bool:
+    """Prepare a new ballot for the estate: its board and the organisation's staff
+    (``can_manage_ballot`` for one that exists)."""
+    return p.can_manage(Scope.of_estate(estate))
+
+
+def estate_for_ballot_reader(request: HttpRequest, cvr: str, number: int) -> Estate:
+    estate = register_access.estate_for_view(request, cvr, number)
+    p = principal(request)
+    _deny_unless(p, can_read_estate_ballots(p, estate), estate.organisation_id)
+    return estate
+
+
+def estate_for_ballot_manager(request: HttpRequest, cvr: str, number: int) -> Estate:
+    estate = register_access.estate_for_view(request, cvr, number)
+    p = principal(request)
+    _deny_unless(p, can_manage_estate_ballots(p, estate), estate.organisation_id)
+    return estate
+
+
+def organisation_for_ballots(request: HttpRequest, cvr: str) -> Organisation:
+    """The organisation's overview of every estate's ballots: its staff and board."""
+    organisation = register_access.organisation_for_view(request, cvr)
+    p = principal(request)
+    _deny_unless(p, can_read_organisation_meetings(p, organisation), organisation.pk)
+    return organisation
+
+
+def visible_estate_ballots(p: Principal, estate: Estate) -> QuerySet[Ballot]:
+    """The estate's ballots ``p`` may read (``can_read_ballot`` in the query): every one
+    for its managers and the organisation board, all but the drafts for its residents,
+    the published public ones for everyone else."""
+    qs = Ballot.objects.filter(estate=estate)
+    if can_manage_estate_ballots(p, estate) or p.is_board_of_organisation(estate.organisation_id):
+        return qs
+    if p.is_resident_of(estate.pk):
+        return qs.exclude(state=BallotState.DRAFT)
+    return qs.filter(state=BallotState.PUBLISHED, visibility=Visibility.PUBLIC)
+
+
+def ballot_count_for_manager(
+    request: HttpRequest, public_id: uuid.UUID, count_id: int
+) -> tuple[Ballot, PaperCount]:
+    """A hand count of a ballot, for the ballot's managers (404 for a count of another
+    ballot, after the ballot's own decision)."""
+    ballot = ballot_for_manager(request, public_id)
+    if not 0 < count_id < 2**63:  # a bigger number is no row (and overflows the column)
+        raise Http404
+    try:
+        count = PaperCount.objects.select_related("entered_by", "checked_by").get(
+            pk=count_id, ballot=ballot
+        )
+    except PaperCount.DoesNotExist:
+        raise Http404 from None
+    count.ballot = ballot
+    return ballot, count

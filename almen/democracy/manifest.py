@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from almen.democracy import (
     ballots_vote_manifest,
+    ballots_admin_manifest,
     decision_source,
     hall_manifest,
     meetings_manifest,
@@ -29,5 +30,6 @@ def register() -> None:
         minutes_manifest,
         stats_manifest,
         ballots_vote_manifest,
+        ballots_admin_manifest,
     ):
         part.register()

@@ -3,6 +3,7 @@ from django.urls import path
 from almen.democracy import (
     ballots_audit_urls,
     ballots_vote_urls,
+    ballots_admin_urls,
     hall_urls,
     meetings_urls,
     minutes_urls,
@@ -24,4 +25,5 @@ urlpatterns = [
     *stats_urls.urlpatterns,
     *ballots_audit_urls.urlpatterns,
     *ballots_vote_urls.urlpatterns,
+    *ballots_admin_urls.urlpatterns,
 ]

@@ -403,6 +403,7 @@ PREFIX_RULES: dict[str, dict[str, int]] = {"admin/": ADMIN}
 from almen.democracy.tests import (  # noqa: E402
     matrix_ballots_audit,
     matrix_ballots_vote,
+    matrix_ballots_admin,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -420,6 +421,7 @@ for _part in (
     matrix_stats,
     matrix_ballots_audit,
     matrix_ballots_vote,
+    matrix_ballots_admin,
 ):
     EXPECTED.update(_part.EXPECTED)
 
@@ -429,6 +431,7 @@ for _part in (
 from almen.democracy.tests import (  # noqa: E402
     matrix_ballots_audit,
     matrix_ballots_vote,
+    matrix_ballots_admin,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -446,6 +449,7 @@ for _part in (
     matrix_stats,
     matrix_ballots_audit,
     matrix_ballots_vote,
+    matrix_ballots_admin,
 ):
     EXPECTED.update(_part.EXPECTED)
 

@@ -474,6 +474,7 @@ WRITES: dict[str, Write] = {
 # the module they came too late: no democracy row was ever tested).
 from almen.democracy.tests import (  # noqa: E402
     writes_ballots_vote,
+    writes_ballots_admin,
     writes_hall,
     writes_meetings,
     writes_minutes,
@@ -490,6 +491,7 @@ for _part in (
     writes_minutes,
     writes_stats,
     writes_ballots_vote,
+    writes_ballots_admin,
 ):
     WRITES.update(_part.WRITES)
 
@@ -499,6 +501,7 @@ for _part in (
 # merged here, before the cases below are built from the table.
 from almen.democracy.tests import (  # noqa: E402
     writes_ballots_vote,
+    writes_ballots_admin,
     writes_hall,
     writes_meetings,
     writes_minutes,
@@ -515,6 +518,7 @@ for _part in (
     writes_minutes,
     writes_stats,
     writes_ballots_vote,
+    writes_ballots_admin,
 ):
     WRITES.update(_part.WRITES)
 
