@@ -541,3 +541,90 @@ def ballot_count_for_manager(
         raise Http404 from None
     count.ballot = ballot
     return ballot, count
+# --- secret ballots: elections (the elections part) --------------------------------
+#
+# An election's candidates page is read by the ballot's readers, and also by the
+# estate's residents while nomination is open: then the election is still a draft,
+# which residents cannot otherwise read, and they must see it to stand. The estate's
+# board and the organisation's staff nominate anyone on the roll, withdraw any
+# candidate and draw lots; a resident of the estate stands themself and withdraws
+# their own candidacy. Personal data (addresses in the search) is the managers'.
+
+from almen.democracy import ballots_elections  # noqa: E402
+from almen.democracy.models import BallotKind, BallotOption  # noqa: E402
+
+
+def can_read_candidates(p: Principal, ballot: Ballot) -> bool:
+    if can_read_ballot(p, ballot):
+        return True
+    return p.is_resident_of(ballot.estate_id) and ballots_elections.nomination_open(ballot)
+
+
+def can_nominate_candidates(p: Principal, ballot: Ballot) -> bool:
+    """Nominating any resident on the roll (found by search), withdrawing any
+    candidate and drawing lots: the ballot's managers."""
+    return can_manage_ballot(p, ballot)
+
+
+def can_stand(p: Principal, ballot: Ballot) -> bool:
+    """Standing oneself ("Jeg stiller op"): a resident of the estate who may read the
+    candidates (whether their household is on the roll is the service's question)."""
+    return p.is_resident_of(ballot.estate_id) and can_read_candidates(p, ballot)
+
+
+def can_withdraw_candidate(p: Principal, ballot: Ballot, option: BallotOption) -> bool:
+    """The managers withdraw any candidate; a candidate withdraws themself."""
+    if can_nominate_candidates(p, ballot):
+        return True
+    resident = option.resident
+    return (
+        can_stand(p, ballot)
+        and resident is not None
+        and p.user_id is not None
+        and resident.user_id == p.user_id
+    )
+
+
+def election_for_candidates(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
+    """An election, for those who may read its candidates (other ballots: 404)."""
+    ballot = _ballot(public_id)
+    p = principal(request)
+    _deny_unless(p, can_read_candidates(p, ballot), ballot.organisation_id)
+    if ballot.kind != BallotKind.ELECTION:
+        raise Http404
+    return ballot
+
+
+def election_for_nominator(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
+    """An election, for its managers; its other readers get 403."""
+    ballot = election_for_candidates(request, public_id)
+    p = principal(request)
+    if not can_nominate_candidates(p, ballot):
+        deny(p, can_read=True)
+    return ballot
+
+
+def election_for_candidate(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
+    """An election, for a resident of its estate who stands themself; its other
+    readers get 403."""
+    ballot = election_for_candidates(request, public_id)
+    p = principal(request)
+    if not can_stand(p, ballot):
+        deny(p, can_read=True)
+    return ballot
+
+
+def candidate_withdrawal(request: HttpRequest, ballot: Ballot, option: BallotOption) -> None:
+    """403 unless the requester may withdraw this candidate (``ballot`` is already
+    authorised by ``election_for_candidates``)."""
+    p = principal(request)
+    if not can_withdraw_candidate(p, ballot, option):
+        deny(p, can_read=True)
+
+
+def election_for_draw(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
+    """Drawing lots in an election: its managers."""
+    ballot = ballot_for_manager(request, public_id)
+    if ballot.kind != BallotKind.ELECTION:
+        raise Http404
+    return ballot

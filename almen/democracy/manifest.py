@@ -6,6 +6,7 @@ from __future__ import annotations
 from almen.democracy import (
     ballots_vote_manifest,
     ballots_admin_manifest,
+    ballots_elections_manifest,
     decision_source,
     hall_manifest,
     meetings_manifest,
@@ -31,5 +32,6 @@ def register() -> None:
         stats_manifest,
         ballots_vote_manifest,
         ballots_admin_manifest,
+        ballots_elections_manifest,
     ):
         part.register()

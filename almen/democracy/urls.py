@@ -4,6 +4,7 @@ from almen.democracy import (
     ballots_audit_urls,
     ballots_vote_urls,
     ballots_admin_urls,
+    ballots_elections_urls,
     hall_urls,
     meetings_urls,
     minutes_urls,
@@ -26,4 +27,5 @@ urlpatterns = [
     *ballots_audit_urls.urlpatterns,
     *ballots_vote_urls.urlpatterns,
     *ballots_admin_urls.urlpatterns,
+    *ballots_elections_urls.urlpatterns,
 ]

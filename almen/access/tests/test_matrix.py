@@ -404,6 +404,7 @@ from almen.democracy.tests import (  # noqa: E402
     matrix_ballots_audit,
     matrix_ballots_vote,
     matrix_ballots_admin,
+    matrix_ballots_elections,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -422,6 +423,7 @@ for _part in (
     matrix_ballots_audit,
     matrix_ballots_vote,
     matrix_ballots_admin,
+    matrix_ballots_elections,
 ):
     EXPECTED.update(_part.EXPECTED)
 
@@ -432,6 +434,7 @@ from almen.democracy.tests import (  # noqa: E402
     matrix_ballots_audit,
     matrix_ballots_vote,
     matrix_ballots_admin,
+    matrix_ballots_elections,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -450,6 +453,7 @@ for _part in (
     matrix_ballots_audit,
     matrix_ballots_vote,
     matrix_ballots_admin,
+    matrix_ballots_elections,
 ):
     EXPECTED.update(_part.EXPECTED)
 

@@ -475,6 +475,7 @@ WRITES: dict[str, Write] = {
 from almen.democracy.tests import (  # noqa: E402
     writes_ballots_vote,
     writes_ballots_admin,
+    writes_ballots_elections,
     writes_hall,
     writes_meetings,
     writes_minutes,
@@ -492,6 +493,7 @@ for _part in (
     writes_stats,
     writes_ballots_vote,
     writes_ballots_admin,
+    writes_ballots_elections,
 ):
     WRITES.update(_part.WRITES)
 
@@ -502,6 +504,7 @@ for _part in (
 from almen.democracy.tests import (  # noqa: E402
     writes_ballots_vote,
     writes_ballots_admin,
+    writes_ballots_elections,
     writes_hall,
     writes_meetings,
     writes_minutes,
@@ -519,6 +522,7 @@ for _part in (
     writes_stats,
     writes_ballots_vote,
     writes_ballots_admin,
+    writes_ballots_elections,
 ):
     WRITES.update(_part.WRITES)
 
