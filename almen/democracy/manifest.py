@@ -4,6 +4,7 @@ source of ``lib.decisions``, its URLs, and each part's own registrations."""
 from __future__ import annotations
 
 from almen.democracy import (
+    ballots_platform_manifest,
     decision_source,
     hall_manifest,
     meetings_manifest,
@@ -27,5 +28,6 @@ def register() -> None:
         hall_manifest,
         minutes_manifest,
         stats_manifest,
+        ballots_platform_manifest,
     ):
         part.register()

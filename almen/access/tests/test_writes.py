@@ -473,6 +473,7 @@ WRITES: dict[str, Write] = {
 # Merged here, before the tests' parameters are taken from the table (at the end of
 # the module they came too late: no democracy row was ever tested).
 from almen.democracy.tests import (  # noqa: E402
+    writes_ballots_platform,
     writes_hall,
     writes_meetings,
     writes_minutes,
@@ -488,6 +489,7 @@ for _part in (
     writes_hall,
     writes_minutes,
     writes_stats,
+    writes_ballots_platform,
 ):
     WRITES.update(_part.WRITES)
 
@@ -496,6 +498,7 @@ for _part in (
 # The democracy's parts keep their rows beside their code (almen/democracy/tests/);
 # merged here, before the cases below are built from the table.
 from almen.democracy.tests import (  # noqa: E402
+    writes_ballots_platform,
     writes_hall,
     writes_meetings,
     writes_minutes,
@@ -511,6 +514,7 @@ for _part in (
     writes_hall,
     writes_minutes,
     writes_stats,
+    writes_ballots_platform,
 ):
     WRITES.update(_part.WRITES)
 
