@@ -435,11 +435,13 @@ def _election(estate: Estate, rng: random.Random) -> Ballot:
         .prefetch_related("residents")
         .order_by("id")
     )
-    standing: list[Resident] = []
-    for household in rng.sample(pool, min(len(pool), CANDIDATES * 2)):
-        resident = _adult(household, rng, held_on)
-        if resident is not None and len(standing) < CANDIDATES:
-            standing.append(resident)
+    # One candidate from each of some households; a small estate fills up with more
+    # adults of the same households.
+    adults = [[r for r in h.residents.all() if rules.is_adult(r.birth_year, held_on)] for h in pool]
+    firsts = [group[0] for group in adults if group]
+    rest = [r for group in adults for r in group[1:]]
+    standing = rng.sample(firsts, min(len(firsts), CANDIDATES))
+    standing += rng.sample(rest, min(len(rest), CANDIDATES - len(standing)))
     options: list[tuple[str, str, Resident | None]] = [
         (OptionKind.CANDIDATE, r.name, r) for r in standing
     ]
