@@ -628,3 +628,28 @@ def election_for_draw(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
     if ballot.kind != BallotKind.ELECTION:
         raise Http404
     return ballot
+# --- secret ballots: the API, open data and statistics (platform part) ---------------
+
+
+def readable_ballots(p: Principal) -> QuerySet[Ballot]:
+    """Every ballot ``p`` may read (``can_read_ballot``) as one queryset, drafts left
+    out (the API and the statistics never show a draft, whoever asks; the tests hold
+    the two to agree per persona)."""
+    queryset = Ballot.objects.exclude(state=BallotState.DRAFT)
+    if p.superuser:
+        return queryset
+    condition = Q(state=BallotState.PUBLISHED, visibility=Visibility.PUBLIC)
+    if p.staff_organisations:
+        condition |= Q(estate__organisation_id__in=p.staff_organisations)
+    if p.board_organisations:
+        condition |= Q(organisation_id__in=p.board_organisations)
+    if p.board_estates or p.resident_estates:
+        condition |= Q(estate_id__in=p.board_estates | p.resident_estates)
+    return queryset.filter(condition)
+
+
+def can_read_published_result(p: Principal, ballot: Ballot) -> bool:
+    """The result and the bulletin outside the ballot's own pages (the API, open data):
+    only once published (a counted result waits for the board's publishing), and only
+    for those who may read the bulletin."""
+    return ballot.state == BallotState.PUBLISHED and can_read_bulletin(p, ballot)

@@ -7,6 +7,7 @@ from almen.democracy import (
     ballots_vote_manifest,
     ballots_admin_manifest,
     ballots_elections_manifest,
+    ballots_platform_manifest,
     decision_source,
     hall_manifest,
     meetings_manifest,
@@ -33,5 +34,6 @@ def register() -> None:
         ballots_vote_manifest,
         ballots_admin_manifest,
         ballots_elections_manifest,
+        ballots_platform_manifest,
     ):
         part.register()

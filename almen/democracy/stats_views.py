@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from almen.democracy import access, stats_selectors
+from almen.democracy import access, ballots_stats, stats_selectors
 from almen.democracy.opendata import cached_on_democracy
 from almen.democracy.stats_selectors import MeetingFigures, YearFigures
 from almen.lib.charts import LineChart, Point, line_chart_svg
@@ -74,6 +74,8 @@ def estate_participation(request: HttpRequest, cvr: str, number: int) -> HttpRes
             "years": years,
             "chart": _meeting_chart(_("Fremmøde på afdelingsmøderne"), figures),
             "min_group": stats_selectors.MIN_GROUP,
+            # The secret ballots' turnout (issue 9): every counted ballot, newest first.
+            "ballots": ballots_stats.estate_ballots(estate.pk),
         },
     )
 
@@ -111,6 +113,10 @@ def organisation_participation(request: HttpRequest, cvr: str) -> HttpResponse:
         key=lambda f: f.meeting.estate.number if f.meeting.estate else 0,
     )
     page = Paginator(latest, ESTATES_PER_PAGE).get_page(request.GET.get("side"))
+    ballots = cached_on_democracy(
+        f"democracy:ballot-participation:{organisation.pk}",
+        lambda: ballots_stats.organisation_ballots(organisation.pk),
+    )
     return render(
         request,
         "democracy/stats/organisation.html",
@@ -120,6 +126,8 @@ def organisation_participation(request: HttpRequest, cvr: str) -> HttpResponse:
             "page": page,
             "chart": _year_chart(_("Fremmøde på afdelingsmøderne i alle afdelinger"), years),
             "min_group": stats_selectors.MIN_GROUP,
+            # The urafstemninger's turnout and the voters under 35 per year (issue 9).
+            "ballot_years": ballots_stats.year_rows(ballots),
         },
     )
 

@@ -405,6 +405,7 @@ from almen.democracy.tests import (  # noqa: E402
     matrix_ballots_vote,
     matrix_ballots_admin,
     matrix_ballots_elections,
+    matrix_ballots_platform,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -424,6 +425,7 @@ for _part in (
     matrix_ballots_vote,
     matrix_ballots_admin,
     matrix_ballots_elections,
+    matrix_ballots_platform,
 ):
     EXPECTED.update(_part.EXPECTED)
 
@@ -435,6 +437,7 @@ from almen.democracy.tests import (  # noqa: E402
     matrix_ballots_vote,
     matrix_ballots_admin,
     matrix_ballots_elections,
+    matrix_ballots_platform,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -454,6 +457,7 @@ for _part in (
     matrix_ballots_vote,
     matrix_ballots_admin,
     matrix_ballots_elections,
+    matrix_ballots_platform,
 ):
     EXPECTED.update(_part.EXPECTED)
 

@@ -476,6 +476,7 @@ from almen.democracy.tests import (  # noqa: E402
     writes_ballots_vote,
     writes_ballots_admin,
     writes_ballots_elections,
+    writes_ballots_platform,
     writes_hall,
     writes_meetings,
     writes_minutes,
@@ -494,6 +495,7 @@ for _part in (
     writes_ballots_vote,
     writes_ballots_admin,
     writes_ballots_elections,
+    writes_ballots_platform,
 ):
     WRITES.update(_part.WRITES)
 
@@ -505,6 +507,7 @@ from almen.democracy.tests import (  # noqa: E402
     writes_ballots_vote,
     writes_ballots_admin,
     writes_ballots_elections,
+    writes_ballots_platform,
     writes_hall,
     writes_meetings,
     writes_minutes,
@@ -523,6 +526,7 @@ for _part in (
     writes_ballots_vote,
     writes_ballots_admin,
     writes_ballots_elections,
+    writes_ballots_platform,
 ):
     WRITES.update(_part.WRITES)
 
