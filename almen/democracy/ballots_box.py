@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -191,7 +191,7 @@ def cast(
     if votes not in (1, 2):
         raise ValidationError(_("Vælg, om du afgiver 1 eller 2 stemmer."))
     with transaction.atomic():
-        fresh = Ballot.objects.get(pk=ballot.pk)
+        fresh = _ballot_for_cast(ballot.pk)
         reason = closed_reason(fresh)
         if reason:
             raise ValidationError(reason)
@@ -227,6 +227,21 @@ def cast(
     return Receipt(tracker=tracker, weight=votes, votes_left=left - votes)
 
 
+def _ballot_for_cast(ballot_pk: int) -> Ballot:
+    """The ballot, read under a lock that every other vote shares but a close does not
+    (PostgreSQL's FOR KEY SHARE against the close's FOR UPDATE): a vote that starts
+    while the ballot is being closed waits and then sees it closed, and the close waits
+    for the votes under way, so none is recorded after the box is sealed. SQLite runs
+    one write at a time anyway."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Ballot._meta.db_table)
+        sql = f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE"  # noqa: S608 - our table
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ballot_pk])
+    # Read after the lock: what a close committed meanwhile.
+    return Ballot.objects.get(pk=ballot_pk)
+
+
 def _inbox_put(ballot: Ballot, marks: str, weight: int) -> str:
     for _attempt in range(5):
         tracker = new_tracker()
@@ -251,7 +266,11 @@ def flush(ballot_pk: int, *, everything: bool = False) -> int:
     (``everything``, at close), or all but POOL_KEEP random ones once the pool holds
     POOL_FULL. One flush at a time per ballot; a voter never waits for one."""
     with transaction.atomic():
-        lock = Ballot.objects.select_for_update(skip_locked=not everything).filter(pk=ballot_pk)
+        # NO KEY: the votes under way hold KEY SHARE on the ballot, which a flush must
+        # not wait for (nor skip because of); two flushes still exclude each other.
+        lock = Ballot.objects.select_for_update(skip_locked=not everything, no_key=True).filter(
+            pk=ballot_pk
+        )
         ballot = lock.first()
         if ballot is None:
             return 0  # another request is flushing this ballot right now
@@ -289,12 +308,10 @@ def flush(ballot_pk: int, *, everything: bool = False) -> int:
             )
             prev = digest
         BallotEntry.objects.bulk_create(rows, batch_size=2000)
-        if everything:
-            BallotInbox.objects.filter(ballot=ballot).delete()
-        else:
-            ids = [row[0] for row in moving]
-            for start in range(0, len(ids), 500):
-                BallotInbox.objects.filter(id__in=ids[start : start + 500]).delete()
+        # Only the rows that moved: a vote committed since the pool was read stays in it.
+        ids = [row[0] for row in moving]
+        for start in range(0, len(ids), 500):
+            BallotInbox.objects.filter(id__in=ids[start : start + 500]).delete()
         Ballot.objects.filter(pk=ballot.pk).update(box_size=seq, chain_head=prev)
         return len(rows)
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from almen.access.policy import principal
-from almen.democracy import access, services
+from almen.democracy import access, proposals_services, services
 from almen.democracy import meetings_selectors as selectors
 from almen.democracy import meetings_services as msvc
 from almen.democracy.meetings_forms import (
@@ -30,7 +31,14 @@ from almen.democracy.meetings_forms import (
     ReasonForm,
     RemoveItemForm,
 )
-from almen.democracy.models import AgendaItem, Meeting, MeetingKind, MeetingStatus
+from almen.democracy.models import (
+    AgendaItem,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Petition,
+    PetitionStatus,
+)
 from almen.democracy.opendata import democracy_version
 from almen.democracy.proposals_selectors import petitions_at_risk
 from almen.lib.forms import add_service_errors, form_status
@@ -121,6 +129,21 @@ def organisation_meetings(request: HttpRequest, cvr: str) -> HttpResponse:
 # --- creating and editing -------------------------------------------------------------
 
 
+def _petition_to_call(request: HttpRequest, estate: Estate | None) -> Petition | None:
+    """The reached petition of ``estate`` that this meeting is called on (the petition
+    page links here with ``?underskrifter=<id>``); anything else is ignored."""
+    raw = request.GET.get("underskrifter", "")
+    if estate is None or not raw:
+        return None
+    try:
+        public_id = uuid.UUID(raw)
+    except ValueError:
+        return None
+    return Petition.objects.filter(
+        public_id=public_id, estate=estate, status=PetitionStatus.REACHED
+    ).first()
+
+
 def _create(
     request: HttpRequest,
     *,
@@ -128,21 +151,36 @@ def _create(
     estate: Estate | None,
     kinds: tuple[MeetingKind, ...],
 ) -> HttpResponse:
-    form = MeetingForm(request.POST if request.method == "POST" else None, kinds=kinds)
+    petition = _petition_to_call(request, estate)
+    initial = (
+        {"kind": MeetingKind.EXTRAORDINARY.value, "title": petition.topic} if petition else None
+    )
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None, kinds=kinds, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.when()
         try:
-            meeting = services.meeting_create(
-                actor=request.user,
-                organisation=organisation,
-                estate=estate,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=form.cleaned_data["place"],
-                online_url=form.cleaned_data["online_url"],
-            )
+            with transaction.atomic():
+                called_on = (
+                    petition if form.cleaned_data["kind"] == MeetingKind.EXTRAORDINARY else None
+                )
+                meeting = services.meeting_create(
+                    actor=request.user,
+                    organisation=organisation,
+                    estate=estate,
+                    kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"],
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    place=form.cleaned_data["place"],
+                    online_url=form.cleaned_data["online_url"],
+                    petition=called_on,
+                )
+                if called_on is not None:
+                    proposals_services.petition_mark_called(
+                        actor=request.user, petition=called_on, meeting=meeting
+                    )
         except ValidationError as exc:
             add_service_errors(form, _map_when(exc))
         else:
@@ -151,7 +189,13 @@ def _create(
     return render(
         request,
         "democracy/meetings/meeting_form.html",
-        {"form": form, "organisation": organisation, "estate": estate, "meeting": None},
+        {
+            "form": form,
+            "organisation": organisation,
+            "estate": estate,
+            "meeting": None,
+            "petition": petition,
+        },
         status=form_status(request, form),
     )
 

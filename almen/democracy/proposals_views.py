@@ -359,6 +359,8 @@ def _petition_page(
         "household": household,
         "signed": selectors.household_signed(petition, household),
         "open": petition.status == PetitionStatus.OPEN,
+        "can_call": petition.status == PetitionStatus.REACHED
+        and access.can_manage_estate_meetings(p, petition.estate),
         "error": error,
     }
     return render(request, T + "petition_detail.html", context, status=status)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from almen.democracy import (
+    ballots_audit_urls,
     hall_urls,
     meetings_urls,
     minutes_urls,
@@ -20,4 +21,5 @@ urlpatterns = [
     *hall_urls.urlpatterns,
     *minutes_urls.urlpatterns,
     *stats_urls.urlpatterns,
+    *ballots_audit_urls.urlpatterns,
 ]

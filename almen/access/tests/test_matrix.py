@@ -401,6 +401,7 @@ PREFIX_RULES: dict[str, dict[str, int]] = {"admin/": ADMIN}
 # Merged here, before the tests' parameters are taken from the table (at the end of
 # the module they came too late: no democracy row was ever tested).
 from almen.democracy.tests import (  # noqa: E402
+    matrix_ballots_audit,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -416,6 +417,7 @@ for _part in (
     matrix_hall,
     matrix_minutes,
     matrix_stats,
+    matrix_ballots_audit,
 ):
     EXPECTED.update(_part.EXPECTED)
 
@@ -423,6 +425,7 @@ for _part in (
 # The democracy's parts keep their rows beside their code (almen/democracy/tests/);
 # merged here, before the cases below are built from the table.
 from almen.democracy.tests import (  # noqa: E402
+    matrix_ballots_audit,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -438,6 +441,7 @@ for _part in (
     matrix_hall,
     matrix_minutes,
     matrix_stats,
+    matrix_ballots_audit,
 ):
     EXPECTED.update(_part.EXPECTED)
 
