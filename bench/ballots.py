@@ -1193,9 +1193,7 @@ def report(header: str, h: dict[str, Any] | None, b: dict[str, Any] | None) -> s
                 f"{'  in-process (no start-up) s':50} {v['in_process']:>14.3f} "
                 f"{f['verify']:>12.3f} {v['in_process'] / f['verify']:>6.1f}x"
             )
-            lines.append(
-                f"{'  Django start-up alone (manage.py check) s':50} {v['startup']:>14.2f}"
-            )
+            lines.append(f"{'  Django start-up alone (django.setup()) s':50} {v['startup']:>14.2f}")
             for line in v["tail"]:
                 lines.append(f"    {line[:96]}")
     return "\n".join(lines)
