@@ -541,6 +541,8 @@ def ballot_count_for_manager(
         raise Http404 from None
     count.ballot = ballot
     return ballot, count
+
+
 # --- secret ballots: elections (the elections part) --------------------------------
 #
 # An election's candidates page is read by the ballot's readers, and also by the
@@ -628,6 +630,8 @@ def election_for_draw(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
     if ballot.kind != BallotKind.ELECTION:
         raise Http404
     return ballot
+
+
 # --- secret ballots: the API, open data and statistics (platform part) ---------------
 
 

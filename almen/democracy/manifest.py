@@ -4,10 +4,10 @@ source of ``lib.decisions``, its URLs, and each part's own registrations."""
 from __future__ import annotations
 
 from almen.democracy import (
-    ballots_vote_manifest,
     ballots_admin_manifest,
     ballots_elections_manifest,
     ballots_platform_manifest,
+    ballots_vote_manifest,
     decision_source,
     hall_manifest,
     meetings_manifest,

@@ -1,10 +1,10 @@
 from django.urls import path
 
 from almen.democracy import (
-    ballots_audit_urls,
-    ballots_vote_urls,
     ballots_admin_urls,
+    ballots_audit_urls,
     ballots_elections_urls,
+    ballots_vote_urls,
     hall_urls,
     meetings_urls,
     minutes_urls,

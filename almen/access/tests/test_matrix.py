@@ -401,11 +401,11 @@ PREFIX_RULES: dict[str, dict[str, int]] = {"admin/": ADMIN}
 # Merged here, before the tests' parameters are taken from the table (at the end of
 # the module they came too late: no democracy row was ever tested).
 from almen.democracy.tests import (  # noqa: E402
-    matrix_ballots_audit,
-    matrix_ballots_vote,
     matrix_ballots_admin,
+    matrix_ballots_audit,
     matrix_ballots_elections,
     matrix_ballots_platform,
+    matrix_ballots_vote,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,
@@ -433,11 +433,11 @@ for _part in (
 # The democracy's parts keep their rows beside their code (almen/democracy/tests/);
 # merged here, before the cases below are built from the table.
 from almen.democracy.tests import (  # noqa: E402
-    matrix_ballots_audit,
-    matrix_ballots_vote,
     matrix_ballots_admin,
+    matrix_ballots_audit,
     matrix_ballots_elections,
     matrix_ballots_platform,
+    matrix_ballots_vote,
     matrix_hall,
     matrix_meetings,
     matrix_minutes,

@@ -473,10 +473,10 @@ WRITES: dict[str, Write] = {
 # Merged here, before the tests' parameters are taken from the table (at the end of
 # the module they came too late: no democracy row was ever tested).
 from almen.democracy.tests import (  # noqa: E402
-    writes_ballots_vote,
     writes_ballots_admin,
     writes_ballots_elections,
     writes_ballots_platform,
+    writes_ballots_vote,
     writes_hall,
     writes_meetings,
     writes_minutes,
@@ -504,10 +504,10 @@ for _part in (
 # The democracy's parts keep their rows beside their code (almen/democracy/tests/);
 # merged here, before the cases below are built from the table.
 from almen.democracy.tests import (  # noqa: E402
-    writes_ballots_vote,
     writes_ballots_admin,
     writes_ballots_elections,
     writes_ballots_platform,
+    writes_ballots_vote,
     writes_hall,
     writes_meetings,
     writes_minutes,
