@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -191,6 +191,7 @@ def cast(
     if votes not in (1, 2):
         raise ValidationError(_("Vælg, om du afgiver 1 eller 2 stemmer."))
     with transaction.atomic():
+        _hold_open(ballot.pk)
         fresh = Ballot.objects.get(pk=ballot.pk)
         reason = closed_reason(fresh)
         if reason:
@@ -227,6 +228,25 @@ def cast(
     return Receipt(tracker=tracker, weight=votes, votes_left=left - votes)
 
 
+def _hold_open(ballot_pk: int) -> None:
+    """Keep the ballot from closing until this vote is committed (PostgreSQL).
+
+    Closing locks the ballot row FOR UPDATE and moves the whole pool into the box. A
+    vote that found the ballot open and committed its inbox row after that would stay
+    in the pool, outside the closed box: counted in the participation, missing from
+    the tally. A KEY SHARE lock on the row (shared by every vote; the foreign keys'
+    own checks come only at commit, Django's constraints being deferred) makes a close
+    wait for the votes under way, and a vote that starts during a close wait for it and
+    then read the ballot closed. Shuffling flushes lock FOR NO KEY UPDATE, which does
+    not conflict with it. SQLite runs one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {Ballot._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                [ballot_pk],
+            )
+
+
 def _inbox_put(ballot: Ballot, marks: str, weight: int) -> str:
     for _attempt in range(5):
         tracker = new_tracker()
@@ -251,7 +271,11 @@ def flush(ballot_pk: int, *, everything: bool = False) -> int:
     (``everything``, at close), or all but POOL_KEEP random ones once the pool holds
     POOL_FULL. One flush at a time per ballot; a voter never waits for one."""
     with transaction.atomic():
-        lock = Ballot.objects.select_for_update(skip_locked=not everything).filter(pk=ballot_pk)
+        # NO KEY UPDATE: one flush at a time, without waiting for the votes under way
+        # (their KEY SHARE locks, ``_hold_open``); a close (FOR UPDATE) excludes both.
+        lock = Ballot.objects.select_for_update(skip_locked=not everything, no_key=True).filter(
+            pk=ballot_pk
+        )
         ballot = lock.first()
         if ballot is None:
             return 0  # another request is flushing this ballot right now
