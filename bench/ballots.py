@@ -825,7 +825,7 @@ def http_run(info: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     goals.flush_redis()
     # In-process first, on voters the HTTP run does not reach (the end of the queue).
     local = in_process_votes(vote_url, prefix, mixed[-221:-200])
-    log(f"in-process: {local}")
+    log(f"in-process: { ({k: v for k, v in local.items() if k != 'receipts'}) }")
     proc, base = run.start_server(DB)
     out: dict[str, Any] = {
         "vote_url": vote_url,
