@@ -21,7 +21,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -193,8 +192,6 @@ def cast(
         raise ValidationError(_("Vælg, om du afgiver 1 eller 2 stemmer."))
     with transaction.atomic():
         fresh = _ballot_for_cast(ballot.pk)
-        _hold_open(ballot.pk)
-        fresh = Ballot.objects.get(pk=ballot.pk)
         reason = closed_reason(fresh)
         if reason:
             raise ValidationError(reason)
@@ -243,23 +240,6 @@ def _ballot_for_cast(ballot_pk: int) -> Ballot:
             cursor.execute(sql, [ballot_pk])
     # Read after the lock: what a close committed meanwhile.
     return Ballot.objects.get(pk=ballot_pk)
-def _hold_open(ballot_pk: int) -> None:
-    """Keep the ballot from closing until this vote is committed (PostgreSQL).
-
-    Closing locks the ballot row FOR UPDATE and moves the whole pool into the box. A
-    vote that found the ballot open and committed its inbox row after that would stay
-    in the pool, outside the closed box: counted in the participation, missing from
-    the tally. A KEY SHARE lock on the row (shared by every vote; the foreign keys'
-    own checks come only at commit, Django's constraints being deferred) makes a close
-    wait for the votes under way, and a vote that starts during a close wait for it and
-    then read the ballot closed. Shuffling flushes lock FOR NO KEY UPDATE, which does
-    not conflict with it. SQLite runs one writer at a time."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {Ballot._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
-                [ballot_pk],
-            )
 
 
 def _inbox_put(ballot: Ballot, marks: str, weight: int) -> str:
@@ -288,8 +268,6 @@ def flush(ballot_pk: int, *, everything: bool = False) -> int:
     with transaction.atomic():
         # NO KEY: the votes under way hold KEY SHARE on the ballot, which a flush must
         # not wait for (nor skip because of); two flushes still exclude each other.
-        # NO KEY UPDATE: one flush at a time, without waiting for the votes under way
-        # (their KEY SHARE locks, ``_hold_open``); a close (FOR UPDATE) excludes both.
         lock = Ballot.objects.select_for_update(skip_locked=not everything, no_key=True).filter(
             pk=ballot_pk
         )

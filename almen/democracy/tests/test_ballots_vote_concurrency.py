@@ -3,7 +3,7 @@ time, so the race cannot happen there; CI runs this with DATABASE_URL=postgres:/
 
 A vote that found the ballot open but was committed after the close had moved the
 pool into the box would stay in the pool: counted in the participation, missing from
-the box and the tally. ``ballots_box._hold_open`` makes the close wait for a vote under
+the box and the tally. ``ballots_box._ballot_for_cast`` makes the close wait for a vote under
 way, and a vote that starts during a close read the ballot closed. The threads commit
 (they are not inside the test's transaction), so the test makes what it needs through a
 thread and removes it afterwards."""
