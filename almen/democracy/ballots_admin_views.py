@@ -261,6 +261,14 @@ def ballot_detail(request: HttpRequest, ballot_id: uuid.UUID) -> HttpResponse:
     decision = ballot.decision
     if decision is not None and not access.can_read_decision(p, decision):
         decision = None
+    # The meeting and the proposal behind the vote, for those who may read them.
+    meeting = ballot.meeting
+    if meeting is not None and not access.can_read_meeting(p, meeting):
+        meeting = None
+    proposal = ballot.proposal
+    user_id = request.user.pk if request.user.is_authenticated else None
+    if proposal is not None and not access.can_read_proposal(p, proposal, user_id):
+        proposal = None
     return render(
         request,
         "democracy/ballots/admin/ballot_detail.html",
@@ -278,6 +286,8 @@ def ballot_detail(request: HttpRequest, ballot_id: uuid.UUID) -> HttpResponse:
             "result": selectors.result_rows(ballot, options) if show_result else None,
             "tally": ballot.tally if show_result else None,
             "authorised_by": authorised_by,
+            "meeting": meeting,
+            "proposal": proposal,
             "authorised_uses": selectors.decision_uses(authorised_by, p),
             "decision": decision,
             "decision_uses": selectors.decision_uses(decision, p),
