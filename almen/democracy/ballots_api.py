@@ -393,8 +393,8 @@ def ballot_result(request: HttpRequest, ballot_id: uuid.UUID) -> dict[str, Any]:
     summary="En afstemnings opslag (urnen)",
     description="Hver stemme i urnen med kvitteringskode, valg, vægt og hash, i kædens "
     "rækkefølge, kædens sidste hash og optællingen: det samme som opslagets JSON-fil, "
-    "som bulletin_verify.py kontrollerer. Ingen husstande, ingen tidspunkter. 404, før "
-    "resultatet er offentliggjort.",
+    "som bulletin_verify.py kontrollerer. Ingen husstande og intet tidspunkt for den "
+    "enkelte stemme. 404, før resultatet er offentliggjort.",
 )
 def ballot_bulletin(request: HttpRequest, ballot_id: uuid.UUID) -> HttpResponse:
     ballot, _p = _published_or_404(request, ballot_id)

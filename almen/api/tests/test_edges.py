@@ -112,7 +112,7 @@ def test_pagination_out_of_bounds_is_422_on_every_paginated_endpoint(cast, query
         for method, url, operation in _operations()
         if method == "get" and any(p["name"] == "offset" for p in operation["parameters"])
     ]
-    assert len(paginated) == 7  # register 2, goals 2, democracy 3 (stats)
+    assert len(paginated) == 8  # register 2, goals 2, democracy 3 (stats), 1 (ballots)
     for url in paginated:
         response = Client().get(f"{url}?{query}")
         assert response.status_code == 422, (url, response.content)

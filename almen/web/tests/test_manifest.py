@@ -158,11 +158,12 @@ def test_modules_plug_in_through_the_registries() -> None:
         "people",
         "democracy",
     }
-    assert len(routes.api_routers()) == 5  # register, imports, goals, open data, democracy
+    # register, imports, goals, open data, democracy, democracy's ballots
+    assert len(routes.api_routers()) == 6
     # notify, register, attachments, imports, goals, dialogue, reports, people, democracy, web
     assert len(routes.urls()) == 10
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
-    assert [d.key for d in demo.demos()] == ["goals", "dialogue", "democracy"]
+    assert [d.key for d in demo.demos()] == ["goals", "dialogue", "democracy", "ballots"]
     assert {p.key for p in notifications.reminder_producers()} >= {
         "goals.deadlines",
         "democracy.meeting_deadlines",
