@@ -195,20 +195,24 @@ def test_residents_get_no_search(client_for, cast) -> None:
 
 
 def test_the_candidates_page_makes_a_fixed_number_of_queries(client_for) -> None:
-    """More candidates, more search hits and a result do not mean more queries."""
+    """Four times the candidates (and search hits, and a result) do not mean more
+    queries. One query of slack: a cache entry or the session may be refreshed by any
+    request (seen on PostgreSQL with Redis); one query per candidate would add three."""
     client = client_for("org_staff")
-    counts = []
-    for n in (1, 4):
-        ballot = t.draft_election(candidates=n)
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(page(ballot), {"q": "ve"}).status_code == 200
-        counts.append(len(queries))
-    for ballot in (t.tied_election(), t.count(t.election(candidates=4), [([2], 1)])):
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(page(ballot)).status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1] and counts[2] == counts[3], counts
-    assert max(counts) <= 25, counts
+
+    def queries(ballot: Ballot, **query: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page(ballot), query).status_code == 200
+        return len(captured)
+
+    few, many = (queries(t.draft_election(candidates=n), q="ve") for n in (1, 4))
+    assert many <= few + 1, (few, many)
+    counted = [
+        queries(t.count(t.election(candidates=n, seats=1, substitute_seats=1), [([2], 1)]))
+        for n in (1, 4)
+    ]
+    assert counted[1] <= counted[0] + 1, counted
+    assert max(few, many, *counted) <= 20
 
 
 # --- standing, nominating, withdrawing -------------------------------------------------

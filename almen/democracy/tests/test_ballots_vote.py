@@ -663,3 +663,31 @@ def test_an_error_report_shows_neither_the_choice_nor_the_code(client_for, monke
     assert frames["broken"]["chosen_marks"] == hidden
     assert frames["ballot_vote"]["form"] == hidden
     assert frames["ballot_vote"]["votes"] == hidden
+
+
+# What the voting pages themselves say (the question is the board's).
+PLAIN = {
+    "stem": [
+        "Jeres husstand har 2 stemmer tilbage.",
+        "Hver voksen i husstanden kan afgive én af jeres 2 stemmer, eller én af jer kan "
+        "afgive begge.",
+        "Din stemme er hemmelig. Ingen kan se, hvad du stemmer.",
+    ],
+    "bekræft": ["Når du har bekræftet, kan du ikke ændre din stemme."],
+    "kvittering": [
+        "Skriv koden ned, eller send den til dig selv. Du ser den kun nu.",
+        "Når stemmerne er talt op, kan du finde koden på opslagstavlen. Så ser du, at din "
+        "stemme er talt med.",
+    ],
+}
+
+
+def test_the_voting_pages_speak_plainly(client_for) -> None:
+    client = client_for("resident_a")
+    pages = {"stem": client.get(_url(BALLOT_OPEN_ID))}
+    pages["bekræft"], nonce = _choose(client, BALLOT_OPEN_ID, "1", "2")
+    pages["kvittering"] = _confirm(client, BALLOT_OPEN_ID, nonce, "1", "2")
+    for name, sentences in PLAIN.items():
+        for sentence in sentences:
+            assert sentence in _text(pages[name]), (name, sentence)
+    assert lix(" ".join(s for texts in PLAIN.values() for s in texts)) <= 35
