@@ -538,11 +538,12 @@ class InProcess:
     """The same browser through Django's test client in this process: each request's
     CPU time and queries, undisturbed by the server and client sharing the cores."""
 
-    def __init__(self, session_key: str) -> None:
+    def __init__(self, session_key: str | None) -> None:
         from django.test import Client
 
         self.client = Client(HTTP_HOST="127.0.0.1")
-        self.client.cookies["sessionid"] = session_key
+        if session_key:
+            self.client.cookies["sessionid"] = session_key
         self.cpu: list[float] = []
         self.queries: list[int] = []
 
@@ -587,9 +588,16 @@ def in_process_votes(vote_url: str, prefix: str, keys: list[tuple[int, str]]) ->
             for i, (c, n) in enumerate(zip(browser.cpu, browser.queries, strict=True)):
                 cpu.setdefault(i, []).append(c * 1000)
                 queries.setdefault(i, []).append(n)
+        # The ceiling in the same way: the one-query view's CPU per request, without a
+        # session, as the HTTP client asks for it.
+        ceiling = InProcess(None)
+        for _ in range(21):
+            ceiling.follow("GET", "/bench/one-query")
+        one_query_ms = statistics.median(ceiling.cpu[1:]) * 1000
     finally:
         logging.disable(logging.NOTSET)
     return {
+        "one_query_cpu_ms": one_query_ms,
         "voters": len(keys) - 1,
         "votes": len(receipts),
         "receipts": receipts,
@@ -1131,6 +1139,12 @@ def report(header: str, h: dict[str, Any] | None, b: dict[str, Any] | None) -> s
         lines.append(
             f"{'  in-process CPU ms per request (' + str(local['voters']) + ' voters)':50} "
             f"{cpu:>14}   queries {queries}"
+        )
+        per_vote = sum(local["cpu_ms"].values())
+        lines.append(
+            f"{'  in-process CPU per vote / per one-query request':50} "
+            f"{per_vote:>11.1f} ms {local['one_query_cpu_ms']:>9.2f} ms "
+            f"{local['one_query_cpu_ms'] / per_vote:>6.1%}"
         )
         for why, n in v["refused"].items():
             lines.append(f"    refused {n}: {why[:90]}")
