@@ -22,7 +22,6 @@ from almen.democracy import ballots_box
 from almen.democracy.ballots_testing import close_now, yes_no_ballot
 from almen.democracy.models import Ballot, BallotEntry, BallotInbox, Participation
 from almen.democracy.tests.ballots_helpers import households
-from almen.lib import notifications
 from almen.notify.models import Notification
 from almen.register.models import Household, Resident
 
@@ -158,17 +157,25 @@ def test_no_stored_message_holds_a_tracker(voting: Voting) -> None:
     assert not [t for t in voting.trackers if t in rows]
 
 
-@pytest.mark.skipif(
-    "democracy.ballot_receipt" not in {k.key for k in notifications.kinds()},
-    reason="voting part not merged (its e-mailed receipt, democracy.ballot_receipt)",
-)
-def test_an_emailed_receipt_leaves_no_tracker_in_the_outbox(voting: Voting) -> None:
-    """The voter's own receipt e-mail carries the tracker to them, but the outbox row
-    it is sent from must not keep it beside the recipient. For the integrator: send
-    one receipt here the way the voting part's receipt view does, then the check."""
-    assert Notification.objects.filter(kind="democracy.ballot_receipt").exists(), (
-        "send a receipt (the voting part's kvittering/ view) before the check"
+def test_an_emailed_receipt_leaves_no_tracker_in_the_outbox(voting: Voting, client_for) -> None:
+    """The voter's own receipt e-mail carries the tracker to them, but once sent the
+    outbox row must not keep it beside the recipient (the kind is ephemeral)."""
+    from django.core.management import call_command
+
+    from almen.democracy.ballots_testing import BALLOT_OPEN_ID
+    from almen.democracy.tests.test_ballots_vote import KEY, TRACKER, _text, _url, _vote
+
+    client = client_for("resident_a")
+    receipt = _text(_vote(client, BALLOT_OPEN_ID, "1", "2"))
+    code, key = TRACKER.search(receipt), KEY.search(receipt)
+    assert code and key
+    sent = client.post(
+        _url(BALLOT_OPEN_ID, "kvittering"), {"tracker": code.group(0), "key": key[1]}
     )
+    assert sent.status_code == 200
+    assert Notification.objects.filter(kind="democracy.ballot_receipt").exists()
+    call_command("notify_worker", "--once")
+    voting.trackers.append(code.group(0))
     test_no_stored_message_holds_a_tracker(voting)
 
 
