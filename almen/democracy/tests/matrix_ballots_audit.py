@@ -26,4 +26,5 @@ COUNTED = m.everyone(200)
 OPEN = {**m.everyone(404), "resident_b": 403, m.ANON: 302}
 ROWS = {str(BALLOT_COUNTED_ID): COUNTED, str(BALLOT_OPEN_ID): OPEN}
 
+assert _args["ballot_id"] in ROWS, "ARGS['ballot_id'] names neither matrix ballot: add its row"
 EXPECTED: dict[str, dict[str, int]] = {BULLETIN_JSON: ROWS[_args["ballot_id"]]}

@@ -15,6 +15,7 @@ from django.urls import reverse
 # test_matrix first: it imports the parts' rows (ours included) at its end.
 from almen.access.tests.test_matrix import ARGS
 from almen.conftest import PERSONA_KEYS
+from almen.democracy import ballots_audit_views
 from almen.democracy.ballots_testing import BALLOT_COUNTED_ID, BALLOT_OPEN_ID
 from almen.democracy.bulletin_verify import verify
 from almen.democracy.models import Ballot, BallotEntry, Participation
@@ -108,8 +109,11 @@ def test_the_file_is_cached_on_the_chain_and_rebuilt_when_it_changes(
     # A recount (a new tally) or a changed chain head is another file.
     Ballot.objects.filter(pk=ballot.pk).update(tally={**(ballot.tally or {}), "votes": 99})
     assert json.loads(client.get(_url(BALLOT_COUNTED_ID)).content)["tally"]["votes"] == 99
-    keys = [k for k in getattr(cache, "_cache", {}) if "ballot-bulletin" in str(k)]
-    assert all(str(ballot.public_id) not in k for k in keys)  # nothing but the ballot's pk
+    # The key is the ballot's own fields: no tracker, no person, not even its public id.
+    key = ballots_audit_views._cache_key(Ballot.objects.get(pk=ballot.pk))
+    assert cache.get(key) is not None
+    trackers = BallotEntry.objects.filter(ballot=ballot).values_list("tracker", flat=True)
+    assert str(ballot.public_id) not in key and not [t for t in trackers if t in key]
 
 
 def test_building_the_file_makes_a_fixed_number_of_queries(
