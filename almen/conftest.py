@@ -14,6 +14,7 @@ from almen.democracy.ballots_testing import matrix_ballots_create
 from almen.democracy.testing import matrix_democracy_create
 from almen.dialogue.testing import matrix_dialogue_create
 from almen.goals.testing import matrix_goal_create
+from almen.green.testing import matrix_green_create
 from almen.register.demo import Persona, personas, personas_create
 from almen.register.testing import matrix_resident_create
 
@@ -64,6 +65,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         matrix_resident_create()
         matrix_democracy_create()
         matrix_ballots_create()
+        matrix_green_create()
 
 
 @pytest.fixture

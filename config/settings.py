@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "almen.reports",
     "almen.people",
     "almen.democracy",
+    "almen.green",
     "almen.api",
     "almen.web",
 ]

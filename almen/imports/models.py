@@ -52,6 +52,10 @@ class ImportRun(models.Model):
         blank=True,
         related_name="+",
     )
+    # What the file is: the tenancy register, or another module's kind of import
+    # (grøn drift's meter readings, energy labels, degree days) on the same runs,
+    # progress and findings (decision 0031).
+    kind = models.CharField(_("art"), max_length=20, default="register", db_index=True)
     original_name = models.CharField(_("filnavn"), max_length=255)
     file = models.FileField(_("fil"), upload_to="imports/%Y/%m/", blank=True)
     format = models.CharField(_("format"), max_length=4, choices=ImportFormat.choices)

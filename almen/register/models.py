@@ -150,6 +150,17 @@ class Building(models.Model):
 
     estate = models.ForeignKey(Estate, on_delete=models.CASCADE, related_name="buildings")
     address = models.CharField(_("adresse"), max_length=200)
+    # For grøn drift (consumption per m², benchmarks by building period). Empty
+    # heated area: the sum of the building's units' area is used.
+    built_year = models.PositiveSmallIntegerField(
+        _("opført år"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1600), MaxValueValidator(2100)],
+    )
+    heated_area_m2 = models.DecimalField(
+        _("opvarmet areal (m²)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["address"]

@@ -430,36 +430,18 @@ for _part in (
     EXPECTED.update(_part.EXPECTED)
 
 
-# The democracy's parts keep their rows beside their code (almen/democracy/tests/);
-# merged here, before the cases below are built from the table.
-from almen.democracy.tests import (  # noqa: E402
-    matrix_ballots_admin,
-    matrix_ballots_audit,
-    matrix_ballots_elections,
-    matrix_ballots_platform,
-    matrix_ballots_vote,
-    matrix_hall,
-    matrix_meetings,
-    matrix_minutes,
-    matrix_notices,
-    matrix_proposals,
-    matrix_stats,
-)
+# Grøn drift's parts keep theirs in almen/green/tests/matrix_<part>.py: every such
+# module is merged, so a new part adds its file and nothing here.
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
 
-for _part in (
-    matrix_meetings,
-    matrix_notices,
-    matrix_proposals,
-    matrix_hall,
-    matrix_minutes,
-    matrix_stats,
-    matrix_ballots_audit,
-    matrix_ballots_vote,
-    matrix_ballots_admin,
-    matrix_ballots_elections,
-    matrix_ballots_platform,
-):
-    EXPECTED.update(_part.EXPECTED)
+import almen.green.tests as _green_tests  # noqa: E402
+
+for _info in sorted(pkgutil.iter_modules(_green_tests.__path__), key=lambda m: m.name):
+    if _info.name.startswith("matrix_"):
+        _module = importlib.import_module(f"almen.green.tests.{_info.name}")
+        EXPECTED.update(_module.EXPECTED)
+        ARGS.update(getattr(_module, "ARGS", {}))  # its route parameters' values
 
 
 def routes() -> Iterator[str]:

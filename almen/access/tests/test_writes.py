@@ -501,34 +501,16 @@ for _part in (
 
 
 # The API's writes are token-authenticated: test_api_writes.
-# The democracy's parts keep their rows beside their code (almen/democracy/tests/);
-# merged here, before the cases below are built from the table.
-from almen.democracy.tests import (  # noqa: E402
-    writes_ballots_admin,
-    writes_ballots_elections,
-    writes_ballots_platform,
-    writes_ballots_vote,
-    writes_hall,
-    writes_meetings,
-    writes_minutes,
-    writes_notices,
-    writes_proposals,
-    writes_stats,
-)
+# Grøn drift's parts keep theirs in almen/green/tests/writes_<part>.py: every such
+# module is merged, so a new part adds its file and nothing here.
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
 
-for _part in (
-    writes_meetings,
-    writes_notices,
-    writes_proposals,
-    writes_hall,
-    writes_minutes,
-    writes_stats,
-    writes_ballots_vote,
-    writes_ballots_admin,
-    writes_ballots_elections,
-    writes_ballots_platform,
-):
-    WRITES.update(_part.WRITES)
+import almen.green.tests as _green_tests  # noqa: E402
+
+for _info in sorted(pkgutil.iter_modules(_green_tests.__path__), key=lambda m: m.name):
+    if _info.name.startswith("writes_"):
+        WRITES.update(importlib.import_module(f"almen.green.tests.{_info.name}").WRITES)
 
 
 API_WRITES = {

@@ -1,0 +1,98 @@
+"""Fetch-and-authorise for grøn drift. 404 to outsiders, 403 to readers who may not do
+this, login for anonymous visitors (as everywhere, decision 0002).
+
+Who sees what (decision 0031):
+
+- **Consumption, CO2e, meters, readings, labels and benchmarks** of an estate are the
+  organisation's operational data, not personal data: its staff, its organisation
+  board, the estate's board and residents, the estate's municipality's officers and
+  sector staff read them. Staff manage meters, readings, imports, labels and the
+  organisation's own emission factors.
+- **Green measures and involvement**: staff and the estate's board register them;
+  each carries a visibility on the ladder, so a measure the organisation publishes
+  (``public``) shows on the public estate page.
+- **The national factor table** is read by everyone and kept by sector staff.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from almen.access.policy import Principal, Scope, deny, principal
+from almen.register import access as register_access
+from almen.register.models import Estate, Organisation
+
+
+def can_read_green(p: Principal, estate: Estate) -> bool:
+    scope = Scope.of_estate(estate)
+    return (
+        p.superuser
+        or p.can_manage(scope)
+        or p.is_board_of_organisation(estate.organisation_id)
+        or p.is_resident_of(estate.pk)
+        or estate.municipality_id in p.municipalities
+        or p.sector
+    )
+
+
+def can_manage_green(p: Principal, organisation_id: int) -> bool:
+    """Meters, readings, imports, labels, the organisation's factors: its staff."""
+    return p.is_staff_of(organisation_id)
+
+
+def can_manage_measures(p: Principal, estate: Estate) -> bool:
+    """Green measures and residents' involvement: staff and the estate's board."""
+    return p.can_manage(Scope.of_estate(estate))
+
+
+def can_read_organisation_green(p: Principal, organisation: Organisation) -> bool:
+    return (
+        p.is_staff_of(organisation.pk)
+        or p.is_board_of_organisation(organisation.pk)
+        or organisation.municipality_id in p.municipalities
+        or p.sector
+    )
+
+
+def can_manage_national_factors(p: Principal) -> bool:
+    return p.sector or p.superuser
+
+
+def _deny_unless(p: Principal, ok: bool, organisation_id: int) -> None:
+    if not ok:
+        deny(p, can_read=p.is_member_of(organisation_id))
+
+
+def estate_for_reader(request: HttpRequest, cvr: str, number: int) -> Estate:
+    estate = register_access.estate_for_view(request, cvr, number)
+    p = principal(request)
+    _deny_unless(p, can_read_green(p, estate), estate.organisation_id)
+    return estate
+
+
+def estate_for_manager(request: HttpRequest, cvr: str, number: int) -> Estate:
+    estate = register_access.estate_for_view(request, cvr, number)
+    p = principal(request)
+    _deny_unless(p, can_manage_green(p, estate.organisation_id), estate.organisation_id)
+    return estate
+
+
+def estate_for_measures(request: HttpRequest, cvr: str, number: int) -> Estate:
+    estate = register_access.estate_for_view(request, cvr, number)
+    p = principal(request)
+    _deny_unless(p, can_manage_measures(p, estate), estate.organisation_id)
+    return estate
+
+
+def organisation_for_reader(request: HttpRequest, cvr: str) -> Organisation:
+    organisation = register_access.organisation_for_view(request, cvr)
+    p = principal(request)
+    _deny_unless(p, can_read_organisation_green(p, organisation), organisation.pk)
+    return organisation
+
+
+def organisation_for_manager(request: HttpRequest, cvr: str) -> Organisation:
+    organisation = register_access.organisation_for_view(request, cvr)
+    p = principal(request)
+    _deny_unless(p, can_manage_green(p, organisation.pk), organisation.pk)
+    return organisation
