@@ -441,10 +441,28 @@ def _ballot(public_id: uuid.UUID) -> Ballot:
         raise Http404 from None
 
 
+def is_former_voter(p: Principal, ballot: Ballot) -> bool:
+    """A person whose household lived in the estate on the cut-off day and has moved
+    out since, in a ballot where the estate decided that such households keep their
+    vote (``moved_out_keeps_vote``). The principal knows current tenancies only, so
+    this asks the register (one query, only on this rare path)."""
+    if p.user_id is None or not ballot.moved_out_keeps_vote or ballot.state == BallotState.DRAFT:
+        return False
+    from almen.register.models import Resident
+
+    return Resident.objects.filter(
+        user_id=p.user_id,
+        household__unit__estate_id=ballot.estate_id,
+        household__moved_in__lte=ballot.roll_on,
+        household__moved_out__gte=ballot.roll_on,
+    ).exists()
+
+
 def ballot_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
     ballot = _ballot(public_id)
     p = principal(request)
-    _deny_unless(p, can_read_ballot(p, ballot), ballot.organisation_id)
+    if not can_read_ballot(p, ballot) and not is_former_voter(p, ballot):
+        deny(p, can_read=p.is_member_of(ballot.organisation_id))
     return ballot
 
 
@@ -460,7 +478,7 @@ def ballot_for_voter(request: HttpRequest, public_id: uuid.UUID) -> Ballot:
     """A ballot, for a resident of its estate; its other readers get 403."""
     ballot = ballot_for_reader(request, public_id)
     p = principal(request)
-    if not can_vote(p, ballot):
+    if not can_vote(p, ballot) and not is_former_voter(p, ballot):
         deny(p, can_read=True)
     return ballot
 

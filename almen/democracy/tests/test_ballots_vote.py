@@ -297,6 +297,42 @@ def test_a_household_that_moved_in_after_the_cut_off_cannot_vote(client_for) -> 
     assert Participation.objects.count() == before
 
 
+@pytest.mark.parametrize("keeps", [True, False])
+def test_a_household_that_moved_out_after_the_cut_off_votes_only_where_the_estate_says_so(
+    keeps: bool,
+) -> None:
+    """The estate's rule (decision 0030): a household on the roll that has moved out
+    since keeps its vote only with ``moved_out_keeps_vote``. The access policy knows
+    current tenancies only, so the voting page must still let it in."""
+    ballot = yes_no_ballot(moved_out_keeps_vote=keeps)
+    mover = h.resident_user(name="Flyttet Efter Skæringsdato")
+    Household.objects.filter(residents__user=mover).update(
+        moved_out=timezone.localdate() - dt.timedelta(days=1)  # after the cut-off
+    )
+    client = h.client(mover)
+    page = client.get(_url(ballot))
+    if not keeps:
+        assert page.status_code == 404  # no longer of the estate, and no vote kept
+        assert _choose(client, ballot)[0].status_code == 404
+        return
+    assert page.status_code == 200, _text(page)
+    assert "Jeres husstand har 2 stemmer tilbage." in _text(page)
+    assert client.get(f"/afstemninger/{ballot.public_id}/").status_code == 200
+    receipt = _vote(client, ballot, "2", "2")
+    assert receipt.status_code == 200 and TRACKER.search(_text(receipt))
+    household = Household.objects.get(residents__user=mover)
+    assert Participation.objects.get(ballot=ballot, household=household).votes_digital == 2
+
+
+def test_a_household_that_moved_out_before_the_cut_off_never_votes() -> None:
+    ballot = yes_no_ballot(moved_out_keeps_vote=True)
+    mover = h.resident_user(name="Flyttet Før")
+    Household.objects.filter(residents__user=mover).update(
+        moved_out=ballot.roll_on - dt.timedelta(days=1)
+    )
+    assert h.client(mover).get(_url(ballot)).status_code == 404
+
+
 def test_a_household_whose_votes_were_used_in_the_hall_cannot_vote_online(cast, client_for) -> None:
     household = _household(cast["resident_a"].user)
     ballot = Ballot.objects.get(public_id=BALLOT_OPEN_ID)
