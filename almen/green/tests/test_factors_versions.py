@@ -496,3 +496,40 @@ def test_staff_create_and_edit_their_supplier(cast) -> None:
     assert response.status_code == 302
     own = EmissionFactor.objects.get(supplier=supplier)
     assert own.kg_co2e_per_unit == Decimal("0.056952") and own.organisation.cvr == CVR_A  # type: ignore[union-attr]
+
+
+def test_changing_an_old_version_goes_to_the_current_one(sector_client: Client) -> None:
+    old = _national(EnergyKind.NATURAL_GAS, 2020)
+    new = services.factor_change(
+        actor=None,
+        factor=old,
+        kg_co2e_per_unit=Decimal("2.2"),
+        source="x",
+        source_url="",
+        note="",
+        reason="y",
+    )
+    response = sector_client.get(f"/groen-drift/emissionsfaktorer/{old.pk}/ret/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/groen-drift/emissionsfaktorer/{new.pk}/ret/"
+
+
+def test_the_organisation_page_has_a_flat_query_count(
+    cast,  # type: ignore[no-untyped-def]
+    django_assert_max_num_queries,
+) -> None:
+    client = Client()
+    login_with_mfa(client, cast["org_staff"].user)
+    organisation = Organisation.objects.get(cvr=CVR_A)
+    for n in range(5):
+        services.supplier_create(
+            actor=None,
+            organisation=organisation,
+            name=f"Værk {n}",
+            kind=EnergyKind.DISTRICT_HEATING,
+            municipalities=[organisation.municipality],
+        )
+    client.get(f"/organisationer/{CVR_A}/groen-drift/forsyninger/")  # warm the session
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/organisationer/{CVR_A}/groen-drift/forsyninger/")
+    assert page.status_code == 200 and "Værk 4" in page.content.decode()
