@@ -515,7 +515,7 @@ def test_changing_an_old_version_goes_to_the_current_one(sector_client: Client) 
 
 
 def test_the_organisation_page_has_a_flat_query_count(
-    cast,  # type: ignore[no-untyped-def]
+    cast,
     django_assert_max_num_queries,
 ) -> None:
     client = Client()
