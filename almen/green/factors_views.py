@@ -183,8 +183,8 @@ def _history(
 
 
 @require_GET
-def factor_history(request: HttpRequest, factor_id: int) -> HttpResponse:
-    return _history(request, _national_factor(factor_id), organisation=None)
+def factor_history(request: HttpRequest, national_factor_id: int) -> HttpResponse:
+    return _history(request, _national_factor(national_factor_id), organisation=None)
 
 
 @require_http_methods(GET_POST)
@@ -213,7 +213,7 @@ def factor_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Faktoren er gemt. Berørte CO2e-tal bliver regnet om i baggrunden.")
             )
-            return redirect("green:factor_history", factor_id=factor.pk)
+            return redirect("green:factor_history", national_factor_id=factor.pk)
     return render(
         request,
         "green/factors/factor_form.html",
@@ -233,7 +233,7 @@ def _change(
             return redirect(
                 "green:org_declaration_change", cvr=organisation.cvr, declaration_id=current.pk
             )
-        return redirect("green:factor_change", factor_id=current.pk)
+        return redirect("green:factor_change", national_factor_id=current.pk)
     form = FactorChangeForm(
         request.POST if request.method == "POST" else None,
         initial=_change_initial(factor),
@@ -271,14 +271,14 @@ def _change(
                 return redirect(
                     "green:org_declaration_history", cvr=organisation.cvr, declaration_id=new.pk
                 )
-            return redirect("green:factor_history", factor_id=new.pk)
+            return redirect("green:factor_history", national_factor_id=new.pk)
     return render(request, template, context, status=form_status(request, form))
 
 
 @require_http_methods(GET_POST)
-def factor_change(request: HttpRequest, factor_id: int) -> HttpResponse:
+def factor_change(request: HttpRequest, national_factor_id: int) -> HttpResponse:
     access.require_national_factor_manager(request)
-    return _change(request, _national_factor(factor_id), organisation=None)
+    return _change(request, _national_factor(national_factor_id), organisation=None)
 
 
 # --- an organisation's suppliers and declarations ----------------------------------------
@@ -351,9 +351,9 @@ def org_supplier_create(request: HttpRequest, cvr: str) -> HttpResponse:
 
 
 @require_http_methods(GET_POST)
-def org_supplier_edit(request: HttpRequest, cvr: str, supplier_id: uuid.UUID) -> HttpResponse:
+def org_supplier_edit(request: HttpRequest, cvr: str, own_supplier_id: uuid.UUID) -> HttpResponse:
     organisation = access.organisation_for_manager(request, cvr)
-    supplier = Supplier.objects.filter(public_id=supplier_id, organisation=organisation).first()
+    supplier = Supplier.objects.filter(public_id=own_supplier_id, organisation=organisation).first()
     if supplier is None:
         raise Http404
     form = SupplierForm(

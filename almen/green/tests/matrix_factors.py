@@ -14,9 +14,9 @@ from almen.access.tests import test_matrix as m
 from almen.green.testing_factors import NATIONAL_FACTOR_PK, ORG_FACTOR_PK, ORG_SUPPLIER_ID
 
 ARGS = {
-    "factor_id": str(NATIONAL_FACTOR_PK),
+    "national_factor_id": str(NATIONAL_FACTOR_PK),
     "declaration_id": str(ORG_FACTOR_PK),
-    "supplier_id": str(ORG_SUPPLIER_ID),
+    "own_supplier_id": str(ORG_SUPPLIER_ID),
 }
 
 PUBLIC = "groen-drift/emissionsfaktorer/"
@@ -49,11 +49,11 @@ ORG_MANAGE = {
 EXPECTED: dict[str, dict[str, int]] = {
     PUBLIC: m.everyone(200),
     PUBLIC + "ny/": SECTOR_ONLY,
-    PUBLIC + "<int:factor_id>/": m.everyone(200),
-    PUBLIC + "<int:factor_id>/ret/": SECTOR_ONLY,
+    PUBLIC + "<int:national_factor_id>/": m.everyone(200),
+    PUBLIC + "<int:national_factor_id>/ret/": SECTOR_ONLY,
     ORG: ORG_READ,
     ORG + "ny/": ORG_MANAGE,
-    ORG + "<uuid:supplier_id>/ret/": ORG_MANAGE,
+    ORG + "<uuid:own_supplier_id>/ret/": ORG_MANAGE,
     ORG + "deklarationer/ny/": ORG_MANAGE,
     ORG + "deklarationer/<int:declaration_id>/": ORG_READ,
     ORG + "deklarationer/<int:declaration_id>/ret/": ORG_MANAGE,

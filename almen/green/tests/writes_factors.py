@@ -34,18 +34,18 @@ WRITES: dict[str, Any] = {
         },
         outcomes=w._post_only(EXPECTED[PUBLIC + "ny/"]),
     ),
-    PUBLIC + "<int:factor_id>/ret/": w.Write(
+    PUBLIC + "<int:national_factor_id>/ret/": w.Write(
         form_persona="sector_staff",
         data=lambda: {"kg_co2e_per_unit": "0,065", "reason": "Matrix: rettet", "confirm": "yes"},
-        outcomes=w._post_only(EXPECTED[PUBLIC + "<int:factor_id>/ret/"]),
+        outcomes=w._post_only(EXPECTED[PUBLIC + "<int:national_factor_id>/ret/"]),
     ),
     ORG + "ny/": w.Write(
         data=lambda: {"name": "Matrix Nyt Værk", "kind": "district_heating"},
         outcomes=w._post_only(EXPECTED[ORG + "ny/"]),
     ),
-    ORG + "<uuid:supplier_id>/ret/": w.Write(
+    ORG + "<uuid:own_supplier_id>/ret/": w.Write(
         data=lambda: {"name": "Matrix Varmeværk A (nyt navn)"},
-        outcomes=w._post_only(EXPECTED[ORG + "<uuid:supplier_id>/ret/"]),
+        outcomes=w._post_only(EXPECTED[ORG + "<uuid:own_supplier_id>/ret/"]),
     ),
     ORG + "deklarationer/ny/": w.Write(
         data=lambda: {
