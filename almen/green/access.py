@@ -96,3 +96,10 @@ def organisation_for_manager(request: HttpRequest, cvr: str) -> Organisation:
     p = principal(request)
     _deny_unless(p, can_manage_green(p, organisation.pk), organisation.pk)
     return organisation
+
+
+def require_national_factor_manager(request: HttpRequest) -> None:
+    """The national factor table is read by everyone (403 for those who may not keep it)."""
+    p = principal(request)
+    if not can_manage_national_factors(p):
+        deny(p, can_read=True)
