@@ -57,6 +57,7 @@ DATA_APPS = [
     "reports",
     "people",
     "democracy",
+    "green",
     "audit",
     "notify",
 ]
