@@ -3,11 +3,10 @@ The other modules add their own routers; ``almen.api.api`` adds whatever is regi
 
 from __future__ import annotations
 
-from almen.api.opendata import router
 from almen.lib import routes
 
 APP = "api"
 
 
 def register() -> None:
-    routes.register_api(router, app=APP)
+    routes.register_api("almen.api.opendata:router", app=APP)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 
 from almen.democracy import ballots_opendata, ballots_stats
-from almen.democracy.ballots_api import router
 from almen.democracy.ballots_demo import ballots_demo_create
 from almen.democracy.models import Ballot
 from almen.democracy.opendata import opendata_invalidate
@@ -19,7 +18,7 @@ APP = "democracy"
 
 def register() -> None:
     ballots_stats.register_metrics()
-    routes.register_api(router, app=APP, prefix="/ballots")
+    routes.register_api("almen.democracy.ballots_api:router", app=APP, prefix="/ballots")
     for table in ballots_opendata.TABLES:
         opendata.register(table, app=APP)
     # A ballot closed, counted or published changes the open data and the participation

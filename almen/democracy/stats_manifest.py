@@ -7,7 +7,6 @@ from __future__ import annotations
 from almen.democracy import opendata as democracy_opendata
 from almen.democracy import stats_metrics
 from almen.democracy.demo import democracy_demo_create
-from almen.democracy.stats_api import router
 from almen.lib import demo, opendata, routes
 from almen.lib.demo import Demo
 
@@ -16,7 +15,7 @@ APP = "democracy"
 
 def register() -> None:
     stats_metrics.register_metrics()
-    routes.register_api(router, app=APP)
+    routes.register_api("almen.democracy.stats_api:router", app=APP)
     for table in democracy_opendata.TABLES:
         opendata.register(table, app=APP)
     opendata.register_version(democracy_opendata.democracy_version, app=APP)

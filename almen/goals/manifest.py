@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from almen.access.policy import Principal
 from almen.goals import attachment_owners
 from almen.goals.access import visible_goals
-from almen.goals.api import router
 from almen.goals.demo import goals_demo_create
 from almen.goals.models import Action, GoalStatus
 from almen.goals.opendata import TABLES
@@ -320,7 +319,7 @@ def register() -> None:
     for kind in KINDS:
         notifications.register(kind, app=APP)
     notifications.register_reminders(ReminderProducer("goals.deadlines", goal_reminders), app=APP)
-    routes.register_api(router, app=APP)
+    routes.register_api("almen.goals.api:router", app=APP)
     decisions.register_use(DecisionUse("goals.decision_links", decision_links), app=APP)
     routes.register_urls("almen.goals.urls", app=APP)
     attachment_owners.register(APP)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from almen.imports.api import router
 from almen.imports.models import ImportRun
 from almen.lib import menu, panels, routes
 from almen.lib.menu import MenuItem
@@ -48,5 +47,5 @@ def register() -> None:
         MenuItem("imports.list", _("Import"), "imports:list", 70, menu.is_staff, menu.staff_cvr),
         app=APP,
     )
-    routes.register_api(router, app=APP, prefix="/imports")
+    routes.register_api("almen.imports.api:router", app=APP, prefix="/imports")
     routes.register_urls("almen.imports.urls", app=APP, prefix="import/")

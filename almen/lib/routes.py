@@ -4,7 +4,11 @@
 registered ninja router, so neither names a module:
 
     routes.register_urls("almen.goals.urls", app="goals")
-    routes.register_api(router, app="goals")
+    routes.register_api("almen.goals.api:router", app="goals")
+
+A router (and the API's authentication) may be given as ``"module:attribute"``: it is
+imported only when the API is built, so ``django.setup()`` — every management command,
+``ballot_verify`` among them — does not pay for django-ninja and the schemas.
 
 Registration order is ``INSTALLED_APPS`` order; no two modules' URL patterns overlap,
 so the order does not decide which view answers.
@@ -12,6 +16,7 @@ so the order does not decide which view answers.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +25,22 @@ from django.urls import URLResolver, include, path
 from almen.lib.registry import Registry
 
 
+def _resolve(target: Any) -> Any:
+    """``"module:attribute"`` imported, or the object itself."""
+    if isinstance(target, str):
+        module, _, attribute = target.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+    return target
+
+
 @dataclass(frozen=True)
 class ApiRouter:
     prefix: str
-    router: Any  # a ninja.Router
+    target: Any  # a ninja.Router, or "module:attribute" naming one
+
+    @property
+    def router(self) -> Any:
+        return _resolve(self.target)
 
 
 @dataclass(frozen=True)
@@ -52,7 +69,7 @@ def register_api_auth(auth: Any, *, app: str) -> None:
 
 
 def api_auth() -> list[Any]:
-    return _api_auth.items()
+    return [_resolve(auth) for auth in _api_auth.items()]
 
 
 def api_routers() -> list[ApiRouter]:

@@ -30,7 +30,6 @@ from almen.register.models import (
     Resident,
     Unit,
 )
-from almen.register.tokens import api_token_revoke
 
 
 @admin.register(Municipality)
@@ -178,6 +177,8 @@ class ApiTokenAdmin(AuditedAdmin[ApiToken]):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         count = 0
         for token in queryset.filter(revoked_at__isnull=True):
+            from almen.register.tokens import api_token_revoke  # ninja: not at start-up
+
             api_token_revoke(actor=request.user, token=token)
             count += 1
         self.message_user(

@@ -8,12 +8,10 @@ from __future__ import annotations
 from almen.access.policy import register_contributor
 from almen.lib import affiliation, menu, opendata, routes
 from almen.register.affiliation import organisation_name_for_user
-from almen.register.api import router
 from almen.register.grants import register_grants
 from almen.register.metrics import register_metrics
 from almen.register.opendata import TABLES
 from almen.register.places import principal_places
-from almen.register.tokens import api_token_optional
 
 APP = "register"
 
@@ -23,8 +21,8 @@ def register() -> None:
     register_metrics()
     for table in TABLES:
         opendata.register(table, app=APP)
-    routes.register_api(router, app=APP)
-    routes.register_api_auth(api_token_optional, app=APP)
+    routes.register_api("almen.register.api:router", app=APP)
+    routes.register_api_auth("almen.register.tokens:api_token_optional", app=APP)
     routes.register_urls("almen.register.urls", app=APP)
     # The organisation's name in the login and password e-mails (accounts' adapter).
     affiliation.register("register", organisation_name_for_user, app=APP)
