@@ -21,6 +21,7 @@ from almen.green.models import (
     Supplier,
 )
 from almen.lib.bounds import TITLE, validate_date_bounds
+from almen.lib.tabular import AmbiguousNumber, parse_decimal
 from almen.register.models import Building, Estate
 
 INPUT = {"class": "form-input"}
@@ -52,8 +53,23 @@ def _time(label: Any, **kw: Any) -> forms.TimeField:
     )
 
 
+class NumberField(forms.DecimalField):
+    """A number as people write it (``lib.tabular.parse_decimal``): ``1.234,5``,
+    ``1234,5`` or ``1234.5``; an ambiguous ``1.234`` is refused with a hint."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_decimal(value)
+        except AmbiguousNumber as exc:
+            raise forms.ValidationError(exc.message, code="invalid") from None
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 def _value(label: Any, **kw: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+    return NumberField(
         label=label,
         min_value=Decimal(0),
         max_value=VALUE_MAX,
@@ -236,7 +252,7 @@ class BuildingForm(forms.Form):
             "max_value": _("Skriv et årstal før 2100."),
         },
     )
-    heated_area_m2 = forms.DecimalField(
+    heated_area_m2 = NumberField(
         label=_("Opvarmet areal (m²)"),
         required=False,
         min_value=Decimal("0.01"),
