@@ -57,7 +57,7 @@ class NumberField(forms.DecimalField):
     """A number as people write it (``lib.tabular.parse_decimal``): ``1.234,5``,
     ``1234,5`` or ``1234.5``; an ambiguous ``1.234`` is refused with a hint."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         try:

@@ -30,7 +30,7 @@ METERS = ESTATE_1 + "maalere/"
 METER = f"{METERS}{METER_ID}/"
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return response.content.decode()
 
 
@@ -53,7 +53,7 @@ SEES_METERS = {
 
 
 @pytest.mark.parametrize("persona", sorted(SEES_METERS))
-def test_meter_list_per_persona(persona: str, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_meter_list_per_persona(persona: str, client_for) -> None:
     response = client_for(persona).get(METERS)
     page = _text(response)
     create_url = METERS + "ny/"
@@ -70,7 +70,7 @@ def test_meter_list_per_persona(persona: str, client_for) -> None:  # type: igno
         assert "Matrix Fjernvarme" not in page
 
 
-def test_the_resident_reads_the_meter_but_cannot_change_it(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_the_resident_reads_the_meter_but_cannot_change_it(client_for) -> None:
     page = _text(client_for("resident_a").get(METER))
     # 10 MWh a month = 10,000 kWh, at Fjernvarme Fyn's 0.05695 kg/kWh = 569.5 kg.
     assert "10.000" in page and "569,5" in page
@@ -81,14 +81,14 @@ def test_the_resident_reads_the_meter_but_cannot_change_it(client_for) -> None: 
     assert "MATRIX-FV-1.1" in page  # its sub-meter
 
 
-def test_staff_get_the_forms_on_the_meter(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_staff_get_the_forms_on_the_meter(client_for) -> None:
     page = _text(client_for("org_staff").get(METER))
     assert "Skriv en aflæsning" in page
     assert f"{METER}aflaesninger/ny/" in page
     assert f"{METER}udskiftning/" in page
 
 
-def test_other_org_staff_get_404_everywhere(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_other_org_staff_get_404_everywhere(client_for) -> None:
     client = client_for("other_org_staff")
     for path in (
         METERS,
@@ -103,7 +103,7 @@ def test_other_org_staff_get_404_everywhere(client_for) -> None:  # type: ignore
         assert "MATRIX" not in _text(response)
 
 
-def test_a_meter_of_another_estate_is_not_found(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_a_meter_of_another_estate_is_not_found(client_for) -> None:
     # Estate 2's address with estate 1's meter.
     assert client_for("org_staff").get(f"{ESTATE_2}maalere/{METER_ID}/").status_code == 404
     path = f"{ESTATE_2}maalere/aflaesninger/{READING_PK}/slet/"
@@ -113,7 +113,7 @@ def test_a_meter_of_another_estate_is_not_found(client_for) -> None:  # type: ig
 # --- forms ----------------------------------------------------------------------------
 
 
-def test_creating_a_meter_with_a_wrong_unit_says_why(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_creating_a_meter_with_a_wrong_unit_says_why(client_for) -> None:
     client = client_for("org_staff")
     data = {"number": "V-1", "kind": "water", "unit": "GJ", "mode": "cumulative"}
     response = client.post(METERS + "ny/", data)
@@ -130,13 +130,13 @@ def test_creating_a_meter_with_a_wrong_unit_says_why(client_for) -> None:  # typ
     assert "allerede en måler med nummeret V-1" in _text(response)
 
 
-def test_the_meter_form_says_which_price_area_the_municipality_gives(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_the_meter_form_says_which_price_area_the_municipality_gives(client_for) -> None:
     # Estate 1 is in København (Region Hovedstaden): DK2.
     page = _text(client_for("org_staff").get(METERS + "ny/"))
     assert "Ud fra kommunen: DK2" in page
 
 
-def test_typing_in_readings(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_typing_in_readings(client_for) -> None:
     client = client_for("org_staff")
     url = f"{METER}aflaesninger/ny/"
     # The matrix meter's last reading is 1,120 MWh on 1 January 2026.
@@ -160,7 +160,7 @@ def test_typing_in_readings(client_for) -> None:  # type: ignore[no-untyped-def]
     assert meter.readings.filter(at=aware(dt.date(2026, 2, 1))).count() == 1
 
 
-def test_recording_an_exchange_through_the_page(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_recording_an_exchange_through_the_page(client_for) -> None:
     client = client_for("org_staff")
     response = client.post(
         f"{METER}udskiftning/",
@@ -179,7 +179,7 @@ def test_recording_an_exchange_through_the_page(client_for) -> None:  # type: ig
     assert "FV-NY" in page and "MATRIX-FV-1" in page
 
 
-def test_deleting_a_reading_asks_first(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_a_reading_asks_first(client_for) -> None:
     client = client_for("org_staff")
     url = f"{METERS}aflaesninger/{READING_PK}/slet/"
     response = client.get(url)
@@ -194,7 +194,7 @@ def test_deleting_a_reading_asks_first(client_for) -> None:  # type: ignore[no-u
     assert not Reading.objects.filter(pk=READING_PK).exists()
 
 
-def test_labels_page_shows_the_share_and_expired_labels(client_for, cast) -> None:  # type: ignore[no-untyped-def]
+def test_labels_page_shows_the_share_and_expired_labels(client_for, cast) -> None:
     base = Estate.objects.get(organisation__cvr="29190909", number=2)
     estate = Estate.objects.create(
         organisation=base.organisation,
@@ -245,7 +245,7 @@ def test_labels_page_shows_the_share_and_expired_labels(client_for, cast) -> Non
     assert "Gældende" in page
 
 
-def test_buildings_show_the_area_used(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_buildings_show_the_area_used(client_for) -> None:
     building = Building.objects.filter(estate__organisation__cvr="29190909", estate__number=1)
     persona_building = building.exclude(pk=BUILDING_PK).first()
     assert persona_building is not None
@@ -263,7 +263,7 @@ def test_buildings_show_the_area_used(client_for) -> None:  # type: ignore[no-un
     assert persona_building.built_year == 1971
 
 
-def test_label_form_refuses_a_second_label_the_same_day(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_label_form_refuses_a_second_label_the_same_day(client_for) -> None:
     client = client_for("org_staff")
     response = client.post(
         ESTATE_1 + "energimaerker/ny/",
@@ -293,7 +293,7 @@ def test_label_form_refuses_a_second_label_the_same_day(client_for) -> None:  # 
 # --- query counts ---------------------------------------------------------------------
 
 
-def _queries(client, path: str) -> int:  # type: ignore[no-untyped-def]
+def _queries(client, path: str) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(path).status_code == 200
     return len(context)
@@ -307,7 +307,7 @@ def _add_meters(estate: Estate, n: int, start: int) -> None:
         monthly_readings(meter, 2024, Decimal(100), Decimal(5))
 
 
-def test_pages_have_flat_query_counts(client_for, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_pages_have_flat_query_counts(client_for, django_assert_max_num_queries) -> None:
     from almen.green import footprint
 
     client = client_for("org_staff")

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(cast):  # type: ignore[no-untyped-def]
+def staff(cast):
     return cast["org_staff"].user
 
 
@@ -43,7 +43,7 @@ def _estate(number: int = 2) -> Estate:
     )
 
 
-def _meter(staff, **kw) -> Meter:  # type: ignore[no-untyped-def]
+def _meter(staff, **kw) -> Meter:
     values = {"number": "T-1", "kind": EnergyKind.DISTRICT_HEATING, "unit": MeterUnit.KWH}
     values.update(kw)
     return services.meter_create(actor=staff, estate=_estate(), **values)
@@ -56,7 +56,7 @@ def _errors(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
 # --- meters ---------------------------------------------------------------------------
 
 
-def test_a_unit_that_does_not_fit_the_kind_is_refused(staff) -> None:  # type: ignore[no-untyped-def]
+def test_a_unit_that_does_not_fit_the_kind_is_refused(staff) -> None:
     with pytest.raises(ValidationError) as exc:
         _meter(staff, kind=EnergyKind.WATER, unit=MeterUnit.GJ)
     [message] = _errors(exc)["unit"]
@@ -64,7 +64,7 @@ def test_a_unit_that_does_not_fit_the_kind_is_refused(staff) -> None:  # type: i
     assert not Meter.objects.filter(estate=_estate()).exists()
 
 
-def test_the_meter_number_is_unique_in_the_estate(staff) -> None:  # type: ignore[no-untyped-def]
+def test_the_meter_number_is_unique_in_the_estate(staff) -> None:
     _meter(staff, number="FV-7")
     with pytest.raises(ValidationError) as exc:
         _meter(staff, number=" FV-7 ", kind=EnergyKind.WATER, unit=MeterUnit.M3)
@@ -75,7 +75,7 @@ def test_the_meter_number_is_unique_in_the_estate(staff) -> None:  # type: ignor
     )
 
 
-def test_a_parent_of_another_kind_or_estate_is_refused(staff) -> None:  # type: ignore[no-untyped-def]
+def test_a_parent_of_another_kind_or_estate_is_refused(staff) -> None:
     heat = _meter(staff, number="FV-1")
     with pytest.raises(ValidationError) as exc:
         _meter(staff, number="V-1", kind=EnergyKind.WATER, unit=MeterUnit.M3, parent=heat)
@@ -86,7 +86,7 @@ def test_a_parent_of_another_kind_or_estate_is_refused(staff) -> None:  # type: 
     assert _errors(exc)["parent"] == ["Hovedmåleren skal høre til samme afdeling."]
 
 
-def test_a_parent_cycle_is_refused(staff) -> None:  # type: ignore[no-untyped-def]
+def test_a_parent_cycle_is_refused(staff) -> None:
     a = _meter(staff, number="A")
     b = _meter(staff, number="B", parent=a)
     c = _meter(staff, number="C", parent=b)
@@ -104,7 +104,7 @@ def test_a_parent_cycle_is_refused(staff) -> None:  # type: ignore[no-untyped-de
     assert Meter.objects.get(pk=c.pk).parent_id == a.pk
 
 
-def test_a_meter_with_sub_meters_keeps_their_kind(staff) -> None:  # type: ignore[no-untyped-def]
+def test_a_meter_with_sub_meters_keeps_their_kind(staff) -> None:
     a = _meter(staff, number="A")
     _meter(staff, number="B", parent=a)
     with pytest.raises(ValidationError) as exc:
@@ -112,7 +112,7 @@ def test_a_meter_with_sub_meters_keeps_their_kind(staff) -> None:  # type: ignor
     assert "Bimåleren B måler fjernvarme" in _errors(exc)["kind"][0]
 
 
-def test_the_supplier_must_deliver_the_same_kind(staff) -> None:  # type: ignore[no-untyped-def]
+def test_the_supplier_must_deliver_the_same_kind(staff) -> None:
     plant = Supplier.objects.create(name="Testværket", kind=EnergyKind.DISTRICT_HEATING)
     with pytest.raises(ValidationError) as exc:
         _meter(staff, number="E-1", kind=EnergyKind.ELECTRICITY, supplier=plant)
@@ -132,14 +132,14 @@ def test_the_supplier_must_deliver_the_same_kind(staff) -> None:  # type: ignore
     assert meter.supplier_id == plant.pk
 
 
-def test_a_building_of_another_estate_is_refused(staff) -> None:  # type: ignore[no-untyped-def]
+def test_a_building_of_another_estate_is_refused(staff) -> None:
     building = Building.objects.filter(estate=_estate(1)).first()
     with pytest.raises(ValidationError) as exc:
         _meter(staff, building=building)
     assert _errors(exc)["building"] == ["Bygningen hører ikke til afdelingen."]
 
 
-def test_creating_and_changing_a_meter_is_audited(staff) -> None:  # type: ignore[no-untyped-def]
+def test_creating_and_changing_a_meter_is_audited(staff) -> None:
     meter = _meter(staff, number="FV-1")
     services.meter_update(actor=staff, meter=meter, name="Hovedmåler")
     actions = list(
@@ -154,7 +154,7 @@ def test_creating_and_changing_a_meter_is_audited(staff) -> None:  # type: ignor
 # --- readings and exchanges -----------------------------------------------------------
 
 
-def _read(staff, meter: Meter, day: dt.date, value: str):  # type: ignore[no-untyped-def]
+def _read(staff, meter: Meter, day: dt.date, value: str):
     return services.reading_create(actor=staff, meter=meter, at=aware(day), value=Decimal(value))
 
 
@@ -165,7 +165,7 @@ def _months(meter: Meter) -> dict[str, Decimal]:
     }
 
 
-def test_a_register_reading_lower_than_the_previous_is_refused(staff) -> None:  # type: ignore[no-untyped-def]
+def test_a_register_reading_lower_than_the_previous_is_refused(staff) -> None:
     meter = _meter(staff)
     _read(staff, meter, dt.date(2025, 1, 1), "1000")
     with pytest.raises(ValidationError) as exc:
@@ -181,7 +181,7 @@ def test_a_register_reading_lower_than_the_previous_is_refused(staff) -> None:  
     assert Reading.objects.filter(meter=meter).count() == 2
 
 
-def test_an_exchange_continues_the_series(staff) -> None:  # type: ignore[no-untyped-def]
+def test_an_exchange_continues_the_series(staff) -> None:
     meter = _meter(staff, number="FV-OLD")
     _read(staff, meter, dt.date(2025, 1, 1), "1000")
     _read(staff, meter, dt.date(2025, 2, 1), "1100")
@@ -222,7 +222,7 @@ def test_an_exchange_continues_the_series(staff) -> None:  # type: ignore[no-unt
     assert MeterExchange.objects.filter(meter=meter).count() == 2
 
 
-def test_the_old_meters_end_must_reach_the_last_reading(staff) -> None:  # type: ignore[no-untyped-def]
+def test_the_old_meters_end_must_reach_the_last_reading(staff) -> None:
     meter = _meter(staff)
     _read(staff, meter, dt.date(2025, 1, 1), "1000")
     with pytest.raises(ValidationError) as exc:
@@ -250,7 +250,7 @@ def test_the_old_meters_end_must_reach_the_last_reading(staff) -> None:  # type:
     assert not MeterExchange.objects.filter(meter=meter).exists()
 
 
-def test_a_new_number_taken_by_another_meter_is_refused(staff) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_number_taken_by_another_meter_is_refused(staff) -> None:
     _meter(staff, number="TAKEN", kind=EnergyKind.WATER, unit=MeterUnit.M3)
     meter = _meter(staff)
     with pytest.raises(ValidationError) as exc:
@@ -265,7 +265,7 @@ def test_a_new_number_taken_by_another_meter_is_refused(staff) -> None:  # type:
     assert "new_number" in _errors(exc)
 
 
-def test_future_and_negative_readings_are_refused(staff) -> None:  # type: ignore[no-untyped-def]
+def test_future_and_negative_readings_are_refused(staff) -> None:
     meter = _meter(staff)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
@@ -276,7 +276,7 @@ def test_future_and_negative_readings_are_refused(staff) -> None:  # type: ignor
     assert _errors(exc)["value"] == ["Værdien kan ikke være negativ."]
 
 
-def test_a_reading_at_the_same_time_replaces_the_earlier(staff) -> None:  # type: ignore[no-untyped-def]
+def test_a_reading_at_the_same_time_replaces_the_earlier(staff) -> None:
     meter = _meter(staff)
     _read(staff, meter, dt.date(2025, 1, 1), "1000")
     _read(staff, meter, dt.date(2025, 2, 1), "1100")
@@ -291,7 +291,7 @@ def test_a_reading_at_the_same_time_replaces_the_earlier(staff) -> None:  # type
     ).exists()
 
 
-def test_deleting_a_reading_recomputes_the_months(staff) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_a_reading_recomputes_the_months(staff) -> None:
     meter = _meter(staff)
     _read(staff, meter, dt.date(2025, 1, 1), "1000")
     middle, _ = _read(staff, meter, dt.date(2025, 2, 1), "1100")
@@ -304,7 +304,7 @@ def test_deleting_a_reading_recomputes_the_months(staff) -> None:  # type: ignor
     assert AuditEntry.objects.filter(action="green.reading_delete").exists()
 
 
-def test_an_interval_meter_needs_the_period(staff) -> None:  # type: ignore[no-untyped-def]
+def test_an_interval_meter_needs_the_period(staff) -> None:
     meter = _meter(staff, mode="interval")
     with pytest.raises(ValidationError) as exc:
         _read(staff, meter, dt.date(2025, 2, 1), "300")
@@ -355,7 +355,7 @@ def _building(estate: Estate, address: str, homes: int, area: str = "70") -> Bui
     return building
 
 
-def _label(staff, building: Building, label: str, issued: dt.date, years: int = 10):  # type: ignore[no-untyped-def]
+def _label(staff, building: Building, label: str, issued: dt.date, years: int = 10):
     return services.label_create(
         actor=staff,
         building=building,
@@ -365,7 +365,7 @@ def _label(staff, building: Building, label: str, issued: dt.date, years: int = 
     )
 
 
-def test_share_of_homes_with_label_c_or_better(staff) -> None:  # type: ignore[no-untyped-def]
+def test_share_of_homes_with_label_c_or_better(staff) -> None:
     estate = _new_estate()
     a = _building(estate, "Mærkevej 1", 4)
     b = _building(estate, "Mærkevej 3", 2)
@@ -378,7 +378,7 @@ def test_share_of_homes_with_label_c_or_better(staff) -> None:  # type: ignore[n
     assert selectors.share_percent(10, 12) == Decimal("83.3")  # 10/12 = 83.33 %
 
 
-def test_share_counts_the_current_label_and_homes_without_one(staff) -> None:  # type: ignore[no-untyped-def]
+def test_share_counts_the_current_label_and_homes_without_one(staff) -> None:
     estate = _new_estate()
     a = _building(estate, "Mærkevej 1", 4)
     b = _building(estate, "Mærkevej 3", 2)
@@ -399,7 +399,7 @@ def test_share_counts_the_current_label_and_homes_without_one(staff) -> None:  #
     assert per_estate[estate.pk] == (0, 4, 9)
 
 
-def test_label_share_is_one_query(staff, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_label_share_is_one_query(staff, django_assert_num_queries) -> None:
     estate = _new_estate()
     for n in range(5):
         _label(staff, _building(estate, f"Mærkevej {n}", 2), "C", dt.date(2020, 1, 1 + n))
@@ -410,7 +410,7 @@ def test_label_share_is_one_query(staff, django_assert_num_queries) -> None:  # 
         selectors.label_share_by_estate(ids)
 
 
-def test_label_rules(staff) -> None:  # type: ignore[no-untyped-def]
+def test_label_rules(staff) -> None:
     building = _building(_new_estate(), "Mærkevej 1", 1)
     with pytest.raises(ValidationError) as exc:
         services.label_create(
@@ -439,7 +439,7 @@ def test_label_rules(staff) -> None:  # type: ignore[no-untyped-def]
     ) == ["green.label_create", "green.label_update", "green.label_delete"]
 
 
-def test_building_update(staff) -> None:  # type: ignore[no-untyped-def]
+def test_building_update(staff) -> None:
     building = _building(_new_estate(), "Mærkevej 1", 2, area="80.5")
     services.building_update(
         actor=staff, building=building, built_year=1968, heated_area_m2=Decimal("200")
@@ -453,4 +453,4 @@ def test_building_update(staff) -> None:  # type: ignore[no-untyped-def]
     # Empty heated area: the homes' area is used (2 × 80.5 = 161).
     services.building_update(actor=staff, building=building, built_year=None, heated_area_m2=None)
     row = selectors.buildings_with_area(building.estate).get(pk=building.pk)
-    assert (row.heated_area_m2, row.units_area, row.unit_count) == (None, Decimal("161"), 2)
+    assert (row.heated_area_m2, row.units_area, row.unit_count) == (None, Decimal("161"), 2)  # type: ignore[attr-defined]
