@@ -286,6 +286,8 @@ def reading_create(
     existing = Reading.objects.filter(meter=meter, at=at).first()
     previous = existing.value if existing is not None else None
     organisation_id = meter.estate.organisation_id
+    if existing is not None and (existing.start, existing.value) == (start, value):
+        return existing, previous  # the same reading again: nothing changes
     if existing is not None:
         before = snapshot(existing, ["start", "value", "source"])
         existing.start, existing.value, existing.source = start, value, ReadingSource.MANUAL

@@ -358,3 +358,23 @@ def test_pages_have_flat_query_counts(client_for, django_assert_max_num_queries)
         client.get(buildings)
     with django_assert_max_num_queries(25):
         client.get(f"{meters}ny/")
+
+
+# Labels and buildings: readers see the matrix building's label C and its number;
+# only staff get the links to change them.
+@pytest.mark.parametrize("persona", sorted(SEES_METERS))
+def test_labels_and_buildings_per_persona(persona: str, client_for) -> None:
+    client = client_for(persona)
+    labels = client.get(ESTATE_1 + "energimaerker/")
+    buildings = client.get(ESTATE_1 + "bygninger/")
+    if SEES_METERS[persona]:
+        assert labels.status_code == buildings.status_code == 200
+        assert "MATRIX-311000001" in _text(labels)
+        assert "Målervej 1 (matrix)" in _text(buildings)
+        staff = persona == "org_staff"
+        assert (f"energimaerker/{LABEL_ID}/rediger/" in _text(labels)) is staff
+        assert (f"bygninger/{BUILDING_PK}/rediger/" in _text(buildings)) is staff
+    else:
+        assert labels.status_code == buildings.status_code
+        assert "MATRIX-311000001" not in _text(labels)
+        assert "Målervej" not in _text(buildings)

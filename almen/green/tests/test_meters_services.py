@@ -454,3 +454,12 @@ def test_building_update(staff) -> None:
     services.building_update(actor=staff, building=building, built_year=None, heated_area_m2=None)
     row = selectors.buildings_with_area(building.estate).get(pk=building.pk)
     assert (row.heated_area_m2, row.units_area, row.unit_count) == (None, Decimal("161"), 2)  # type: ignore[attr-defined]
+
+
+def test_the_same_reading_again_changes_nothing(staff) -> None:
+    meter = _meter(staff)
+    _read(staff, meter, dt.date(2025, 1, 1), "1000")
+    entries = AuditEntry.objects.count()
+    _, replaced = _read(staff, meter, dt.date(2025, 1, 1), "1000.0")
+    assert replaced == Decimal("1000")
+    assert AuditEntry.objects.count() == entries
