@@ -182,7 +182,11 @@ def meter_detail(request: HttpRequest, cvr: str, number: int, meter_id: uuid.UUI
             default_area=selectors.estate_price_area(estate),
             base_unit=_base_unit_label(meter),
             can_manage=can_manage,
-            reading_form=ReadingForm(meter=meter) if can_manage else None,
+            reading_form=(
+                ReadingForm(meter=meter, initial={"date": timezone.localdate()})
+                if can_manage
+                else None
+            ),
             interval=meter.mode == MeterMode.INTERVAL,
         ),
     )
