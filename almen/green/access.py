@@ -103,3 +103,14 @@ def require_national_factor_manager(request: HttpRequest) -> None:
     p = principal(request)
     if not can_manage_national_factors(p):
         deny(p, can_read=True)
+
+
+def estate_for_green_staff(request: HttpRequest, cvr: str, number: int) -> Estate:
+    """The estate, for its organisation's staff (meters, readings, buildings, labels):
+    outsiders 404, anonymous to login, and everyone who may read the estate's green
+    figures (``can_read_green``) or is a member of the organisation 403."""
+    estate = register_access.estate_for_view(request, cvr, number)
+    p = principal(request)
+    if not can_manage_green(p, estate.organisation_id):
+        deny(p, can_read=can_read_green(p, estate) or p.is_member_of(estate.organisation_id))
+    return estate
