@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from almen.attachments.models import Attachment
 from almen.attachments.tests.files import PDF, image
@@ -85,7 +86,7 @@ def test_form_errors_are_danish_and_a_400(client_for, estate) -> None:
         {
             "kind": "trees",
             "title": "Træer",
-            "done_on": (dt.date.today() + dt.timedelta(days=500)).isoformat(),
+            "done_on": (timezone.localdate() + dt.timedelta(days=500)).isoformat(),
             "quantity": "-4",
             "map_x": "150",
             "map_y": "abc",
@@ -101,7 +102,7 @@ def test_form_errors_are_danish_and_a_400(client_for, estate) -> None:
         {
             "kind": "trees",
             "title": "Træer",
-            "done_on": (dt.date.today() + dt.timedelta(days=500)).isoformat(),
+            "done_on": (timezone.localdate() + dt.timedelta(days=500)).isoformat(),
             "quantity": "-4",
             "map_x": "150",
             "map_y": "10",
