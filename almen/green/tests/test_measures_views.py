@@ -395,3 +395,22 @@ def test_organisation_overview_for_staff_and_board(client_for, estate) -> None:
         assert '<th scope="row">2026</th>' in html
     assert client_for("estate_board_a").get(url).status_code == 403
     assert client_for("municipality_officer").get(url).status_code == 404
+
+
+def test_the_estate_page_links_readers_to_the_register(client_for) -> None:
+    html = client_for("resident_a").get(f"/organisationer/{CVR}/afdelinger/1/").content.decode()
+    assert f'href="{BASE}"' in html
+    assert "har ikke offentliggjort nogen grønne tiltag" in html
+    # Organisation B's staff see the public page of estate A, without the link.
+    html = client_for("other_org_staff").get(f"/organisationer/{CVR}/afdelinger/1/").content
+    assert BASE.encode() not in html
+
+
+def test_the_organisation_page_links_staff_and_board_to_the_overview(client_for) -> None:
+    url = f"/organisationer/{CVR}/groen-drift/tiltag/"
+    for persona, shown in (("org_staff", True), ("org_board", True), ("resident_a", False)):
+        html = client_for(persona).get(f"/organisationer/{CVR}/").content.decode()
+        assert (f'href="{url}"' in html) is shown, persona
+    html = client_for("org_board").get(f"/organisationer/{CVR}/").content.decode()
+    # The matrix's 120 m² meadow on estate 1.
+    assert "Afdelingerne har 1 grønt tiltag med 120 m² areal for biodiversiteten." in html
