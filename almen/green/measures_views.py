@@ -5,6 +5,7 @@ organisation's overview. Access is decided in ``green/access.py``."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from almen.access.policy import deny, principal
 from almen.attachments import uploads, validation
+from almen.attachments.models import Attachment
+from almen.attachments.selectors import attachments_of
 from almen.green import access
 from almen.green import measures_selectors as selectors
 from almen.green import measures_services as services
@@ -114,15 +117,34 @@ def measure_detail(
             "estate": estate,
             "organisation": estate.organisation,
             "measure": measure,
-            "photos": list(
-                MeasurePhoto.objects.filter(measure=measure).select_related("attachment")
-            ),
+            "photos": _photos(measure),
             "involvements": list(
                 measure.involvements.filter(visibility__in=visibilities).order_by("-held_on")
             ),
             "can_manage": access.can_manage_measures(p, estate),
         },
     )
+
+
+@dataclass(frozen=True)
+class Photo:
+    attachment: Attachment
+    alt_text: str
+    described: bool  # False: put up on the attachments page, without a description
+
+
+def _photos(measure: GreenMeasure) -> list[Photo]:
+    """The measure's images, each with its text for screen readers; one put up on the
+    generic attachments page has none, and gets the measure's title (2 queries)."""
+    texts = dict(
+        MeasurePhoto.objects.filter(measure=measure).values_list("attachment_id", "alt_text")
+    )
+    fallback = _("Foto af tiltaget »%(title)s«") % {"title": measure.title}
+    return [
+        Photo(a, texts.get(a.pk, fallback), a.pk in texts)
+        for a in reversed(attachments_of(measure))
+        if a.mime_type.startswith("image/")
+    ]
 
 
 def _measure_changes(form: MeasureForm) -> dict[str, object]:

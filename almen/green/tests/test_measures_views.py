@@ -414,3 +414,20 @@ def test_the_organisation_page_links_staff_and_board_to_the_overview(client_for)
     html = client_for("org_board").get(f"/organisationer/{CVR}/").content.decode()
     # The matrix's 120 m² meadow on estate 1.
     assert "Afdelingerne har 1 grønt tiltag med 120 m² areal for biodiversiteten." in html
+
+
+def test_a_photo_put_up_on_the_attachments_page_gets_the_measures_title_as_alt(
+    client_for,
+) -> None:
+    """The generic attachments page takes the measure's photos too (images only), but
+    asks for no description: the measure's page gives it one from the title."""
+    client = client_for("org_staff")
+    png = SimpleUploadedFile("bilag.png", image("PNG"), content_type="image/png")
+    response = client.post(f"/bilag/groent-tiltag/{MEASURE_ID}/", {"kind": "foto", "file": png})
+    assert response.status_code == 302
+    pdf = SimpleUploadedFile("bilag.pdf", PDF, content_type="application/pdf")
+    response = client.post(f"/bilag/groent-tiltag/{MEASURE_ID}/", {"kind": "foto", "file": pdf})
+    assert response.status_code == 400  # the measure's owner kind takes images only
+    html = client.get(f"{BASE}{MEASURE_ID}/").content.decode()
+    assert 'alt="Foto af tiltaget »Matrixens blomstereng«"' in html
+    assert "Fotoet har ingen beskrivelse til skærmlæsere." in html
