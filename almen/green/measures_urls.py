@@ -9,7 +9,10 @@ from almen.green import measures_views as views
 
 ESTATE = "organisationer/<str:cvr>/afdelinger/<int:number>/groen-drift/tiltag/"
 MEASURE = f"{ESTATE}<uuid:measure_id>/"
-INVOLVEMENT = f"{ESTATE}inddragelse/<uuid:involvement_id>/"
+# The involvement log is shown on the measures page; its own URLs sit beside it (at
+# most 100 characters a pattern, so that the matrix's test ids stay readable).
+LOG = "organisationer/<str:cvr>/afdelinger/<int:number>/groen-drift/inddragelse/"
+INVOLVEMENT = f"{LOG}<uuid:activity_id>/"
 
 urlpatterns: list[URLPattern] = [
     path(ESTATE, views.estate_measures, name="measures_estate"),
@@ -18,7 +21,7 @@ urlpatterns: list[URLPattern] = [
     path(f"{MEASURE}rediger/", views.measure_edit, name="measure_edit"),
     path(f"{MEASURE}slet/", views.measure_delete, name="measure_delete"),
     path(f"{MEASURE}fotos/ny/", views.measure_photo_add, name="measure_photo_add"),
-    path(f"{ESTATE}inddragelse/ny/", views.involvement_create, name="involvement_create"),
+    path(f"{LOG}ny/", views.involvement_create, name="involvement_create"),
     path(f"{INVOLVEMENT}rediger/", views.involvement_edit, name="involvement_edit"),
     path(f"{INVOLVEMENT}slet/", views.involvement_delete, name="involvement_delete"),
     path(

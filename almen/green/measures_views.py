@@ -62,8 +62,8 @@ def _readable_measure(request: HttpRequest, estate: Estate, measure_id: uuid.UUI
     return measure
 
 
-def _involvement(estate: Estate, involvement_id: uuid.UUID) -> Involvement:
-    entry = Involvement.objects.filter(estate=estate, public_id=involvement_id).first()
+def _involvement(estate: Estate, activity_id: uuid.UUID) -> Involvement:
+    entry = Involvement.objects.filter(estate=estate, public_id=activity_id).first()
     if entry is None:
         raise Http404
     entry.estate = estate
@@ -352,10 +352,10 @@ def involvement_create(request: HttpRequest, cvr: str, number: int) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def involvement_edit(
-    request: HttpRequest, cvr: str, number: int, involvement_id: uuid.UUID
+    request: HttpRequest, cvr: str, number: int, activity_id: uuid.UUID
 ) -> HttpResponse:
     estate = access.estate_for_measures(request, cvr, number)
-    entry = _involvement(estate, involvement_id)
+    entry = _involvement(estate, activity_id)
     form = InvolvementForm(
         request.POST or None, estate=estate, initial=InvolvementForm.initial_for(entry)
     )
@@ -379,10 +379,10 @@ def involvement_edit(
 
 @require_http_methods(["GET", "POST"])
 def involvement_delete(
-    request: HttpRequest, cvr: str, number: int, involvement_id: uuid.UUID
+    request: HttpRequest, cvr: str, number: int, activity_id: uuid.UUID
 ) -> HttpResponse:
     estate = access.estate_for_measures(request, cvr, number)
-    entry = _involvement(estate, involvement_id)
+    entry = _involvement(estate, activity_id)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         title = entry.title
         services.involvement_delete(actor=request.user, entry=entry)

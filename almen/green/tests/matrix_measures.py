@@ -18,11 +18,12 @@ from __future__ import annotations
 from almen.access.tests import test_matrix as m
 from almen.green.testing_measures import INVOLVEMENT_ID, MEASURE_ID
 
-ARGS = {"measure_id": str(MEASURE_ID), "involvement_id": str(INVOLVEMENT_ID)}
+ARGS = {"measure_id": str(MEASURE_ID), "activity_id": str(INVOLVEMENT_ID)}
 
 ESTATE = "organisationer/<str:cvr>/afdelinger/<int:number>/groen-drift/tiltag/"
 MEASURE = f"{ESTATE}<uuid:measure_id>/"
-INVOLVEMENT = f"{ESTATE}inddragelse/<uuid:involvement_id>/"
+LOG = "organisationer/<str:cvr>/afdelinger/<int:number>/groen-drift/inddragelse/"
+INVOLVEMENT = f"{LOG}<uuid:activity_id>/"
 
 READ = {
     **m.everyone(200),
@@ -57,7 +58,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     f"{MEASURE}rediger/": MANAGE,
     f"{MEASURE}slet/": MANAGE,
     f"{MEASURE}fotos/ny/": MANAGE,
-    f"{ESTATE}inddragelse/ny/": MANAGE,
+    f"{LOG}ny/": MANAGE,
     f"{INVOLVEMENT}rediger/": MANAGE,
     f"{INVOLVEMENT}slet/": MANAGE,
     "organisationer/<str:cvr>/groen-drift/tiltag/": ORGANISATION,

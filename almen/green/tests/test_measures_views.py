@@ -323,7 +323,7 @@ def test_involvement_delete_needs_confirmation(client_for, estate) -> None:
     entry = services.involvement_create(
         actor=None, estate=estate, kind="workday", title="Dag", held_on=DAY, participants=4
     )
-    url = f"{BASE}inddragelse/{entry.public_id}/slet/"
+    url = f"/organisationer/{CVR}/afdelinger/1/groen-drift/inddragelse/{entry.public_id}/slet/"
     client = client_for("estate_board_a")
     assert client.post(url).status_code == 200
     assert Involvement.objects.filter(pk=entry.pk).exists()

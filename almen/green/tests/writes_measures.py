@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from almen.access.tests import test_writes as w
-from almen.green.tests.matrix_measures import ESTATE, INVOLVEMENT, MANAGE, MEASURE
+from almen.green.tests.matrix_measures import ESTATE, INVOLVEMENT, LOG, MANAGE, MEASURE
 
 
 def _png() -> bytes:
@@ -52,7 +52,7 @@ WRITES: dict[str, Any] = {
         data=lambda: {"alt_text": "Blomstereng med valmuer foran blok 3", "file": Photo()},
         outcomes=OUTCOMES,
     ),
-    f"{ESTATE}inddragelse/ny/": w.Write(
+    f"{LOG}ny/": w.Write(
         data=lambda: {
             "kind": "workday",
             "title": "Plantedag i gården",
