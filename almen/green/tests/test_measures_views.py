@@ -32,10 +32,17 @@ def estate(cast) -> Estate:
     return Estate.objects.select_related("organisation").get(organisation__cvr=CVR, number=1)
 
 
-def _measure(estate: Estate, title: str, visibility: str, **kw) -> GreenMeasure:
+def _measure(
+    estate: Estate, title: str, visibility: str, done_on_offset: int = 0, **kw
+) -> GreenMeasure:
     kw.setdefault("kind", "wildflower_meadow")
     return services.measure_create(
-        actor=None, estate=estate, title=title, done_on=DAY, visibility=visibility, **kw
+        actor=None,
+        estate=estate,
+        title=title,
+        done_on=DAY - dt.timedelta(days=done_on_offset),
+        visibility=visibility,
+        **kw,
     )
 
 
@@ -431,3 +438,48 @@ def test_a_photo_put_up_on_the_attachments_page_gets_the_measures_title_as_alt(
     html = client.get(f"{BASE}{MEASURE_ID}/").content.decode()
     assert 'alt="Foto af tiltaget »Matrixens blomstereng«"' in html
     assert "Fotoet har ingen beskrivelse til skærmlæsere." in html
+
+
+def test_the_list_is_paginated_and_numbered_across_pages(client_for, estate) -> None:
+    for i in range(26):
+        _measure(estate, f"Eng nr. {i}", Visibility.ORGANISATION, done_on_offset=i)
+    client = client_for("org_staff")
+    first = client.get(BASE).content.decode()
+    assert "Side 1 af 2" in first
+    second = client.get(f"{BASE}?side=2").content.decode()
+    # 27 measures (with the matrix's, the oldest): number 26 and 27 on page 2.
+    assert "<td>26</td>" in second and "<td>27</td>" in second
+    assert "Matrixens blomstereng" in second
+
+
+def test_the_register_renders_in_english(client_for, estate) -> None:
+    from django.conf import settings
+
+    client = client_for("org_staff")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(BASE).content.decode()
+    assert "Green measures and biodiversity in" in html
+    assert "Wildflower meadow" in html and "Map of the estate" in html
+    assert "Vild blomstereng" not in html
+
+
+def test_the_measure_page_has_a_bounded_query_count(
+    client_for, estate, django_assert_max_num_queries
+) -> None:
+    measure = GreenMeasure.objects.get(public_id=MEASURE_ID)
+    client = client_for("org_staff")
+    for i in range(3):
+        png = SimpleUploadedFile(f"f{i}.png", image("PNG"), content_type="image/png")
+        client.post(_photo_url(), {"file": png, "alt_text": f"Foto {i}"})
+        services.involvement_create(
+            actor=None,
+            estate=estate,
+            kind="workday",
+            title=f"Dag {i}",
+            held_on=DAY,
+            participants=i,
+            measure=measure,
+        )
+    with django_assert_max_num_queries(15):
+        html = client.get(f"{BASE}{MEASURE_ID}/").content.decode()
+    assert html.count('<img class="almen-chart"') == 3
