@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from almen.access.policy import Principal, Scope, deny, principal
+from almen.lib.visibility import LADDER
 from almen.register import access as register_access
 from almen.register.models import Estate, Organisation
 
@@ -43,6 +44,23 @@ def can_manage_green(p: Principal, organisation_id: int) -> bool:
 def can_manage_measures(p: Principal, estate: Estate) -> bool:
     """Green measures and residents' involvement: staff and the estate's board."""
     return p.can_manage(Scope.of_estate(estate))
+
+
+def measure_visibilities(p: Principal, estate: Estate) -> list[str]:
+    """The visibilities of the estate's measures and involvement this principal may
+    read (for a query's ``visibility__in``): the policy's ladder, asked per level."""
+    scope = Scope.of_estate(estate)
+    return [level for level in LADDER if p.can_read(scope, level)]
+
+
+def can_read_measure(p: Principal, estate: Estate, visibility: str) -> bool:
+    """A measure or involvement entry, by its visibility (``public`` for everyone)."""
+    return p.can_read(Scope.of_estate(estate), visibility)
+
+
+def can_read_organisation_measures(p: Principal, organisation: Organisation) -> bool:
+    """The organisation's overview of measures: its staff and its board."""
+    return p.is_staff_of(organisation.pk) or p.is_board_of_organisation(organisation.pk)
 
 
 def can_read_organisation_green(p: Principal, organisation: Organisation) -> bool:
@@ -88,6 +106,13 @@ def organisation_for_reader(request: HttpRequest, cvr: str) -> Organisation:
     organisation = register_access.organisation_for_view(request, cvr)
     p = principal(request)
     _deny_unless(p, can_read_organisation_green(p, organisation), organisation.pk)
+    return organisation
+
+
+def organisation_for_measures(request: HttpRequest, cvr: str) -> Organisation:
+    organisation = register_access.organisation_for_view(request, cvr)
+    p = principal(request)
+    _deny_unless(p, can_read_organisation_measures(p, organisation), organisation.pk)
     return organisation
 
 

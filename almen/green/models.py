@@ -597,3 +597,26 @@ class Involvement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MeasurePhoto(models.Model):
+    """A photo of a green measure: the file is an attachment (almen/attachments, the
+    measure is its owner); this row adds what a screen reader says instead of the
+    picture. Removing the attachment removes the row."""
+
+    measure = models.ForeignKey(GreenMeasure, on_delete=models.CASCADE, related_name="photos")
+    attachment = models.OneToOneField(
+        "attachments.Attachment", on_delete=models.CASCADE, related_name="measure_photo"
+    )
+    alt_text = models.CharField(_("alternativ tekst"), max_length=300)
+
+    class Meta:
+        ordering = ["measure_id", "id"]
+        verbose_name = _("foto af grønt tiltag")
+        verbose_name_plural = _("fotos af grønne tiltag")
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_text=""), name="measure_photo_alt_text")
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_text
