@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("attachments", "0001_initial"),
-        ("green", "0001_initial"),
+        ("green", "0002_factors_default"),
     ]
 
     operations = [
