@@ -18,8 +18,8 @@ from almen.green.models import EnergyKind
 from almen.register.models import Estate, Municipality, Organisation
 
 # The most queries a panel makes (when not cached): the latest year, the year's totals
-# by kind and the area's two.
-PANEL_QUERIES = 4
+# by kind and the area's (up to three for an organisation).
+PANEL_QUERIES = 5
 
 
 def _figures(scope: Q, area: Any, today: dt.date) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from django.db.models import Count, F, Max, Min, Q, Sum, Window
 from django.db.models.functions import ExtractYear, Lag
 from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 from almen.green import footprint
 from almen.green.models import (
@@ -165,16 +166,16 @@ def estate_area(estate: Estate) -> Decimal:
 # --- peer groups -----------------------------------------------------------------------
 
 PERIODS = [
-    ("before_1960", "før 1960"),
-    ("1960_1979", "1960–1979"),
-    ("1980_1999", "1980–1999"),
-    ("2000_", "2000 og senere"),
-    ("unknown", "ukendt"),
+    ("before_1960", _("opført før 1960")),
+    ("1960_1979", _("opført 1960–1979")),
+    ("1980_1999", _("opført 1980–1999")),
+    ("2000_", _("opført i 2000 eller senere")),
+    ("unknown", _("med ukendt opførelsesår")),
 ]
 SIZES = [
-    ("lt50", "under 50 boliger"),
-    ("50_199", "50–199 boliger"),
-    ("200_", "200 boliger og flere"),
+    ("lt50", _("med under 50 boliger")),
+    ("50_199", _("med 50–199 boliger")),
+    ("200_", _("med 200 boliger eller flere")),
 ]
 
 
@@ -293,11 +294,11 @@ class EstateBenchmark:
 
     @property
     def period_label(self) -> str:
-        return dict(PERIODS)[self.key.period]
+        return str(dict(PERIODS)[self.key.period])
 
     @property
     def size_label(self) -> str:
-        return dict(SIZES)[self.key.size]
+        return str(dict(SIZES)[self.key.size])
 
 
 def _quantile(values: list[Decimal], q: Decimal) -> Decimal:
@@ -431,6 +432,13 @@ class KindFigures:
     @property
     def shown_unit(self) -> str:
         return "MWh" if self.is_heat else unit_text(self.unit)
+
+    @property
+    def per_format(self) -> str:
+        """Small figures per m² or household (water, a little electricity) keep two
+        decimals; the rest one."""
+        small = min((v for v in (self.per_m2, self.per_household) if v is not None), default=10)
+        return "2g" if small < 10 else "1g"
 
     @property
     def per_unit_text(self) -> str:
@@ -751,7 +759,7 @@ class RollupRow:
 
     @property
     def kg_per_m2(self) -> Decimal | None:
-        return per(self.kg_co2e, self.area)
+        return per(self.kg_co2e, self.area) if self.consumption else None
 
     @property
     def heat_mwh(self) -> Decimal | None:
@@ -796,6 +804,8 @@ class Totals:
                     "consumption": consumption / 1000 if heat else consumption,
                     "unit": "MWh" if heat else unit_text(unit),
                     "tons": kg / 1000,
+                    # No factor at all (water): no CO2e, rather than 0.
+                    "no_co2e": not kg and bool(consumption),
                 }
             )
         return result

@@ -269,7 +269,8 @@ def organisation_green(request: HttpRequest, cvr: str) -> HttpResponse:
         data = _organisation_year(request, cvr)
     except BadYear:
         return _bad_year(request)
-    area = sum((r.area or Decimal(0) for r in data["rows"]), Decimal(0))
+    # Per m² over the estates that have months in the year, not every estate.
+    area = sum((r.area or Decimal(0) for r in data["rows"] if r.consumption), Decimal(0))
     total = data["totals"].kg_co2e
     return render(
         request,
