@@ -41,7 +41,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q, Sum, Window
-from django.db.models.functions import ExtractYear, Lag
+from django.db.models.functions import Lag
 from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -255,7 +255,9 @@ def compute_benchmarks(year: int) -> Benchmarks:
         area = areas.get(estate_id)
         if kind is None or not area or area <= 0:
             continue
-        key = PeerKey(kind, building_period(oldest.get(estate_id)), size_band(units[estate_id]))
+        key = PeerKey(
+            kind, building_period(oldest.get(estate_id)), size_band(units.get(estate_id, 0))
+        )
         value = kinds[kind] / area
         result.estates[estate_id] = (key, value)
         groups[key].append(value)
@@ -555,16 +557,20 @@ def estate_years(estate: Estate) -> tuple[dict[int, int], list[tuple[int, str, D
     and the year selector)."""
     rows = (
         MonthlyFootprint.objects.filter(estate=estate, is_sub_meter=False)
-        .annotate(y=ExtractYear("month"))
-        .values("y", "kind")
-        .annotate(n=Count("month", distinct=True), kg=Sum("kg_co2e"))
-        .order_by("y", "kind")
+        .values("month", "kind")
+        .annotate(kg=Sum("kg_co2e"))
+        .order_by()
     )
-    months: dict[int, int] = {}
-    trend = []
+    per_kind: dict[tuple[int, str], int] = defaultdict(int)
+    kg: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for r in rows:
-        months[r["y"]] = max(months.get(r["y"], 0), r["n"])
-        trend.append((r["y"], r["kind"], r["kg"] or Decimal(0)))
+        key = (r["month"].year, r["kind"])
+        per_kind[key] += 1
+        kg[key] += r["kg"] or Decimal(0)
+    months: dict[int, int] = {}
+    for (y, _kind), n in per_kind.items():
+        months[y] = max(months.get(y, 0), n)
+    trend = [(y, k, kg[(y, k)]) for y, k in sorted(kg)]
     return months, trend
 
 
@@ -812,15 +818,29 @@ class Totals:
 
 
 def trend_for(scope_filter: Q) -> list[tuple[int, Decimal]]:
-    """kg CO2e per year: one grouped query."""
+    """kg CO2e per year: one query grouped by month (a plain column the scope's
+    (scope, month) index serves; a year function would be computed on every row)."""
     rows = (
         MonthlyFootprint.objects.filter(scope_filter, is_sub_meter=False)
-        .annotate(y=ExtractYear("month"))
-        .values("y")
+        .values("month")
         .annotate(kg=Sum("kg_co2e"))
-        .order_by("y")
+        .order_by()
     )
-    return [(r["y"], r["kg"] or Decimal(0)) for r in rows]
+    years: dict[int, Decimal] = defaultdict(Decimal)
+    for r in rows:
+        years[r["month"].year] += r["kg"] or Decimal(0)
+    return sorted(years.items())
+
+
+def years_with_data(scope_filter: Q) -> list[int]:
+    """The years from the first month with data to the last: one query on the month
+    index (for the national page, where a trend would read every row)."""
+    span = MonthlyFootprint.objects.filter(scope_filter).aggregate(
+        first=Min("month"), last=Max("month")
+    )
+    if span["first"] is None:
+        return []
+    return list(range(span["first"].year, span["last"].year + 1))
 
 
 def kind_totals(scope_filter: Q, year: int) -> Totals:

@@ -416,11 +416,11 @@ def _national(request: HttpRequest) -> dict[str, Any]:
         for r in rollup.municipalities
         if everything or r.organisations >= sel.PUBLIC_MIN_ORGANISATIONS
     ]
-    trend = sel.cached_on_green("national-trend", lambda: sel.trend_for(Q()))
+    known = sel.cached_on_green("national-years", lambda: sel.years_with_data(Q()))
     return {
         "year": year,
         "year_text": str(year),
-        "years": sorted({y for y, _kg in trend} | {year}, reverse=True),
+        "years": sorted({*known, year}, reverse=True),
         "rollup": rollup,
         "municipalities": shown,
         "hidden": len(rollup.municipalities) - len(shown),
