@@ -860,13 +860,15 @@ def kind_totals(scope_filter: Q, year: int) -> Totals:
 
 
 def latest_year(scope_filter: Q, today: dt.date) -> int:
-    """The last year before this one with data, else last year: one query."""
-    last = (
-        MonthlyFootprint.objects.filter(scope_filter, month__lt=dt.date(today.year, 1, 1))
-        .aggregate(m=Max("month"))
-        .get("m")
-    )
-    return last.year if last else today.year - 1
+    """The last year before this one with data, else this year if it has data, else
+    last year: one query (two when only this year has data)."""
+    before = MonthlyFootprint.objects.filter(scope_filter, month__lt=dt.date(today.year, 1, 1))
+    last = before.aggregate(m=Max("month"))["m"]
+    if last is not None:
+        return int(last.year)
+    if MonthlyFootprint.objects.filter(scope_filter).exists():
+        return today.year
+    return today.year - 1
 
 
 def organisation_estates(organisation_id: int, year: int) -> list[RollupRow]:
