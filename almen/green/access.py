@@ -123,3 +123,20 @@ def sees_every_municipality(p: Principal) -> bool:
     """The national roll-up is public by municipality and region only where enough
     organisations contribute; sector staff see every municipality's figures."""
     return p.superuser or p.sector
+
+
+def own_municipality_code(request: HttpRequest) -> str:
+    """The code of the (first, by name) municipality the person is an officer of; 404
+    for everyone else, login for anonymous visitors."""
+    p = principal(request)
+    code = (
+        Municipality.objects.filter(pk__in=p.municipalities)
+        .order_by("name")
+        .values_list("code", flat=True)
+        .first()
+        if p.municipalities
+        else None
+    )
+    if code is None:
+        deny(p, can_read=False)
+    return code

@@ -37,13 +37,14 @@ MENU = (
         _organisation,
     ),
     MenuItem("green.estate", LABEL, "green:estate", 45, pages_panels.reads_estate, _estate),
+    # No arguments: the menu never queries for a municipality's code; the page sends
+    # the officer on to their municipality's roll-up.
     MenuItem(
         "green.municipality",
         LABEL,
-        "green:municipality",
+        "green:my_municipality",
         45,
         pages_panels.reads_municipality,
-        pages_panels.municipality_code,
     ),
     MenuItem("green.national", LABEL, "green:national", 45, pages_panels.reads_national),
 )

@@ -15,7 +15,7 @@ from almen.access.policy import Principal
 from almen.green import access
 from almen.green import pages_selectors as sel
 from almen.green.models import EnergyKind
-from almen.register.models import Estate, Municipality, Organisation
+from almen.register.models import Estate, Organisation
 
 # The most queries a panel makes (when not cached): the latest year (up to two), the year's totals
 # by kind and the area's (up to three for an organisation).
@@ -81,19 +81,3 @@ def reads_municipality(p: Any) -> bool:
 
 def reads_national(p: Any) -> bool:
     return not (reads_organisation(p) or reads_estate(p) or reads_municipality(p))
-
-
-def municipality_code(p: Any, places: Any) -> tuple[str] | None:
-    """The code of the (first, by name) municipality an officer works for: one query,
-    cached (codes do not change)."""
-    ids = sorted(p.municipalities)
-    code = sel.cached_on_green(
-        f"menu:municipality:{ids}",
-        lambda: (
-            Municipality.objects.filter(pk__in=ids)
-            .order_by("name")
-            .values_list("code", flat=True)
-            .first()
-        ),
-    )
-    return (code,) if code else None

@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern] = [
     path(MUNICIPALITY, views.municipality_green, name="municipality"),
     path(f"{MUNICIPALITY}co2e.csv", views.municipality_co2e_csv, name="municipality_co2e_csv"),
     path(f"{MUNICIPALITY}organisationer.csv", views.municipality_csv, name="municipality_csv"),
+    path(f"{NATIONAL}kommune/", views.my_municipality, name="my_municipality"),
     path(NATIONAL, views.national_green, name="national"),
     path(
         f"{NATIONAL}regioner.csv",

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
@@ -375,6 +375,14 @@ def municipality_green(request: HttpRequest, municipality_code: str) -> HttpResp
             ),
         },
     )
+
+
+@require_GET
+def my_municipality(request: HttpRequest) -> HttpResponse:
+    """The menu's "Grøn drift" for municipality officers: on to their municipality's
+    roll-up (the first by name); 404 for everyone else."""
+    code = access.own_municipality_code(request)
+    return redirect("green:municipality", municipality_code=code)
 
 
 @require_GET

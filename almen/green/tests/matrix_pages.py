@@ -61,6 +61,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     MUNICIPALITY: MUNICIPALITY_READERS,
     f"{MUNICIPALITY}co2e.csv": MUNICIPALITY_READERS,
     f"{MUNICIPALITY}organisationer.csv": MUNICIPALITY_READERS,
+    # The menu's way to an officer's own municipality: a redirect there.
+    f"{NATIONAL}kommune/": {**m.everyone(404), "municipality_officer": 302, m.ANON: 302},
     NATIONAL: m.everyone(200),
     f"{NATIONAL}regioner.csv": m.everyone(200),
     f"{NATIONAL}kommuner.csv": m.everyone(200),

@@ -224,12 +224,15 @@ def test_one_menu_item_per_person(client_for: Callable[[str], Client]) -> None:
         "org_board": ORGANISATION_A,
         "estate_board_a": ESTATE_A,
         "resident_a": ESTATE_A,
-        "municipality_officer": KOBENHAVN,
+        "municipality_officer": "/groen-drift/kommune/",
         "sector_staff": NATIONAL,
         "anonymous": NATIONAL,
     }
     for who, url in expected.items():
         assert _green_link(client_for(who), who) == url, who
+    officer = client_for("municipality_officer").get("/groen-drift/kommune/")
+    assert officer.status_code == 302 and officer["Location"] == KOBENHAVN
+    assert client_for("org_staff").get("/groen-drift/kommune/").status_code == 404
 
 
 def test_roll_up_pages_have_flat_query_counts(client_for: Callable[[str], Client]) -> None:
