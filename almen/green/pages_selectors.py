@@ -321,7 +321,7 @@ def estate_benchmark(estate_id: int, year: int) -> EstateBenchmark | None:
     return EstateBenchmark(
         key=key,
         value=value,
-        unit=f"{base_unit(key.heating)}/m²".replace("m3/", "m³/").replace("Nm3/", "Nm³/"),
+        unit=f"{unit_text(base_unit(key.heating))}/m²",
         size=len(values),
         percentile=percentile(value, values),
         median=_quantile(values, Decimal("0.5")),

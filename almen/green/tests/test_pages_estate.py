@@ -292,3 +292,13 @@ def test_column_chart_draws_two_series() -> None:
     assert svg.count("<rect") == 2 + 3  # two legend swatches, three columns
     assert "<title" in svg and "2024" in svg
     assert column_chart_svg(title="T", description="D", categories=[], series=[]) == ""
+
+
+def test_the_page_in_english(estate: Estate, sector: Client) -> None:
+    from django.conf import settings
+
+    sector.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = sector.get(URL, {"aar": "2025"}).content.decode()
+    assert "What goes into this number?" in page
+    assert "Meter W-1 has no readings for" in page
+    assert "Compared with similar estates" in page
