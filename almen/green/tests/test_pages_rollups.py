@@ -268,3 +268,39 @@ def test_roll_up_pages_have_flat_query_counts(client_for: Callable[[str], Client
     with CaptureQueriesContext(connection) as q:
         sector.get(NATIONAL, {"aar": "2023"})
     assert len(q) <= 12
+
+
+def test_a_municipality_with_three_organisations_is_public(
+    client_for: Callable[[str], Client],
+) -> None:
+    aarhus = Municipality.objects.get(code="0751")
+    for n, cvr in enumerate(("66000001", "66000002", "66000003"), start=1):
+        org = Organisation.objects.create(cvr=cvr, name=f"Aarhus {n}", municipality=aarhus)
+        estate = Estate.objects.create(
+            organisation=org, number=1, name=f"A{n}", municipality=aarhus
+        )
+        meter = Meter.objects.create(
+            estate=estate, number="FV", kind=EnergyKind.DISTRICT_HEATING, unit=MeterUnit.KWH
+        )
+        for day, value in ((dt.date(2021, 1, 1), 0), (dt.date(2022, 1, 1), 1000 * n)):
+            Reading.objects.create(
+                meter=meter, at=aware(day), value=value, source=ReadingSource.MANUAL
+            )
+        footprint.meter_refresh([meter.pk])
+    public = client_for("anonymous").get(NATIONAL, {"aar": "2021"}).content.decode()
+    table = public.split('id="kommuner"')[1]
+    # 1,000 + 2,000 + 3,000 kWh = 6 MWh: "6,0"; no organisation is named.
+    assert "Aarhus" in table and "6,0" in table
+    assert "Aarhus 1" not in public
+
+
+def test_a_gas_estate_is_compared_in_nm3_per_m2() -> None:
+    estates = _benchmark_estates([10, 12, 14, 16, 18], 2020, cvr="77000001")
+    for estate in estates:
+        Meter.objects.filter(estate=estate).update(kind=EnergyKind.NATURAL_GAS, unit=MeterUnit.NM3)
+        footprint.estate_refresh([estate.pk])
+    b = sel.estate_benchmark(estates[1].pk, 2020)
+    assert b is not None
+    assert b.key.heating == EnergyKind.NATURAL_GAS and b.unit == "Nm³/m²"
+    # Others lower than 12: only 10, of 4 others → 25.
+    assert b.percentile == 25
