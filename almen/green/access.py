@@ -16,12 +16,12 @@ Who sees what (decision 0031):
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from almen.access.policy import Principal, Scope, deny, principal
 from almen.lib.visibility import LADDER
 from almen.register import access as register_access
-from almen.register.models import Estate, Organisation
+from almen.register.models import Estate, Municipality, Organisation
 
 
 def can_read_green(p: Principal, estate: Estate) -> bool:
@@ -139,3 +139,47 @@ def estate_for_green_staff(request: HttpRequest, cvr: str, number: int) -> Estat
     if not can_manage_green(p, estate.organisation_id):
         deny(p, can_read=can_read_green(p, estate) or p.is_member_of(estate.organisation_id))
     return estate
+
+
+# --- roll-ups (the pages part) -----------------------------------------------------------
+
+
+def can_read_municipality_green(p: Principal, municipality_id: int) -> bool:
+    """A municipality's roll-up (per organisation): its officers and sector staff."""
+    return p.superuser or p.sector or municipality_id in p.municipalities
+
+
+def municipality_for_reader(request: HttpRequest, code: str) -> Municipality:
+    """The municipality, for its officers and sector staff; 404 for everyone else
+    (login first for anonymous visitors)."""
+    try:
+        municipality = Municipality.objects.get(code=code)
+    except Municipality.DoesNotExist:
+        raise Http404 from None
+    p = principal(request)
+    if not can_read_municipality_green(p, municipality.pk):
+        deny(p, can_read=False)
+    return municipality
+
+
+def sees_every_municipality(p: Principal) -> bool:
+    """The national roll-up is public by municipality and region only where enough
+    organisations contribute; sector staff see every municipality's figures."""
+    return p.superuser or p.sector
+
+
+def own_municipality_code(request: HttpRequest) -> str:
+    """The code of the (first, by name) municipality the person is an officer of; 404
+    for everyone else, login for anonymous visitors."""
+    p = principal(request)
+    code = (
+        Municipality.objects.filter(pk__in=p.municipalities)
+        .order_by("name")
+        .values_list("code", flat=True)
+        .first()
+        if p.municipalities
+        else None
+    )
+    if code is None:
+        deny(p, can_read=False)
+    return code

@@ -90,6 +90,10 @@ class Series:
 
 def spread(series: Series, start: dt.datetime, end: dt.datetime, amount: Decimal) -> None:
     """Add ``amount`` over ``start``–``end`` to the months it overlaps, by time."""
+    # In local time throughout, as the months are: readings come from the database in
+    # UTC, and an aware UTC time minus a local one is elapsed time, so a reading on 1
+    # March and one on 1 April would cover an hour less than March (summer time).
+    start, end = timezone.localtime(start), timezone.localtime(end)
     total = (end - start).total_seconds()
     if total <= 0:
         return
@@ -261,6 +265,10 @@ def meter_refresh(meter_ids: Iterable[int], *, table: FactorTable | None = None)
             if rows:
                 insert_rows(MonthlyFootprint, list(rows[0]), [list(r.values()) for r in rows])
         written += len(rows)
+    # Every cached benchmark, roll-up and panel of grøn drift is now stale.
+    from almen.green.pages_selectors import green_data_changed
+
+    green_data_changed()
     return written
 
 
