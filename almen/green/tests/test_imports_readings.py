@@ -291,7 +291,7 @@ def test_background_run_for_a_file_above_the_threshold(
     ]
     with django_capture_on_commit_callbacks(execute=True):
         run = _run(("\n".join(lines) + "\n").encode(), meter=meter)
-        assert run.status == ImportStatus.COMMITTING  # queued
+        assert run.status == ImportStatus.UPLOADED  # queued for the worker
     run.refresh_from_db()
     assert run.status == ImportStatus.COMMITTED, run.findings
     assert meter.readings.count() == 60
