@@ -54,8 +54,8 @@ MAX_VALUE = 1e10  # larger is a typing error (and beyond what 4 decimals hold ex
 EPSILON = 0.00005  # values are kept with 4 decimals
 DAY = 86400
 
-_SIMPLE_NUMBER = re.compile(r"-?\d+(?:,\d+)?")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?")
+_SIMPLE_NUMBER = re.compile(r"-?\d+(?:,\d+)?", re.ASCII)
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?", re.ASCII)
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
 
