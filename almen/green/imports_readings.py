@@ -355,7 +355,8 @@ def check_rows(
     value_column = layout.value_column
     header_unit = layout.header_unit
     bad_time = _(
-        "Tidspunktet findes ikke eller har et ukendt format (brug dd-mm-åååå, dd.mm.åååå eller åååå-mm-dd, evt. med tt:mm)."
+        "Tidspunktet findes ikke eller har et ukendt format (brug dd-mm-åååå, "
+        "dd.mm.åååå eller åååå-mm-dd, evt. med tt:mm)."
     )
     rows = 0
     for number, rec in records:
@@ -385,12 +386,14 @@ def check_rows(
                 number,
                 value_column,
                 _(
-                    "Måler %(number)s aflæses som tællerstand; filen har forbrug pr. periode (fra;til;forbrug)."
+                    "Måler %(number)s aflæses som tællerstand; filen har forbrug pr. "
+                    "periode (fra;til;forbrug)."
                 )
                 % {"number": state.number}
                 if not state.interval
                 else _(
-                    "Måler %(number)s aflæses som forbrug pr. periode; filen har tællerstande (dato;aflæsning)."
+                    "Måler %(number)s aflæses som forbrug pr. periode; filen har "
+                    "tællerstande (dato;aflæsning)."
                 )
                 % {"number": state.number},
             )
@@ -417,11 +420,10 @@ def check_rows(
             except TimeError:
                 f.error(number, "fra", bad_time)
                 continue
-            if not timed and not start_timed:
-                # A "til" date: the end of that day, unless it is the same day of the
-                # month as "fra" (01-01 → 01-02 is January).
-                if not _same_day_of_month(start, ts, clock):
-                    ts = _next_midnight(ts, clock)
+            # A "til" date: the end of that day, unless it is the same day of the
+            # month as "fra" (01-01 → 01-02 is January).
+            if not timed and not start_timed and not _same_day_of_month(start, ts, clock):
+                ts = _next_midnight(ts, clock)
             if start >= ts:
                 f.error(number, "fra", _("Perioden skal slutte efter, den begynder."))
                 continue
@@ -567,7 +569,7 @@ def _check_meter(check: ReadingsCheck, state: MeterState) -> None:
     periods_at = array("q")
     stored = _stored(state)
     pending = next(stored, None)
-    prev_ts = prev_start = 0
+    prev_ts = 0
     prev_val = 0.0
     prev_ref = -1
     have_prev = False
@@ -626,7 +628,8 @@ def _check_meter(check: ReadingsCheck, state: MeterState) -> None:
                         rows[ref],
                         "fra",
                         _(
-                            "Hul i målingerne: intet forbrug for måler %(number)s fra %(from)s til %(to)s."
+                            "Hul i målingerne: intet forbrug for måler %(number)s fra "
+                            "%(from)s til %(to)s."
                         )
                         % {
                             "number": state.number,
@@ -682,7 +685,7 @@ def _check_meter(check: ReadingsCheck, state: MeterState) -> None:
                 periods_ref.append(ref)
                 periods_at.append(cur_ts)
         have_prev = True
-        prev_ts, prev_val, prev_start, prev_ref = cur_ts, cur_val, cur_start, ref
+        prev_ts, prev_val, prev_ref = cur_ts, cur_val, ref
     count = len(periods_rate)
     if not count:
         return

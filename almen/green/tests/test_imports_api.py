@@ -41,7 +41,7 @@ def _meter() -> Meter:
     )
 
 
-def _post(body: object, token: str | None, raw: bytes | None = None):  # type: ignore[no-untyped-def]
+def _post(body: object, token: str | None, raw: bytes | None = None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     data = raw if raw is not None else json.dumps(body)
     return Client().post(URL, data, content_type="application/json", headers=headers)

@@ -46,7 +46,7 @@ def test_rejected_file_exits_non_zero_with_row_numbers_and_writes_nothing(tmp_pa
         "målernummer;dato;aflæsning\nCLI-1;01-01-2025;100\nCLI-1;01-02-2025;abc\n"
         "UKENDT;01-02-2025;1\nCLI-1;01-03-2025;90\n".encode("cp1252")
     )
-    out, err, code = _call(path, "--organisation", "29190909")
+    _out, err, code = _call(path, "--organisation", "29190909")
     assert code != 0
     assert "række 3" in err and "række 4" in err
     assert "Filen blev afvist" in err
@@ -76,5 +76,5 @@ def test_unknown_organisation_and_meter(tmp_path: Path) -> None:
     assert _call(path, "--organisation", "00000000")[2] != 0
     assert _call(path, "--organisation", "29190909", "--meter", "NOPE")[2] != 0
     # No meter column and no --meter: refused, nothing written.
-    out, err, code = _call(path, "--organisation", "29190909")
+    _out, err, code = _call(path, "--organisation", "29190909")
     assert code != 0 and "målernummer" in err

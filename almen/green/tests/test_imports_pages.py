@@ -41,7 +41,7 @@ def _meter() -> Meter:
     )
 
 
-def _upload(client, content: bytes, **data):  # type: ignore[no-untyped-def]
+def _upload(client, content: bytes, **data):
     return client.post(
         BASE, {"kind": services.READINGS, "file": SimpleUploadedFile("f.csv", content), **data}
     )
@@ -70,7 +70,7 @@ def test_staff_uploads_a_file_with_a_bad_row_fixes_it_and_commits(client_for) ->
     assert run.status == ImportStatus.COMMITTED
     assert meter.readings.count() == 2
     entry = AuditEntry.objects.filter(action="import", object_id=str(run.pk)).get()
-    assert entry.after["readings_new"] == 2
+    assert entry.after is not None and entry.after["readings_new"] == 2
     # Readings runs stay out of the register import's list.
     register_list = client.get(f"/import/{CVR}/").content.decode()
     assert "f.csv" not in register_list
@@ -224,7 +224,9 @@ def test_degree_days_import_creates_the_series_and_updates_it() -> None:
 
 
 def test_degree_days_bad_rows() -> None:
-    run = _dd_run(b"maaned;graddage\n2025-13;10\n2025-01;-1\n2025-02;x\n2025-04;1\n2025-04;2\n", "Fejlserie")
+    run = _dd_run(
+        b"maaned;graddage\n2025-13;10\n2025-01;-1\n2025-02;x\n2025-04;1\n2025-04;2\n", "Fejlserie"
+    )
     assert run.status == ImportStatus.REJECTED
     assert [f["row"] for f in run.findings if f["level"] == "error"] == [2, 3, 4, 6]
     assert not DegreeDaySeries.objects.filter(name="Fejlserie").exists()
