@@ -98,12 +98,19 @@ def _month_bounds(month: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.dateti
     )
 
 
-def spread(series: Series, start: dt.datetime, end: dt.datetime, amount: Decimal) -> None:
-    """Add ``amount`` over ``start``–``end`` to the months it overlaps, by time."""
+def spread(
+    series: Series,
+    start: dt.datetime,
+    end: dt.datetime,
+    amount: Decimal,
+    tz: dt.tzinfo | None = None,
+) -> None:
+    """Add ``amount`` over ``start``–``end`` to the months it overlaps, by time
+    (``tz``: the current time zone, looked up once by a caller with many readings)."""
     total = (end - start).total_seconds()
     if total <= 0:
         return
-    tz = timezone.get_current_timezone()
+    tz = tz or timezone.get_current_timezone()
     month = month_start(start.astimezone(tz).date())
     first, following = _month_bounds(month, tz)
     if first <= start and end <= following:
@@ -134,6 +141,7 @@ def cumulative_series(
     """Months from register readings ``(at, value)`` sorted by time and exchanges
     ``(on, old_end, new_start)``."""
     series = Series()
+    tz = timezone.get_current_timezone()
     ex = sorted(exchanges)
     i = 0
     for (t0, v0), (t1, v1) in itertools.pairwise(readings):
@@ -153,17 +161,18 @@ def cumulative_series(
             series.rejected += 1
             continue
         for a, b, delta in pieces:
-            spread(series, a, b, delta)
+            spread(series, a, b, delta, tz)
     return series
 
 
 def interval_series(readings: Iterable[tuple[dt.datetime, dt.datetime, Decimal]]) -> Series:
     series = Series()
+    tz = timezone.get_current_timezone()
     for start, end, value in readings:
         if value < 0:
             series.rejected += 1
             continue
-        spread(series, start, end, value)
+        spread(series, start, end, value, tz)
     return series
 
 
