@@ -104,11 +104,14 @@ class Clock:
         return found
 
     def local(self, date: dt.date, h: int, m: int, s: int, fold: int = 0) -> int:
-        return int(
-            dt.datetime(
-                date.year, date.month, date.day, h, m, s, fold=fold, tzinfo=self.tz
-            ).timestamp()
-        )
+        """Epoch seconds of a Danish local time; a time the clock skips (02:30 on the
+        last Sunday of March) does not exist and raises ``SkippedTime``."""
+        moment = dt.datetime(date.year, date.month, date.day, h, m, s, fold=fold, tzinfo=self.tz)
+        epoch = int(moment.timestamp())
+        back = dt.datetime.fromtimestamp(epoch, self.tz)
+        if (back.hour, back.minute, back.second) != (h, m, s):
+            raise SkippedTime(f"{date} {h:02d}:{m:02d}")
+        return epoch
 
     def parse(self, value: Any) -> tuple[int, bool, bool]:
         """(epoch, on a day with a clock change, had a time of day). The usual

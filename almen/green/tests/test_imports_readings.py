@@ -5,6 +5,7 @@ comment beside it."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -296,3 +297,49 @@ def test_background_run_for_a_file_above_the_threshold(
     run.refresh_from_db()
     assert run.status == ImportStatus.COMMITTED, run.findings
     assert meter.readings.count() == 60
+
+
+def test_xlsx_with_date_cells_and_number_cells() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    meter = _meter()
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Dato", "Aflæsning"])
+    sheet.append([dt.datetime(2025, 1, 1), 100])
+    sheet.append(["01-02-2025", "150,5"])
+    sheet.append([dt.datetime(2025, 3, 1, 0, 0), 175.25])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    run = _run(buffer.getvalue(), meter=meter)
+    assert run.status == ImportStatus.COMMITTED, run.findings
+    assert _values(meter) == [
+        (aware(dt.date(2025, 1, 1)), Decimal("100.0000")),
+        (aware(dt.date(2025, 2, 1)), Decimal("150.5000")),
+        (aware(dt.date(2025, 3, 1)), Decimal("175.2500")),
+    ]
+
+
+def test_autumn_repeated_hour_and_the_skipped_spring_hour() -> None:
+    meter = _meter("EL-DST", kind=EnergyKind.ELECTRICITY)
+    # 26-10-2025: 02:00–02:59 happens twice (CEST, then CET); the second 02:00 is the
+    # later one. 30-03-2025 02:30 does not exist.
+    autumn = (
+        b"dato;aflaesning\n26-10-2025 01:00;10\n26-10-2025 02:00;11\n"
+        b"26-10-2025 02:00;12\n26-10-2025 03:00;13\n"
+    )
+    run = _run(autumn, meter=meter)
+    assert run.status == ImportStatus.COMMITTED, run.findings
+    ats = [a for a, _ in _values(meter)]
+    assert [(b - a).total_seconds() for a, b in itertools.pairwise(ats)] == [
+        3600,
+        3600,
+        3600,
+    ]
+    spring = b"dato;aflaesning\n30-03-2025 02:30;20\n"
+    run = _run(spring, meter=meter, commit=False)
+    [(row, message)] = _messages(run)
+    assert row == 2 and "sommertiden" in message
