@@ -22,6 +22,7 @@ leave them out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -88,16 +89,40 @@ class Series:
         return min(Decimal(1), Decimal(str(round(self.covered.get(month, 0.0) / seconds, 4))))
 
 
-def spread(series: Series, start: dt.datetime, end: dt.datetime, amount: Decimal) -> None:
-    """Add ``amount`` over ``start``–``end`` to the months it overlaps, by time."""
+@functools.lru_cache(maxsize=4096)
+def _month_bounds(month: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    following = next_month(month)
+    return (
+        dt.datetime(month.year, month.month, 1, tzinfo=tz),
+        dt.datetime(following.year, following.month, 1, tzinfo=tz),
+    )
+
+
+def spread(
+    series: Series,
+    start: dt.datetime,
+    end: dt.datetime,
+    amount: Decimal,
+    tz: dt.tzinfo | None = None,
+) -> None:
+    """Add ``amount`` over ``start``–``end`` to the months it overlaps, by time
+    (``tz``: the current time zone, looked up once by a caller with many readings)."""
+    tz = tz or timezone.get_current_timezone()
     # In local time throughout, as the months are: readings come from the database in
     # UTC, and an aware UTC time minus a local one is elapsed time, so a reading on 1
     # March and one on 1 April would cover an hour less than March (summer time).
-    start, end = timezone.localtime(start), timezone.localtime(end)
+    start, end = start.astimezone(tz), end.astimezone(tz)
     total = (end - start).total_seconds()
     if total <= 0:
         return
-    month = month_start(timezone.localtime(start).date())
+    month = month_start(start.date())
+    first, following = _month_bounds(month, tz)
+    if first <= start and end <= following:
+        # Inside one month (hourly and daily readings): what the loop below does for
+        # it, without its time-zone arithmetic (an import's refresh of hourly data).
+        series.consumption[month] += amount
+        series.covered[month] += total
+        return
     while True:
         m_start = max(start, _aware(month))
         m_end = min(end, _aware(next_month(month)))
@@ -120,6 +145,7 @@ def cumulative_series(
     """Months from register readings ``(at, value)`` sorted by time and exchanges
     ``(on, old_end, new_start)``."""
     series = Series()
+    tz = timezone.get_current_timezone()
     ex = sorted(exchanges)
     i = 0
     for (t0, v0), (t1, v1) in itertools.pairwise(readings):
@@ -139,17 +165,18 @@ def cumulative_series(
             series.rejected += 1
             continue
         for a, b, delta in pieces:
-            spread(series, a, b, delta)
+            spread(series, a, b, delta, tz)
     return series
 
 
 def interval_series(readings: Iterable[tuple[dt.datetime, dt.datetime, Decimal]]) -> Series:
     series = Series()
+    tz = timezone.get_current_timezone()
     for start, end, value in readings:
         if value < 0:
             series.rejected += 1
             continue
-        spread(series, start, end, value)
+        spread(series, start, end, value, tz)
     return series
 
 

@@ -244,7 +244,7 @@ def test_file_over_size_limit(org) -> None:
         services.import_run_create(
             actor=None, organisation=org, uploaded_file=upload(csv_bytes(GOOD))
         )
-    assert not ImportRun.objects.exists()
+    assert not ImportRun.objects.register().exists()
 
 
 # --- the diff -------------------------------------------------------------------------
@@ -359,7 +359,7 @@ def test_upload_and_commit_views(org, client_for) -> None:
     client = client_for("org_staff")
     response = client.post(f"/import/{CVR}/", {"file": upload(csv_bytes(GOOD))})
     assert response.status_code == 302
-    run = ImportRun.objects.get(organisation=org)
+    run = ImportRun.objects.register().get(organisation=org)
     assert run.status == ImportStatus.VALIDATED
     page = client.get(response["Location"])
     assert "Godkend import" in page.content.decode()
@@ -525,7 +525,7 @@ def test_xlsx_bomb_is_refused_at_upload(org, client_for) -> None:
     )
     assert response.status_code == 400
     assert "Regnearket er afvist" in response.content.decode()
-    assert not ImportRun.objects.filter(organisation=org).exists()
+    assert not ImportRun.objects.register().filter(organisation=org).exists()
 
 
 def test_big_xlsx_is_parsed_by_the_worker_not_the_request(
