@@ -77,7 +77,9 @@ def _estate(organisation: Organisation, number: int) -> Estate:
 @pytest.fixture
 def green(db: None) -> Estate:
     odense = Municipality.objects.get(code="0461")
-    organisation = Organisation.objects.create(cvr="12345674", name="Grøn Bolig", municipality=odense)
+    organisation = Organisation.objects.create(
+        cvr="12345674", name="Grøn Bolig", municipality=odense
+    )
     estate = _estate(organisation, 1)
     b1 = Building.objects.create(estate=estate, address="Engvej 1", heated_area_m2=Decimal(1000))
     b2 = Building.objects.create(estate=estate, address="Engvej 3")
