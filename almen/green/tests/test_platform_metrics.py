@@ -299,6 +299,8 @@ def test_an_indicator_bound_to_co2e_per_m2_gets_its_status_from_the_readings(
     green: Estate,
 ) -> None:
     framework = Framework.objects.current()
+    commitment = Commitment.objects.filter(cornerstone__framework=framework).first()
+    assert framework is not None and commitment is not None
     goal = goal_services.goal_create(
         actor=None,
         organisation=green.organisation,
@@ -307,7 +309,7 @@ def test_an_indicator_bound_to_co2e_per_m2_gets_its_status_from_the_readings(
         title="Mindre CO2e",
         period_start=dt.date(2024, 1, 1),
         period_end=dt.date(2028, 12, 31),
-        commitments=[Commitment.objects.filter(cornerstone__framework=framework).first()],
+        commitments=[commitment],
     )
     indicator = goal_services.indicator_create(
         actor=None,
