@@ -477,6 +477,8 @@ class ApiScope(models.TextChoices):
     GOALS_WRITE = "goals:write", _("Indberette målinger, indsatser og status på mål")
     # --- stats (democracy) ---
     DEMOCRACY_READ = "democracy:read", _("Læse organisationens møder, forslag og beslutninger")
+    # --- grøn drift (platform) ---
+    GREEN_READ = "green:read", _("Læse organisationens målere og forbrug (grøn drift)")
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
