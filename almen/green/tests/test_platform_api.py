@@ -21,6 +21,11 @@ from almen.register.tokens import api_token_create
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def estate(green: Estate) -> Estate:  # noqa: F811 (the metrics test's estate)
+    return green
+
+
 def _token(organisation: Organisation, scopes: list[str]) -> dict[str, str]:
     _row, plaintext = api_token_create(
         actor=None, organisation=organisation, name="test", scopes=scopes
@@ -43,8 +48,8 @@ def test_meters_need_a_token_with_green_read(client: Client) -> None:
     assert "green:read" in response.json()["detail"]
 
 
-def test_meters_are_the_tokens_organisations(client: Client, green: Estate) -> None:
-    own = client.get("/api/v1/green/meters", **_token(green.organisation, [ApiScope.GREEN_READ]))
+def test_meters_are_the_tokens_organisations(client: Client, estate: Estate) -> None:
+    own = client.get("/api/v1/green/meters", **_token(estate.organisation, [ApiScope.GREEN_READ]))
     assert own.status_code == 200
     body = own.json()
     assert body["count"] == 4
@@ -52,16 +57,16 @@ def test_meters_are_the_tokens_organisations(client: Client, green: Estate) -> N
     assert set(numbers) == {"EL", "FV", "FV-B", "V"}
     assert numbers["FV"]["unit"] == "MWh" and numbers["FV"]["supplier"] == "Test Fjernvarme"
     assert numbers["FV-B"]["parent_id"] == numbers["FV"]["id"]
-    assert numbers["EL"]["estate_id"] == str(green.public_id)
+    assert numbers["EL"]["estate_id"] == str(estate.public_id)
     # Organisation A's token sees its own matrix meter, not the other organisation's.
     a = client.get("/api/v1/green/meters", **_token(_org_a(), [ApiScope.GREEN_READ])).json()
     ids = {item["id"] for item in a["items"]}
     assert str(METER_ID) in ids and not ids & {item["id"] for item in body["items"]}
 
 
-def test_meters_filtered_by_estate(client: Client, green: Estate) -> None:
-    headers = _token(green.organisation, [ApiScope.GREEN_READ])
-    url = f"/api/v1/green/meters?estate={green.public_id}"
+def test_meters_filtered_by_estate(client: Client, estate: Estate) -> None:
+    headers = _token(estate.organisation, [ApiScope.GREEN_READ])
+    url = f"/api/v1/green/meters?estate={estate.public_id}"
     assert client.get(url, **headers).json()["count"] == 4
     other = Estate.objects.get(organisation__cvr="29190909", number=1)
     response = client.get(f"/api/v1/green/meters?estate={other.public_id}", **headers)
@@ -133,9 +138,9 @@ def test_bad_factor_filters_answer_422(client: Client, query: str) -> None:
 # --- footprint --------------------------------------------------------------------------
 
 
-def test_footprint_by_kind_with_the_factors_used(client: Client, green: Estate) -> None:
-    headers = _token(green.organisation, [ApiScope.GREEN_READ])
-    response = client.get(f"/api/v1/estates/{green.public_id}/footprint?year=2024", **headers)
+def test_footprint_by_kind_with_the_factors_used(client: Client, estate: Estate) -> None:
+    headers = _token(estate.organisation, [ApiScope.GREEN_READ])
+    response = client.get(f"/api/v1/estates/{estate.public_id}/footprint?year=2024", **headers)
     assert response.status_code == 200
     body = response.json()
     assert body["year"] == 2024 and body["organisation_cvr"] == "12345674"
@@ -155,30 +160,30 @@ def test_footprint_by_kind_with_the_factors_used(client: Client, green: Estate) 
     assert water["months_without_factor"] == 0
 
 
-def test_footprint_of_a_year_without_data(client: Client, green: Estate) -> None:
-    headers = _token(green.organisation, [ApiScope.GREEN_READ])
-    body = client.get(f"/api/v1/estates/{green.public_id}/footprint?year=2100", **headers).json()
+def test_footprint_of_a_year_without_data(client: Client, estate: Estate) -> None:
+    headers = _token(estate.organisation, [ApiScope.GREEN_READ])
+    body = client.get(f"/api/v1/estates/{estate.public_id}/footprint?year=2100", **headers).json()
     assert body["kinds"] == [] and body["kg_co2e"] is None
 
 
 @pytest.mark.parametrize("year", ["1989", "2101", "abc", "2024.5", ""])
-def test_footprint_bad_year_is_422(client: Client, green: Estate, year: str) -> None:
-    headers = _token(green.organisation, [ApiScope.GREEN_READ])
-    response = client.get(f"/api/v1/estates/{green.public_id}/footprint?year={year}", **headers)
+def test_footprint_bad_year_is_422(client: Client, estate: Estate, year: str) -> None:
+    headers = _token(estate.organisation, [ApiScope.GREEN_READ])
+    response = client.get(f"/api/v1/estates/{estate.public_id}/footprint?year={year}", **headers)
     assert response.status_code == 422
     assert response.json()["detail"].startswith("Ugyldige data")
-    missing = client.get(f"/api/v1/estates/{green.public_id}/footprint", **headers)
+    missing = client.get(f"/api/v1/estates/{estate.public_id}/footprint", **headers)
     assert missing.status_code == 422
 
 
-def test_footprint_access(client: Client, green: Estate) -> None:
-    url = f"/api/v1/estates/{green.public_id}/footprint?year=2024"
+def test_footprint_access(client: Client, estate: Estate) -> None:
+    url = f"/api/v1/estates/{estate.public_id}/footprint?year=2024"
     assert client.get(url).status_code == 401
-    no_scope = _token(green.organisation, [ApiScope.REGISTER_READ])
+    no_scope = _token(estate.organisation, [ApiScope.REGISTER_READ])
     assert client.get(url, **no_scope).status_code == 403
     other = client.get(url, **_token(_org_a(), [ApiScope.GREEN_READ]))
     assert other.status_code == 404 and "afdeling" in other.json()["detail"]
-    headers = _token(green.organisation, [ApiScope.GREEN_READ])
+    headers = _token(estate.organisation, [ApiScope.GREEN_READ])
     unknown = client.get(f"/api/v1/estates/{uuid.uuid4()}/footprint?year=2024", **headers)
     assert unknown.status_code == 404
     bad = client.get(url, HTTP_AUTHORIZATION="Bearer almen_nope")
@@ -186,9 +191,9 @@ def test_footprint_access(client: Client, green: Estate) -> None:
 
 
 def test_footprint_queries_are_bounded(
-    client: Client, green: Estate, django_assert_max_num_queries
+    client: Client, estate: Estate, django_assert_max_num_queries
 ) -> None:
-    headers = _token(green.organisation, [ApiScope.GREEN_READ])
-    url = f"/api/v1/estates/{green.public_id}/footprint?year=2024"
+    headers = _token(estate.organisation, [ApiScope.GREEN_READ])
+    url = f"/api/v1/estates/{estate.public_id}/footprint?year=2024"
     with django_assert_max_num_queries(8):
         assert client.get(url, **headers).status_code == 200
