@@ -207,9 +207,12 @@ def estate_footprint(estate: Estate, year: int) -> dict[str, Any]:
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for f in factors:
         by_kind.setdefault(f.kind, []).append(_factor_out(f))
-    kinds = []
+    kinds: list[dict[str, Any]] = []
+    known: list[Decimal] = []
     for t in totals:
         has_factor = t.kind in by_kind
+        if has_factor:
+            known.append(t.kg_co2e)
         kinds.append(
             {
                 "kind": t.kind,
@@ -220,7 +223,6 @@ def estate_footprint(estate: Estate, year: int) -> dict[str, Any]:
                 "factors": by_kind.get(t.kind, []),
             }
         )
-    known = [k["kg_co2e"] for k in kinds if k["kg_co2e"] is not None]
     return {
         "estate_id": estate.public_id,
         "estate_number": estate.number,
