@@ -10,7 +10,22 @@ from __future__ import annotations
 
 from almen.access.tests import test_matrix as m
 
+# The XLSX of organisation A's months: its staff and board; its members and those who
+# read its figures (the municipality, the sector) 403; other organisations 404.
+EXPORT = {
+    "resident_a": 403,
+    "resident_b": 403,
+    "estate_board_a": 403,
+    "org_board": 200,
+    "org_staff": 200,
+    "other_org_staff": 404,
+    "municipality_officer": 403,
+    "sector_staff": 403,
+    "anonymous": 302,
+}
+
 EXPECTED: dict[str, dict[str, int]] = {
+    "organisationer/<str:cvr>/groen-drift/eksport.xlsx": EXPORT,
     "api/v1/green/meters": m.everyone(401),
     "api/v1/green/emission-factors": m.everyone(200),
     "api/v1/estates/<public_id>/footprint": m.everyone(401),
