@@ -1,10 +1,11 @@
 """What the platform part of grøn drift registers (called from ``manifest.register``):
-the metrics for the goals, the API routers and the open-data tables."""
+the metrics for the goals, the API routers, the open-data tables and the demo."""
 
 from __future__ import annotations
 
-from almen.green import platform_api, platform_metrics, platform_opendata
-from almen.lib import routes
+from almen.green import platform_api, platform_demo, platform_metrics, platform_opendata
+from almen.lib import demo, routes
+from almen.lib.demo import Demo
 
 APP = "green"
 
@@ -15,3 +16,6 @@ def register() -> None:
     routes.register_api(platform_api.factors_router, app=APP, prefix="/green/emission-factors")
     routes.register_api(platform_api.estates_router, app=APP, prefix="/estates")
     platform_opendata.register()
+    demo.register(
+        Demo("green", "målere med tre års aflæsninger", platform_demo.green_demo_create), app=APP
+    )
