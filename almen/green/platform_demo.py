@@ -55,7 +55,7 @@ from almen.register.models import Building, Estate, Municipality
 
 DEMO_CVR = "29190909"  # the personas' organisation
 YEARS = (2023, 2024, 2025)
-NUMBER = {
+NUMBER: dict[str, str] = {
     EnergyKind.DISTRICT_HEATING: "DEMO-FV",
     EnergyKind.ELECTRICITY: "DEMO-EL",
     EnergyKind.WATER: "DEMO-V",
