@@ -258,12 +258,24 @@ def _bind_goal_indicator() -> int:
     """An estate goal of the personas' organisation gets "CO2e pr. m²", computed."""
     if Indicator.objects.filter(metric_key="green.co2e_per_m2").exists():
         return 0
-    goal = (
+    # A green estate goal (cornerstone 2: consumption 2.4 or building 2.1 first), else
+    # any of the organisation's estate goals.
+    goals = list(
         Goal.objects.filter(organisation__cvr=DEMO_CVR, estate__isnull=False)
+        .prefetch_related("commitments")
         .order_by("estate__number", "pk")
-        .first()
     )
-    if goal is None or goal.estate_id is None:
+    if not goals:
+        return 0
+
+    def rank(goal: Goal) -> int:
+        codes = {c.code for c in goal.commitments.all()}
+        if codes & {"2.4", "2.1"}:
+            return 0
+        return 1 if any(code.startswith("2.") for code in codes) else 2
+
+    goal = min(goals, key=rank)
+    if goal.estate_id is None:
         return 0
     metric = metrics.get("green.co2e_per_m2")
     baseline = metric.value(
