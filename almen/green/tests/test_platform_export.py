@@ -79,3 +79,11 @@ def test_a_cell_that_looks_like_a_formula_is_neutralised(estate: Estate) -> None
     estate.save()
     months, _factors = _sheets(platform_export.workbook_bytes(estate.organisation))
     assert not str(months[1][1]).startswith("=")
+
+
+def test_the_export_is_a_fixed_number_of_queries(
+    estate: Estate, django_assert_max_num_queries
+) -> None:
+    # The factors used, then the months in one pass: however many estates and months.
+    with django_assert_max_num_queries(2):
+        platform_export.workbook_bytes(estate.organisation)
