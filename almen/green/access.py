@@ -183,3 +183,20 @@ def own_municipality_code(request: HttpRequest) -> str:
     if code is None:
         deny(p, can_read=False)
     return code
+
+
+def can_export_organisation_green(p: Principal, organisation: Organisation) -> bool:
+    """The XLSX of every estate's months (platform part): its staff and its board."""
+    return p.is_staff_of(organisation.pk) or p.is_board_of_organisation(organisation.pk)
+
+
+def organisation_for_exporter(request: HttpRequest, cvr: str) -> Organisation:
+    organisation = register_access.organisation_for_view(request, cvr)
+    p = principal(request)
+    if not can_export_organisation_green(p, organisation):
+        deny(
+            p,
+            can_read=p.is_member_of(organisation.pk)
+            or can_read_organisation_green(p, organisation),
+        )
+    return organisation

@@ -1,7 +1,29 @@
-"""What the platform part of grøn drift registers (called from ``manifest.register``)."""
+"""What the platform part of grøn drift registers (called from ``manifest.register``):
+the metrics for the goals, the API routers, the open-data tables,
+the report packs' section and the demo."""
 
 from __future__ import annotations
 
+from almen.green import (
+    platform_api,
+    platform_demo,
+    platform_metrics,
+    platform_opendata,
+    platform_report,
+)
+from almen.lib import demo, routes
+from almen.lib.demo import Demo
+
+APP = "green"
+
 
 def register() -> None:
-    pass
+    platform_metrics.register_metrics()
+    routes.register_api(platform_api.meters_router, app=APP, prefix="/green/meters")
+    routes.register_api(platform_api.factors_router, app=APP, prefix="/green/emission-factors")
+    routes.register_api(platform_api.estates_router, app=APP, prefix="/estates")
+    platform_opendata.register()
+    platform_report.register()
+    demo.register(
+        Demo("green", "målere med tre års aflæsninger", platform_demo.green_demo_create), app=APP
+    )

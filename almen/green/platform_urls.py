@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from almen.green import platform_export
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "organisationer/<str:cvr>/groen-drift/eksport.xlsx",
+        platform_export.organisation_export,
+        name="platform_export",
+    ),
+]

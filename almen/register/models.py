@@ -479,6 +479,8 @@ class ApiScope(models.TextChoices):
     DEMOCRACY_READ = "democracy:read", _("Læse organisationens møder, forslag og beslutninger")
     # --- grøn drift (imports) ---
     GREEN_READINGS_WRITE = "green:readings", _("Indberette måleraflæsninger (grøn drift)")
+    # --- grøn drift (platform) ---
+    GREEN_READ = "green:read", _("Læse organisationens målere og forbrug (grøn drift)")
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -5,6 +5,7 @@ compute further). No format reaches the network: fonts are local files."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -173,8 +174,9 @@ def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
 
 def _contents(pack: Pack) -> list[tuple[int, str]]:
     """The sections, as the PDF's table of contents lists them (level, heading)."""
+    extra = [(1, section.title) for section in pack.sections]
     if pack.kind == ReportKind.HANDOUT:
-        return [(1, row.goal.title) for row in pack.goals] + [(1, _("Det kan du gøre"))]
+        return [(1, row.goal.title) for row in pack.goals] + extra + [(1, _("Det kan du gøre"))]
     items = [(1, str(_("Indstilling")))]
     if pack.kind == ReportKind.MUNICIPALITY:
         items += [
@@ -184,7 +186,7 @@ def _contents(pack: Pack) -> list[tuple[int, str]]:
         ]
     else:
         items.append((1, str(_("Overblik"))))
-    return items + [(2, row.goal.title) for row in pack.goals]
+    return items + [(2, row.goal.title) for row in pack.goals] + extra
 
 
 def render_docx(pack: Pack) -> bytes:
@@ -218,6 +220,17 @@ def render_docx(pack: Pack) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _docx_sections(document: Any, pack: Pack) -> None:
+    """What other modules registered (``lib.report_sections``): heading, sentences, tables."""
+    for section in pack.sections:
+        document.add_heading(section.title, level=1)
+        for paragraph in section.paragraphs:
+            document.add_paragraph(paragraph)
+        for table in section.tables:
+            document.add_paragraph(table.caption).runs[0].bold = True
+            _table(document, table.header, table.rows)
 
 
 def _docx_recommendation(document: Any, pack: Pack) -> None:
@@ -356,6 +369,7 @@ def _docx_full(document: Any, pack: Pack) -> None:
             ):
                 if text:
                     document.add_paragraph(f"{label}: {text}", style="List Bullet")
+    _docx_sections(document, pack)
 
 
 def _docx_handout(document: Any, pack: Pack) -> None:
@@ -384,6 +398,7 @@ def _docx_handout(document: Any, pack: Pack) -> None:
         )
         for action, _overdue in row.actions:
             document.add_paragraph(action.title, style="List Bullet")
+    _docx_sections(document, pack)
     document.add_heading(_("Det kan du gøre"), level=1)
     for title, ideas in pack.resident_actions:
         document.add_heading(title, level=2)
@@ -481,6 +496,7 @@ def render_xlsx(pack: Pack) -> bytes:
     }
     if pack.kind == ReportKind.MUNICIPALITY:
         widths.update(_xlsx_municipality(workbook, pack))
+    widths.update(_xlsx_sections(workbook, pack))
     for ws, columns in widths.items():
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -541,6 +557,29 @@ def _xlsx_municipality(workbook: Any, pack: Pack) -> dict[Any, list[int]]:
     for values in rows:
         figures.append(_row(values))
     return {agreements: [50, 24, 24, 14, 12, 18, 40, 40], figures: [28, 32, 12, 12]}
+
+
+def _xlsx_sections(workbook: Any, pack: Pack) -> dict[Any, list[int]]:
+    """A sheet per registered section with tables (``lib.report_sections``), its
+    values typed and each table under its caption's name."""
+    widths: dict[Any, list[int]] = {}
+    for section in pack.sections:
+        if not section.tables:
+            continue
+        # Excel allows 31 characters and none of []:*?/\ in a sheet's name.
+        sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "", section.title).strip()[:31])
+        for table in section.tables:
+            header = [
+                f"{name} ({unit})" if unit else name
+                for name, unit in zip(
+                    table.header, table.units or [""] * len(table.header), strict=True
+                )
+            ]
+            sheet.append(_row(header))
+            for values in table.values or table.rows:
+                sheet.append(_row(list(values)))
+        widths[sheet] = [max(14, min(40, len(h) + 4)) for h in section.tables[0].header]
+    return widths
 
 
 def _int(value: Decimal | None) -> int | None:

@@ -42,6 +42,8 @@ from almen.goals.selectors import (
     with_last_review,
     with_latest,
 )
+from almen.lib import report_sections
+from almen.lib.report_sections import RenderedSection, SectionScope
 from almen.lib.visibility import LADDER, Visibility
 from almen.register.models import (
     BodyKind,
@@ -314,6 +316,8 @@ class Pack:
     contact_role: str = ""
     url: str = ""
     qr_svg: SafeString | str = ""
+    # What other modules add (``lib.report_sections``), e.g. grøn drift's CO2e.
+    sections: list[RenderedSection] = field(default_factory=list)
 
     @property
     def status_counts(self) -> list[tuple[str, str, int]]:
@@ -484,15 +488,36 @@ def board_pack(
     today = timezone.localdate()
     goals = visible_goals(p).filter(organisation=organisation)
     rows = goal_rows(goals, today=today, charts=charts, progress=progress)
-    return Pack(
-        kind=ReportKind.BOARD,
-        title=_("Almene mål – rapport til bestyrelsen"),
-        organisation=organisation,
-        today=today,
-        period=_period(rows, today.year),
-        goals=rows,
-        recommendation=recommendation_for(organisation, ReportKind.BOARD),
+    return with_sections(
+        Pack(
+            kind=ReportKind.BOARD,
+            title=_("Almene mål – rapport til bestyrelsen"),
+            organisation=organisation,
+            today=today,
+            period=_period(rows, today.year),
+            goals=rows,
+            recommendation=recommendation_for(organisation, ReportKind.BOARD),
+        ),
+        p,
     )
+
+
+def with_sections(pack: Pack, p: Principal) -> Pack:
+    """The sections other modules registered for the pack's kind (``lib.report_sections``),
+    with figures for the last whole year (the municipality pack: the year before the
+    dialogue's)."""
+    year = min(pack.year or pack.today.year, pack.today.year) - 1
+    pack.sections = report_sections.render_sections(
+        SectionScope(
+            kind=pack.kind,
+            organisation_id=pack.organisation.pk,
+            estate_id=pack.estate.pk if pack.estate else None,
+            municipality_id=pack.municipality.pk if pack.municipality else None,
+            year=year,
+            principal=p,
+        )
+    )
+    return pack
 
 
 def estate_url(estate: Estate) -> str:
@@ -537,7 +562,7 @@ def handout_pack(p: Principal, estate: Estate, *, charts: bool = False) -> Pack:
     numbers = sorted({n for row in rows for n in row.cornerstone_numbers})
     contact, contact_role = estate_contact(estate)
     url = estate_url(estate)
-    return Pack(
+    pack = Pack(
         kind=ReportKind.HANDOUT,
         title=_("Vores mål i %(estate)s") % {"estate": estate.name},
         organisation=estate.organisation,
@@ -555,6 +580,7 @@ def handout_pack(p: Principal, estate: Estate, *, charts: bool = False) -> Pack:
         qr_svg=qr_svg(url),
         recommendation=recommendation_for(estate.organisation, ReportKind.HANDOUT, estate),
     )
+    return with_sections(pack, p)
 
 
 def _cornerstone_title(rows: list[GoalRow], number: int) -> str:
@@ -598,7 +624,7 @@ def municipality_pack(
         for agreement in dialogue.agreements.select_related("goal").order_by("due", "title"):
             title = agreement.goal.title if agreement.goal and agreement.goal_id in seen else ""
             agreements.append((agreement, agreement.is_overdue(today), title))
-    return Pack(
+    pack = Pack(
         kind=ReportKind.MUNICIPALITY,
         title=_("Styringsdialog %(year)s – almene mål") % {"year": year},
         organisation=organisation,
@@ -614,6 +640,7 @@ def municipality_pack(
         agreements=agreements,
         recommendation=recommendation_for(organisation, ReportKind.MUNICIPALITY),
     )
+    return with_sections(pack, p)
 
 
 def _key_figures(

@@ -158,12 +158,14 @@ def test_modules_plug_in_through_the_registries() -> None:
         "people",
         "democracy",
     }
-    # register, imports, goals, open data, democracy, democracy's ballots
-    assert len(routes.api_routers()) == 6
-    # notify, register, attachments, imports, goals, dialogue, reports, people, democracy, web
-    assert len(routes.urls()) == 11  # … and grøn drift
+    # register, imports, goals, open data, democracy, democracy's ballots, and grøn
+    # drift's meters, emission factors, estate footprints and readings feed
+    assert len(routes.api_routers()) == 10
+    # notify, register, attachments, imports, goals, dialogue, reports, people, democracy,
+    # green, web
+    assert len(routes.urls()) == 11
     assert any(m.key.startswith("register.") for m in metrics.all_metrics())
-    assert [d.key for d in demo.demos()] == ["goals", "dialogue", "democracy", "ballots"]
+    assert [d.key for d in demo.demos()] == ["goals", "dialogue", "democracy", "ballots", "green"]
     assert {p.key for p in notifications.reminder_producers()} >= {
         "goals.deadlines",
         "democracy.meeting_deadlines",
