@@ -742,7 +742,7 @@ def count_hourly(meter_ids: list[int]) -> int:
     return Reading.objects.filter(meter_id__in=meter_ids).count()
 
 
-def import_pg(reimport: bool) -> dict[str, Any]:
+def import_pg(reimport: bool, dry_run: bool = False) -> dict[str, Any]:
     meters = ensure_hourly_organisation()
     ids = [m[1] for m in meters]
     rows = len(meters) * HOURS
@@ -761,6 +761,8 @@ def import_pg(reimport: bool) -> dict[str, Any]:
     from django.db import connection
 
     connection.close()  # no transaction of ours open while the child writes
+    if dry_run:
+        result["dry"] = run_import(DB, csv_path, rows, ["--dry-run"], "dry run")
     result["first"] = run_import(DB, csv_path, rows, [], "first import")
     result["written"] = count_hourly(ids)
     if reimport and result["first"]["exit"] == 0:
@@ -1013,6 +1015,15 @@ def start_server() -> tuple[subprocess.Popen, str]:
     sys.exit("gunicorn did not start")
 
 
+def ensure_wrk() -> None:
+    """wrk from apt when missing (as ``make bench`` does); the Python client otherwise."""
+    if run.shutil_which("wrk") is None and os.geteuid() == 0 and run.shutil_which("apt-get"):
+        log("installing wrk (apt)")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, check=False)
+
+
 def page_section(seconds: int, connections: int, repeats: int) -> dict[str, Any]:
     from almen.green.footprint import meter_refresh
     from almen.green.models import MonthlyFootprint
@@ -1049,6 +1060,7 @@ def page_section(seconds: int, connections: int, repeats: int) -> dict[str, Any]
         ],
         repeats,
     )
+    ensure_wrk()
     proc, base = start_server()
     try:
         if run.shutil_which("wrk") is None:
@@ -1136,6 +1148,12 @@ def report(results: dict[str, Any]) -> list[str]:
             add(f"{'  readings in the database afterwards':58} {i['written']:>22,}")
         if "setup_s" in i:
             add(f"{'  of the wall time: a bare django.setup() process':58} {i['setup_s']:>20.1f} s")
+        if "dry" in i:
+            d = i["dry"]
+            add(
+                f"{'  --dry-run of the same file (check only), rows/s':58} {d['rps']:>19,.0f} /s "
+                f"{'':>24} {'':>6}  exit {d['exit']}, RSS {d['rss_mb']:,.0f} MB"
+            )
         if "again" in i:
             a = i["again"]
             add(
@@ -1208,6 +1226,7 @@ def main() -> None:
     parser.add_argument("--skip-seed", action="store_true", help="data is already there")
     parser.add_argument("--no-sqlite", action="store_true", help="import on PostgreSQL only")
     parser.add_argument("--reimport", action="store_true", help="time the same file again")
+    parser.add_argument("--dry-run", action="store_true", help="also time --dry-run first")
     parser.add_argument("--seconds", type=int, default=10, help="wrk seconds per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=5, help="roll-up runs, in-process")
@@ -1237,7 +1256,7 @@ def main() -> None:
     if "refresh" in sections:
         results["refresh"] = refresh_section()
     if "import" in sections:
-        results["import_postgres"] = import_pg(args.reimport)
+        results["import_postgres"] = import_pg(args.reimport, args.dry_run)
         if not args.no_sqlite:
             results["import_sqlite"] = import_sqlite()
     if "rollup" in sections:
