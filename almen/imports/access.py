@@ -14,8 +14,10 @@ def import_run_for_staff(request: HttpRequest, cvr: str, run_id: uuid.UUID) -> I
     """The run, for staff of the organisation it belongs to (404 for another's run)."""
     organisation = organisation_for_staff(request, cvr)
     try:
-        run = ImportRun.objects.select_related("uploaded_by", "committed_by").get(
-            organisation=organisation, public_id=run_id
+        run = (
+            ImportRun.objects.register()
+            .select_related("uploaded_by", "committed_by")
+            .get(organisation=organisation, public_id=run_id)
         )
     except ImportRun.DoesNotExist:
         raise Http404 from None

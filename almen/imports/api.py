@@ -121,7 +121,11 @@ def import_upload(
 )
 def import_status(request, run_id: uuid.UUID):
     token = require_scope(request, ApiScope.REGISTER_IMPORT)
-    run = ImportRun.objects.filter(organisation=token.organisation, public_id=run_id).first()
+    run = (
+        ImportRun.objects.register()
+        .filter(organisation=token.organisation, public_id=run_id)
+        .first()
+    )
     if run is None:
         raise HttpError(404, "Importen findes ikke.")
     return _out(run)

@@ -31,7 +31,8 @@ def latest_imports_panel(p: Principal) -> dict[str, Any] | None:
     from almen.register.models import Organisation
 
     runs = list(
-        ImportRun.objects.filter(organisation_id__in=p.staff_organisations)
+        ImportRun.objects.register()
+        .filter(organisation_id__in=p.staff_organisations)
         .select_related("organisation")
         .order_by("-created_at", "-id")[:LATEST]
     )

@@ -30,6 +30,10 @@ class ImportRunQuerySet(models.QuerySet["ImportRun"]):
     def for_organisation(self, organisation_id: int) -> ImportRunQuerySet:
         return self.filter(organisation_id=organisation_id).select_related("uploaded_by")
 
+    def register(self) -> ImportRunQuerySet:
+        """Tenancy-register runs only: other kinds (grøn drift's) have pages of their own."""
+        return self.filter(kind="register")
+
 
 class ImportRun(models.Model):
     """One uploaded file, its findings and (once committed) what it changed."""

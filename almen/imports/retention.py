@@ -31,7 +31,8 @@ def import_files_due(*, now: dt.datetime | None = None) -> list[ImportRun]:
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
     return list(
-        ImportRun.objects.exclude(file="")
+        ImportRun.objects.register()
+        .exclude(file="")
         .exclude(status__in=_BUSY)
         .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff))
         .order_by("pk")

@@ -42,7 +42,8 @@ from django.utils.translation import gettext as _
 from almen.audit.models import AuditEntry
 from almen.audit.services import audit_actor, audit_record
 from almen.imports import columns
-from almen.imports.models import FINDINGS_CAP, ImportFormat, ImportRun, ImportStatus
+from almen.imports.findings import ERROR, FileRejected, Findings
+from almen.imports.models import ImportFormat, ImportRun, ImportStatus
 from almen.lib.bulk import insert_rows, reserve_ids
 from almen.lib.csvsafe import is_formula_like
 from almen.lib.tabular import (
@@ -81,50 +82,6 @@ KINDS = {
     "youth": UnitKind.YOUTH,
 }
 PHONE = re.compile(r"^\+?[0-9 ]{6,20}$")
-ERROR, WARNING = "error", "warning"
-
-
-# --- findings -----------------------------------------------------------------------
-
-
-class Findings:
-    """Row-level findings, capped for storage; the counts are always complete."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
-        self.omitted = 0
-        self.errors = 0
-        self.warnings = 0
-        self.error_rows: set[int] = set()  # complete, for counting rows refused
-
-    def add(self, level: str, row: int | None, column: str, message: str) -> None:
-        if level == ERROR:
-            self.errors += 1
-            if row is not None:
-                self.error_rows.add(row)
-        else:
-            self.warnings += 1
-        if len(self.items) < FINDINGS_CAP:
-            self.items.append({"level": level, "row": row, "column": column, "message": message})
-        else:
-            self.omitted += 1
-
-    def error(self, row: int | None, column: str, message: str) -> None:
-        self.add(ERROR, row, column, message)
-
-    def warning(self, row: int | None, column: str, message: str) -> None:
-        self.add(WARNING, row, column, message)
-
-
-class FileRejected(Exception):
-    """The file cannot be used at all (unreadable, CPR numbers, wrong columns)."""
-
-    def __init__(self, findings: Findings, *, cpr: bool = False) -> None:
-        super().__init__(findings)
-        self.findings = findings
-        self.cpr = cpr
-
-
 # --- parsed file ----------------------------------------------------------------------
 
 
@@ -843,9 +800,11 @@ def import_run_create(
     organisation: Organisation,
     uploaded_file: UploadedFile,
     dry_run: bool = False,
+    kind: str = "register",
 ) -> ImportRun:
-    """Store an uploaded register file for ``organisation``. Refuses files that are
-    too big or of another type; reading and checking the rows comes next."""
+    """Store an uploaded file of ``kind`` (the register's by default; other modules'
+    kinds in ``almen.imports.kinds``) for ``organisation``. Refuses files that are too
+    big or of another type; reading and checking the rows comes next."""
     name = Path(uploaded_file.name or "").name[:255]
     if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
         raise ValidationError(_("Filen skal være en CSV- eller XLSX-fil."), code="type")
@@ -877,6 +836,7 @@ def import_run_create(
     uploaded_file.seek(0)
     run = ImportRun(
         organisation=organisation,
+        kind=kind,
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
         original_name=name,
         format=ImportFormat.XLSX if fmt == "xlsx" else ImportFormat.CSV,
@@ -890,12 +850,12 @@ def import_run_create(
         action="upload",
         obj=run,
         organisation_id=organisation.pk,
-        after={"file": name, "rows": total, "dry_run": dry_run},
+        after={"file": name, "rows": total, "dry_run": dry_run, "kind": kind},
     )
     return run
 
 
-def _needs_worker(run: ImportRun) -> bool:
+def needs_worker(run: ImportRun) -> bool:
     """Too many rows, or an XLSX too big to parse in a web request."""
     if run.total_rows > settings.IMPORT_BACKGROUND_ROWS:
         return True
@@ -1128,7 +1088,7 @@ def import_run_start(
     if commit and actor is not None and actor.is_authenticated:
         run.committed_by = actor
         _save(run, "committed_by")
-    if _needs_worker(run):
+    if needs_worker(run):
         from almen.imports.tasks import import_run_process as task
 
         run_id = str(run.public_id)

@@ -39,7 +39,7 @@ def import_list(request: HttpRequest, cvr: str) -> HttpResponse:
             else:
                 return redirect("imports:detail", cvr=organisation.cvr, run_id=run.public_id)
         status = 400
-    runs = ImportRun.objects.for_organisation(organisation.pk)
+    runs = ImportRun.objects.register().for_organisation(organisation.pk)
     page = Paginator(runs, 25).get_page(request.GET.get("side"))
     return render(
         request,

@@ -477,6 +477,8 @@ class ApiScope(models.TextChoices):
     GOALS_WRITE = "goals:write", _("Indberette målinger, indsatser og status på mål")
     # --- stats (democracy) ---
     DEMOCRACY_READ = "democracy:read", _("Læse organisationens møder, forslag og beslutninger")
+    # --- grøn drift (imports) ---
+    GREEN_READINGS_WRITE = "green:readings", _("Indberette måleraflæsninger (grøn drift)")
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -520,6 +520,11 @@ API_WRITES = {
     "api/v1/goals/<public_id>/actions/<action_id>",
     "api/v1/goals/<public_id>/reviews",
 }
+# … and grøn drift's parts' API writes (``API_WRITES`` in their writes_<part>.py).
+for _info in sorted(pkgutil.iter_modules(_green_tests.__path__), key=lambda m: m.name):
+    if _info.name.startswith("writes_"):
+        _module = importlib.import_module(f"almen.green.tests.{_info.name}")
+        API_WRITES.update(getattr(_module, "API_WRITES", set()))
 # Pages on the requester's own account (allauth) and the language switch: no object
 # of anyone else's is addressed, so there is no outsider. A POST to them must still
 # leave the project's data as it was (test_self_service_posts_touch_no_data).
