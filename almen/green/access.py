@@ -16,11 +16,11 @@ Who sees what (decision 0031):
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from almen.access.policy import Principal, Scope, deny, principal
 from almen.register import access as register_access
-from almen.register.models import Estate, Organisation
+from almen.register.models import Estate, Municipality, Organisation
 
 
 def can_read_green(p: Principal, estate: Estate) -> bool:
@@ -96,3 +96,30 @@ def organisation_for_manager(request: HttpRequest, cvr: str) -> Organisation:
     p = principal(request)
     _deny_unless(p, can_manage_green(p, organisation.pk), organisation.pk)
     return organisation
+
+
+# --- roll-ups (the pages part) -----------------------------------------------------------
+
+
+def can_read_municipality_green(p: Principal, municipality_id: int) -> bool:
+    """A municipality's roll-up (per organisation): its officers and sector staff."""
+    return p.superuser or p.sector or municipality_id in p.municipalities
+
+
+def municipality_for_reader(request: HttpRequest, code: str) -> Municipality:
+    """The municipality, for its officers and sector staff; 404 for everyone else
+    (login first for anonymous visitors)."""
+    try:
+        municipality = Municipality.objects.get(code=code)
+    except Municipality.DoesNotExist:
+        raise Http404 from None
+    p = principal(request)
+    if not can_read_municipality_green(p, municipality.pk):
+        deny(p, can_read=False)
+    return municipality
+
+
+def sees_every_municipality(p: Principal) -> bool:
+    """The national roll-up is public by municipality and region only where enough
+    organisations contribute; sector staff see every municipality's figures."""
+    return p.superuser or p.sector

@@ -261,6 +261,10 @@ def meter_refresh(meter_ids: Iterable[int], *, table: FactorTable | None = None)
             if rows:
                 insert_rows(MonthlyFootprint, list(rows[0]), [list(r.values()) for r in rows])
         written += len(rows)
+    # Every cached benchmark, roll-up and panel of grøn drift is now stale.
+    from almen.green.pages_selectors import green_data_changed
+
+    green_data_changed()
     return written
 
 

@@ -182,3 +182,92 @@ def bar_chart_svg(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
+
+
+SERIES_COLOURS = (LINE, BASELINE, TARGET, "#b35900")
+SERIES_PATTERNS = ("", ' fill-opacity="0.55"', "", "")
+
+
+def column_chart_svg(
+    *,
+    title: str,
+    description: str,
+    categories: list[str],
+    series: list[tuple[str, list[float | None]]],
+    unit: str = "",
+) -> SafeString:
+    """Vertical columns, one group per category (e.g. a month) and one column per
+    series in each group (e.g. this year and last year), with a legend. A missing value
+    (None) leaves its column out; negative values are drawn as zero."""
+    uid = uuid.uuid4().hex[:8]
+    values = [v for _, vs in series for v in vs if v is not None]
+    if not categories or not values:
+        return mark_safe("")
+    legend_h = 22 if len(series) > 1 else 0
+    top = max([*values, 0.0])
+    top = top * 1.08 if top > 0 else 1.0
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM - legend_h
+    group_w = plot_w / len(categories)
+    col_w = group_w * 0.8 / max(len(series), 1)
+
+    def y(value: float) -> float:
+        return PAD_TOP + legend_h + (1 - max(value, 0.0) / top) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-labelledby="t{uid} d{uid}" class="almen-chart" '
+        f'font-family="IBM Plex Sans, Arial, sans-serif" font-size="12">',
+        f'<title id="t{uid}">{escape(title)}</title>',
+        f'<desc id="d{uid}">{escape(description)}</desc>',
+    ]
+    for i in range(5):
+        value = top * i / 4
+        gy = y(value)
+        parts.append(
+            f'<line x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" y1="{gy:.1f}" '
+            f'y2="{gy:.1f}" stroke="{GRID}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{PAD_LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" '
+            f'fill="{TEXT}">{escape(_fmt(value))}</text>'
+        )
+    if unit:
+        parts.append(
+            f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + legend_h - 6}" text-anchor="end" '
+            f'fill="{TEXT}">{escape(unit)}</text>'
+        )
+    if legend_h:
+        lx = PAD_LEFT
+        for n, (name, _) in enumerate(series):
+            colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
+            pattern = SERIES_PATTERNS[n % len(SERIES_PATTERNS)]
+            parts.append(
+                f'<rect x="{lx}" y="{PAD_TOP}" width="12" height="12" fill="{colour}"{pattern}/>'
+            )
+            parts.append(
+                f'<text x="{lx + 16}" y="{PAD_TOP + 11}" fill="{TEXT}">{escape(name)}</text>'
+            )
+            lx += 24 + 8 * len(name)
+    base = y(0.0)
+    for c, label in enumerate(categories):
+        gx = PAD_LEFT + c * group_w + group_w * 0.1
+        for n, (_, vs) in enumerate(series):
+            found = vs[c] if c < len(vs) else None
+            if found is None:
+                continue
+            value = found
+            colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
+            pattern = SERIES_PATTERNS[n % len(SERIES_PATTERNS)]
+            cy = y(value)
+            parts.append(
+                f'<rect x="{gx + n * col_w:.1f}" y="{cy:.1f}" width="{col_w:.1f}" '
+                f'height="{base - cy:.1f}" fill="{colour}"{pattern}/>'
+            )
+        parts.append(
+            f'<text x="{PAD_LEFT + (c + 0.5) * group_w:.1f}" y="{HEIGHT - PAD_BOTTOM + 18}" '
+            f'text-anchor="middle" fill="{TEXT}"{_minor(c, len(categories))}>'
+            f"{escape(label)}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
