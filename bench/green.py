@@ -141,8 +141,8 @@ class Scale:
     sqlite_rows: int
 
 
-FULL = Scale(500, 7000, 600_000, 1_000_000, 286, 1_000_000)
-SMALL = Scale(5, 70, 6_000, 10_000, 3, 10_000)
+FULL = Scale(500, 7000, 600_000, 1_000_000, 286, 105_120)
+SMALL = Scale(5, 70, 6_000, 10_000, 3, 17_520)
 SCALE = FULL
 
 
@@ -279,7 +279,7 @@ def seed_national_green() -> dict[str, Any]:
     from django.db import transaction
     from django.utils import timezone
 
-    from almen.green.models import Meter, Reading
+    from almen.green.models import Meter, MonthlyFootprint, Reading
     from almen.lib.bulk import copy_rows, reserve_ids
     from almen.register.national import analyze
 
@@ -336,18 +336,97 @@ def seed_national_green() -> dict[str, Any]:
             for i in range(MONTHLY_READINGS)
         ]
 
+        values: dict[int, list[str]] = {}
+
         def readings():  # type: ignore[no-untyped-def]
             for meter in meters:
                 k = int(meter[3].rsplit("-", 1)[1]) - 1
                 _, _, _, (low, high), profile = METER_KINDS[k]
-                for at, value in zip(times, _monthly_values(rng, low, high, profile), strict=True):
+                values[meter[0]] = series = _monthly_values(rng, low, high, profile)
+                for at, value in zip(times, series, strict=True):
                     yield (meter[0], at, value, "demo")
 
         n = copy_rows(Reading._meta.db_table, ["meter_id", "at", "value", "source"], readings())
-        analyze([Meter._meta.db_table, Reading._meta.db_table])
+        copy_seconds = time.perf_counter() - start
+        log(f"national meters: {len(meters):,} meters, {n:,} readings in {copy_seconds:.1f} s")
+        months = copy_rows(
+            MonthlyFootprint._meta.db_table,
+            MONTH_COLUMNS,
+            national_months(meters, values, dict(estates)),
+        )
+        analyze([Meter._meta.db_table, Reading._meta.db_table, MonthlyFootprint._meta.db_table])
     seconds = time.perf_counter() - start
-    log(f"national meters: {len(meters):,} meters, {n:,} readings in {seconds:.1f} s")
-    return {"meters": len(meters), "readings": n, "seconds": seconds}
+    log(f"national months: {months:,} written by the generator; {seconds:.1f} s in all")
+    return {"meters": len(meters), "readings": n, "copy_seconds": copy_seconds, "months": months}
+
+
+MONTH_COLUMNS = [
+    "meter_id",
+    "estate_id",
+    "organisation_id",
+    "municipality_id",
+    "kind",
+    "month",
+    "consumption",
+    "kg_co2e",
+    "factor_id",
+    "coverage",
+    "is_sub_meter",
+]
+
+
+def national_months(meters: list[tuple], values: dict[int, list[str]], org_of: dict[int, int]):  # type: ignore[no-untyped-def]
+    """The months ``meter_refresh`` would write for these meters, without its per-meter
+    queries: the readings lie on the first of each month, so each interval is one
+    month; converted with ``units.factor_to_base`` and multiplied by the factor that
+    ``FactorTable.factor_for`` picks (the core's own lookup), rounded as it rounds.
+    ``--only refresh`` rewrites a sample of them with ``meter_refresh`` itself. The
+    queries run here, before the rows are streamed: none may run during a COPY."""
+    from almen.green.footprint import FactorTable
+    from almen.register.models import Estate
+
+    table = FactorTable()
+    estate_info = {
+        pk: (municipality_id, region)
+        for pk, municipality_id, region in Estate.objects.filter(pk__in=list(org_of)).values_list(
+            "pk", "municipality_id", "municipality__region"
+        )
+    }
+    return _national_month_rows(meters, values, org_of, estate_info, table)
+
+
+def _national_month_rows(meters, values, org_of, estate_info, table):  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from almen.green.footprint import FactorKey, price_area_for_region
+    from almen.green.units import factor_to_base
+
+    places = Decimal("0.0001")
+    for meter in meters:
+        meter_id, _, estate_id, _, _, kind, unit = meter[:7]
+        parent = meter[9]
+        municipality_id, region = estate_info[estate_id]
+        key = FactorKey(kind, None, price_area_for_region(region), org_of[estate_id])
+        to_base = factor_to_base(kind, unit)
+        series = [Decimal(v) for v in values.pop(meter_id)]
+        for i in range(MONTHLY_READINGS - 1):
+            month = month_add(FIRST_READING, i)
+            consumption = ((series[i + 1] - series[i]) * to_base).quantize(places)
+            factor = table.factor_for(key, month.year)
+            kg = (consumption * factor.kg_co2e_per_unit).quantize(places) if factor else None
+            yield (
+                meter_id,
+                estate_id,
+                org_of[estate_id],
+                municipality_id,
+                kind,
+                month,
+                consumption,
+                kg,
+                factor.pk if factor else None,
+                Decimal(1),
+                parent is not None,
+            )
 
 
 def seed_small_estate() -> int:
@@ -479,13 +558,17 @@ def seed() -> dict[str, Any]:
 # --- (1) refresh ---------------------------------------------------------------------
 
 
-def refresh_section() -> dict[str, Any]:
+def refresh_section(sample: int | None = None) -> dict[str, Any]:
     from django.db import connection
 
     from almen.green.footprint import FactorTable, meter_refresh
     from almen.green.models import MonthlyFootprint, Reading
 
     ids = national_meter_ids()
+    total_meters = len(ids)
+    if sample and sample < len(ids):
+        ids = ids[:: max(1, len(ids) // sample)][:sample]  # spread over the estates
+        log(f"refresh: a sample of {len(ids):,} of the {total_meters:,} national meters")
     small = seed_small_estate()
     readings = Reading.objects.filter(meter_id__in=ids).count()
     log(f"refresh: meter_refresh of {len(ids):,} meters ({readings:,} readings)")
@@ -515,8 +598,7 @@ def refresh_section() -> dict[str, Any]:
         "is_sub_meter",
     ]
     names = ", ".join(cols)
-    # No parameters in these statements: psycopg passes the % through as it is.
-    national = f"SELECT id FROM green_meter WHERE number LIKE '{NATIONAL_PREFIX}%'"
+    national = ", ".join(str(i) for i in ids)
     with pg_connect() as conn:
         conn.execute("DROP TABLE IF EXISTS bench_month_copy")
         conn.execute(f"CREATE TABLE bench_month_copy (LIKE {table} INCLUDING ALL)")
@@ -552,6 +634,7 @@ def refresh_section() -> dict[str, Any]:
     )
     return {
         "meters": len(ids),
+        "of_meters": total_meters,
         "readings": readings,
         "months": months,
         "seconds": seconds,
@@ -705,27 +788,71 @@ def import_command_exists() -> bool:
     return (ROOT / "almen/green/management/commands/import_readings.py").exists()
 
 
+IMPORT_TIMEOUT: float | None = None  # --import-timeout
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    """The child's peak resident set so far (Linux ``VmHWM``), 0 when unreadable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def run_import(db: str, path: Path, rows: int, extra: list[str], label: str) -> dict[str, Any]:
-    """``manage.py import_readings`` as a child: wall time, exit code, peak RSS."""
-    out, err = var(f"green-import-{db}-{label}.out"), var(f"green-import-{db}-{label}.err")
+    """``manage.py import_readings`` as a child: wall time, exit code, peak RSS (from
+    ``os.wait4``: this child only). With ``--import-timeout`` a child still running is
+    stopped (by its pid) and reported as not finished, with its progress and peak RSS
+    so far."""
+    slug = label.replace(" ", "-")
+    out, err = var(f"green-import-{db}-{slug}.out"), var(f"green-import-{db}-{slug}.err")
     cmd = [run.PY, "manage.py", "import_readings", str(path), "--organisation", HOURLY_CVR]
+    cmd += [*extra, "-v", "2"]  # -v 2: the progress bar on stderr
     log(f"{label}: {' '.join(cmd[1:])} ({db}, {rows:,} rows)")
+    finished = True
+    hwm = 0.0
     with out.open("w") as o, err.open("w") as e:
         start = time.perf_counter()
-        proc = subprocess.Popen([*cmd, *extra], cwd=ROOT, env=run.bench_env(db), stdout=o, stderr=e)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=run.bench_env(db), stdout=o, stderr=e)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            hwm = max(hwm, _vm_hwm_mb(proc.pid))
+            if IMPORT_TIMEOUT and time.perf_counter() - start > IMPORT_TIMEOUT:
+                log(f"{label}: still running after {IMPORT_TIMEOUT:.0f} s, stopping it")
+                finished = False
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.5)
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    tail = (out.read_text() + err.read_text()).strip().splitlines()
+    text = out.read_text() + err.read_text()
+    progress = [p for p in text.replace("\r", "\n").splitlines() if "rækker" in p]
+    tail = [x for x in text.replace("\r", "\n").splitlines() if x.strip()]
     result = {
         "rows": rows,
         "seconds": seconds,
         "rps": rows / seconds,
         "exit": proc.returncode,
-        "rss_mb": usage.ru_maxrss / 1024,  # Linux: kilobytes
+        "finished": finished,
+        "rss_mb": max(usage.ru_maxrss / 1024, hwm),  # Linux: kilobytes
         "cpu_s": usage.ru_utime + usage.ru_stime,
+        "progress": progress[-1].strip() if progress else "",
         "tail": tail[-3:],
     }
+    if not finished:
+        result["rps"] = None
+    if not finished:
+        log(
+            f"{label}: not finished in {seconds:.0f} s; progress {result['progress']!r}, "
+            f"peak RSS so far {result['rss_mb']:,.0f} MB"
+        )
+        return result
     log(
         f"{label}: exit {proc.returncode}, {seconds:.1f} s, {rows / seconds:,.0f} rows/s, "
         f"peak RSS {result['rss_mb']:,.0f} MB; {' | '.join(tail[-2:])[:300]}"
@@ -751,8 +878,11 @@ def count_hourly(meter_ids: list[int]) -> int:
     return Reading.objects.filter(meter_id__in=meter_ids).count()
 
 
+HOURLY_METERS: int | None = None  # --hourly-meters (default: 4 per hourly estate)
+
+
 def import_pg(reimport: bool, dry_run: bool = False) -> dict[str, Any]:
-    meters = ensure_hourly_organisation()
+    meters = ensure_hourly_organisation(HOURLY_METERS)
     ids = [m[1] for m in meters]
     rows = len(meters) * HOURS
     csv_path, copy_path = var(f"green-hourly-{rows}.csv"), var(f"green-hourly-{rows}.copy")
@@ -774,7 +904,7 @@ def import_pg(reimport: bool, dry_run: bool = False) -> dict[str, Any]:
         result["dry"] = run_import(DB, csv_path, rows, ["--dry-run"], "dry run")
     result["first"] = run_import(DB, csv_path, rows, [], "first import")
     result["written"] = count_hourly(ids)
-    if reimport and result["first"]["exit"] == 0:
+    if reimport and result["first"]["exit"] == 0 and result["first"]["finished"]:
         result["again"] = run_import(DB, csv_path, rows, [], "same file again")
         result["written_again"] = count_hourly(ids)
     return result
@@ -1024,6 +1154,26 @@ def start_server() -> tuple[subprocess.Popen, str]:
     sys.exit("gunicorn did not start")
 
 
+def slowest_queries(path: str, session: str, top: int = 3) -> list[tuple[float, str]]:
+    """The page's slowest queries in-process (after a warm-up request): where its time
+    goes, for whoever makes it faster."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = session
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    queries = sorted(
+        ((float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries), reverse=True
+    )[:top]
+    for ms, sql in queries:
+        log(f"page query {ms:6.1f} ms: {sql[:240]}")
+    return [(ms, sql[:1000]) for ms, sql in queries]
+
+
 def ensure_wrk() -> None:
     """wrk from apt when missing (as ``make bench`` does); the Python client otherwise."""
     if run.shutil_which("wrk") is None and os.geteuid() == 0 and run.shutil_which("apt-get"):
@@ -1035,11 +1185,7 @@ def ensure_wrk() -> None:
 
 def page_section(seconds: int, connections: int, repeats: int) -> dict[str, Any]:
     from almen.green.footprint import meter_refresh
-    from almen.green.models import MonthlyFootprint
 
-    if not MonthlyFootprint.objects.filter(meter_id__in=national_meter_ids()[:4]).exists():
-        log("page: no footprints yet, running the refresh first")
-        refresh_section()
     meter_refresh([seed_small_estate()])
     chosen = choose_estates()
     session = staff_session(
@@ -1069,6 +1215,7 @@ def page_section(seconds: int, connections: int, repeats: int) -> dict[str, Any]
         ],
         repeats,
     )
+    out["slowest_queries"] = slowest_queries(national, session)
     ensure_wrk()
     proc, base = start_server()
     try:
@@ -1133,6 +1280,14 @@ def report(results: dict[str, Any]) -> list[str]:
             add(f"{label:58} {i.get('note', ''):>22} {i['ceiling_rps']:>21,.0f} /s")
             continue
         f = i["first"]
+        if not f["finished"]:
+            add(
+                f"{label:58} {'not finished in ' + format(f['seconds'], '.0f') + ' s':>22} "
+                f"{i['ceiling_rps']:>21,.0f} /s"
+            )
+            add(f"{'  progress when stopped':58} {f['progress']}")
+            add(f"{'  peak RSS so far, CPU s':58} {f['rss_mb']:>19,.0f} MB, CPU {f['cpu_s']:.0f}")
+            continue
         ratio = f["rps"] / i["ceiling_rps"]
         met = ""
         if db == "postgres":
@@ -1219,6 +1374,8 @@ def report(results: dict[str, Any]) -> list[str]:
                 )
             c = p["chosen"]
             add(f"  national: {c['national']} (of {c['org_estates']} estates); small: {c['small']}")
+            for ms, sql in p.get("slowest_queries", []):
+                add(f"  slowest query in-process {ms:6.1f} ms: {sql[:150]}")
             if p.get("cold_ms"):
                 add(
                     f"  single requests after a cache flush: "
@@ -1235,6 +1392,14 @@ def main() -> None:
     parser.add_argument("--skip-seed", action="store_true", help="data is already there")
     parser.add_argument("--no-sqlite", action="store_true", help="import on PostgreSQL only")
     parser.add_argument("--reimport", action="store_true", help="time the same file again")
+    parser.add_argument(
+        "--refresh-meters", type=int, help="refresh a sample of this many meters (default all)"
+    )
+    parser.add_argument(
+        "--hourly-meters", type=int, help="meters in the PostgreSQL hourly file (default 1,144)"
+    )
+    parser.add_argument("--import-timeout", type=float, help="stop an import after this many s")
+    parser.add_argument("--sqlite-rows", type=int, help="rows of the SQLite file (8,760 a meter)")
     parser.add_argument("--dry-run", action="store_true", help="also time --dry-run first")
     parser.add_argument("--seconds", type=int, default=10, help="wrk seconds per page")
     parser.add_argument("--connections", type=int, default=8)
@@ -1243,6 +1408,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.small:
         SCALE = SMALL
+    if args.sqlite_rows:
+        SCALE = Scale(**{**SCALE.__dict__, "sqlite_rows": args.sqlite_rows})
+    global IMPORT_TIMEOUT, HOURLY_METERS
+    IMPORT_TIMEOUT = args.import_timeout
+    HOURLY_METERS = args.hourly_meters
     default_db = "green_bench_small" if args.small else "green_bench"
     run.PG_DB = os.environ.get("BENCH_PG_DB", default_db)
     run.SQLITE_FILE = os.environ.get("BENCH_SQLITE", f"var/{default_db}.sqlite3")
@@ -1261,17 +1431,17 @@ def main() -> None:
         goals.django_setup(DB)
     else:
         results["seed"] = seed()
-    sections = [args.only] if args.only else ["refresh", "import", "rollup", "page"]
+    sections = [args.only] if args.only else ["refresh", "rollup", "page", "import"]
     if "refresh" in sections:
-        results["refresh"] = refresh_section()
-    if "import" in sections:
-        results["import_postgres"] = import_pg(args.reimport, args.dry_run)
-        if not args.no_sqlite:
-            results["import_sqlite"] = import_sqlite()
+        results["refresh"] = refresh_section(args.refresh_meters)
     if "rollup" in sections:
         results["rollup"] = rollup_section(args.repeats)
     if "page" in sections:
         results["page"] = page_section(args.seconds, args.connections, 20)
+    if "import" in sections:
+        if not args.no_sqlite:
+            results["import_sqlite"] = import_sqlite()
+        results["import_postgres"] = import_pg(args.reimport, args.dry_run)
     results["load_after"] = load()
     print(
         f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · bench/green.py "
