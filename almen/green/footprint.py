@@ -22,6 +22,7 @@ leave them out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -88,12 +89,29 @@ class Series:
         return min(Decimal(1), Decimal(str(round(self.covered.get(month, 0.0) / seconds, 4))))
 
 
+@functools.lru_cache(maxsize=4096)
+def _month_bounds(month: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    following = next_month(month)
+    return (
+        dt.datetime(month.year, month.month, 1, tzinfo=tz),
+        dt.datetime(following.year, following.month, 1, tzinfo=tz),
+    )
+
+
 def spread(series: Series, start: dt.datetime, end: dt.datetime, amount: Decimal) -> None:
     """Add ``amount`` over ``start``–``end`` to the months it overlaps, by time."""
     total = (end - start).total_seconds()
     if total <= 0:
         return
-    month = month_start(timezone.localtime(start).date())
+    tz = timezone.get_current_timezone()
+    month = month_start(start.astimezone(tz).date())
+    first, following = _month_bounds(month, tz)
+    if first <= start and end <= following:
+        # Inside one month (hourly and daily readings): what the loop below does for
+        # it, without its time-zone arithmetic (an import's refresh of hourly data).
+        series.consumption[month] += amount
+        series.covered[month] += total
+        return
     while True:
         m_start = max(start, _aware(month))
         m_end = min(end, _aware(next_month(month)))

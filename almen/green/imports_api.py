@@ -57,7 +57,9 @@ class RejectedOut(Schema):
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}},
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}}
+            },
         }
     },
 )
@@ -71,7 +73,9 @@ def readings_bulk(request: HttpRequest) -> Any:
         raise HttpError(400, _("Send en liste med mindst én aflæsning."))
     if len(items) > API_MAX_ITEMS:
         raise HttpError(
-            400, _("Højst %(max)s aflæsninger pr. kald.") % {"max": f"{API_MAX_ITEMS:,}".replace(",", ".")}
+            400,
+            _("Højst %(max)s aflæsninger pr. kald.")
+            % {"max": f"{API_MAX_ITEMS:,}".replace(",", ".")},
         )
     check = readings_ingest(organisation=token.organisation, items=items)
     f = check.findings

@@ -17,7 +17,8 @@ from almen.register.models import Organisation
 
 class MeterChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number} – {obj.name or obj.get_kind_display()} ({_('afdeling')} {obj.estate.number}, {obj.unit})"
+        name = obj.name or obj.get_kind_display()
+        return f"{obj.number} – {name} ({_('afdeling')} {obj.estate.number}, {obj.unit})"
 
 
 class GreenUploadForm(forms.Form):
@@ -73,7 +74,7 @@ class GreenUploadForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("kind")
         if kind == services.DEGREE_DAYS:
             name = (data.get("series") or "").strip()

@@ -54,8 +54,8 @@ MAX_VALUE = 1e10  # larger is a typing error (and beyond what 4 decimals hold ex
 EPSILON = 0.00005  # values are kept with 4 decimals
 DAY = 86400
 
-_SIMPLE_NUMBER = re.compile(r"-?\d+(?:,\d+)?")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?")
+_SIMPLE_NUMBER = re.compile(r"-?\d+(?:,\d+)?", re.ASCII)
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?", re.ASCII)
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
 
@@ -74,6 +74,10 @@ def day_text(epoch: int) -> str:
 
 class TimeError(ValueError):
     pass
+
+
+class SkippedTime(TimeError):
+    """A local time that does not exist: the clock jumps from 02:00 to 03:00."""
 
 
 class Clock:
@@ -107,7 +111,29 @@ class Clock:
         )
 
     def parse(self, value: Any) -> tuple[int, bool, bool]:
-        """(epoch, on a day with a clock change, had a time of day)."""
+        """(epoch, on a day with a clock change, had a time of day). The usual
+        "2025-01-31 13:00" and "31-01-2025 13:00" are read without a pattern."""
+        if type(value) is str and value.isascii():
+            n = len(value)
+            if (
+                (n == 16 or (n == 19 and value[16] == ":"))
+                and value[13] == ":"
+                and value[10] in " T"
+            ):
+                day = self.days.get(value[:10]) or self.day(value[:10])
+                if not day[1]:
+                    h, m = value[11:13], value[14:16]
+                    sec = value[17:19] if n == 19 else "00"
+                    if h.isdigit() and m.isdigit() and sec.isdigit():
+                        hh, mm, ss = int(h), int(m), int(sec)
+                        if hh < 24 and mm < 60 and ss < 60:
+                            return day[0] + hh * 3600 + mm * 60 + ss, False, True
+            elif n == 10:
+                day = self.days.get(value) or self.day(value)
+                return day[0], day[1], False
+        return self._parse(value)
+
+    def _parse(self, value: Any) -> tuple[int, bool, bool]:
         if isinstance(value, dt.datetime):
             aware = value if timezone.is_aware(value) else timezone.make_aware(value, self.tz)
             return int(aware.timestamp()), False, True
@@ -269,6 +295,7 @@ class MeterLookup:
                 (meter, meter.estate.number)
             )
         self.cache: dict[tuple[str, str], MeterState | str] = {}
+        self.simple: dict[str, MeterState | str] = {}  # the cell as it is → the answer
 
     def state_for(self, meter: Meter, estate_number: int) -> MeterState:
         state = self.check.meters.get(meter.pk)
@@ -355,7 +382,13 @@ def check_rows(
     value_column = layout.value_column
     header_unit = layout.header_unit
     bad_time = _(
-        "Tidspunktet findes ikke eller har et ukendt format (brug dd-mm-åååå, dd.mm.åååå eller åååå-mm-dd, evt. med tt:mm)."
+        "Tidspunktet findes ikke eller har et ukendt format (brug dd-mm-åååå, "
+        "dd.mm.åååå eller åååå-mm-dd, evt. med tt:mm)."
+    )
+    skipped_time = _(
+        "Klokkeslættet findes ikke i dansk tid: uret springer fra 02:00 til 03:00, når "
+        "sommertiden begynder. Angiv tiden i UTC (fx 2025-03-30T01:30Z) eller med "
+        "tidszone (+01:00)."
     )
     rows = 0
     for number, rec in records:
@@ -367,10 +400,14 @@ def check_rows(
         # The meter.
         if i_meter >= 0:
             raw = rec[i_meter]
-            found = lookup.find(
-                str(raw if raw is not None else "").strip(),
-                str(rec[i_estate] or "").strip() if i_estate >= 0 else "",
-            )
+            found = lookup.simple.get(raw) if i_estate < 0 else None
+            if found is None:
+                found = lookup.find(
+                    str(raw if raw is not None else "").strip(),
+                    str(rec[i_estate] or "").strip() if i_estate >= 0 else "",
+                )
+                if i_estate < 0 and isinstance(raw, str) and len(lookup.simple) < 100_000:
+                    lookup.simple[raw] = found
             if isinstance(found, str):
                 f.error(number, "målernummer", found)
                 continue
@@ -385,12 +422,14 @@ def check_rows(
                 number,
                 value_column,
                 _(
-                    "Måler %(number)s aflæses som tællerstand; filen har forbrug pr. periode (fra;til;forbrug)."
+                    "Måler %(number)s aflæses som tællerstand; filen har forbrug pr. "
+                    "periode (fra;til;forbrug)."
                 )
                 % {"number": state.number}
                 if not state.interval
                 else _(
-                    "Måler %(number)s aflæses som forbrug pr. periode; filen har tællerstande (dato;aflæsning)."
+                    "Måler %(number)s aflæses som forbrug pr. periode; filen har "
+                    "tællerstande (dato;aflæsning)."
                 )
                 % {"number": state.number},
             )
@@ -407,6 +446,9 @@ def check_rows(
         # The time.
         try:
             ts, dst, timed = clock.parse(rec[i_at])
+        except SkippedTime:
+            f.error(number, at_column, skipped_time)
+            continue
         except TimeError:
             f.error(number, at_column, bad_time)
             continue
@@ -414,14 +456,16 @@ def check_rows(
         if layout.interval:
             try:
                 start, _dst, start_timed = clock.parse(rec[i_start])
+            except SkippedTime:
+                f.error(number, "fra", skipped_time)
+                continue
             except TimeError:
                 f.error(number, "fra", bad_time)
                 continue
-            if not timed and not start_timed:
-                # A "til" date: the end of that day, unless it is the same day of the
-                # month as "fra" (01-01 → 01-02 is January).
-                if not _same_day_of_month(start, ts, clock):
-                    ts = _next_midnight(ts, clock)
+            # A "til" date: the end of that day, unless it is the same day of the
+            # month as "fra" (01-01 → 01-02 is January).
+            if not timed and not start_timed and not _same_day_of_month(start, ts, clock):
+                ts = _next_midnight(ts, clock)
             if start >= ts:
                 f.error(number, "fra", _("Perioden skal slutte efter, den begynder."))
                 continue
@@ -466,7 +510,7 @@ def check_rows(
                 state.ordered = False
         state.last = max(state.last, ts)
         state.ts.append(ts)
-        state.val.append(round(value, 4))
+        state.val.append(value)
         state.row.append(number)
         if layout.interval:
             state.start.append(start)
@@ -567,7 +611,7 @@ def _check_meter(check: ReadingsCheck, state: MeterState) -> None:
     periods_at = array("q")
     stored = _stored(state)
     pending = next(stored, None)
-    prev_ts = prev_start = 0
+    prev_ts = 0
     prev_val = 0.0
     prev_ref = -1
     have_prev = False
@@ -626,7 +670,8 @@ def _check_meter(check: ReadingsCheck, state: MeterState) -> None:
                         rows[ref],
                         "fra",
                         _(
-                            "Hul i målingerne: intet forbrug for måler %(number)s fra %(from)s til %(to)s."
+                            "Hul i målingerne: intet forbrug for måler %(number)s fra "
+                            "%(from)s til %(to)s."
                         )
                         % {
                             "number": state.number,
@@ -682,26 +727,35 @@ def _check_meter(check: ReadingsCheck, state: MeterState) -> None:
                 periods_ref.append(ref)
                 periods_at.append(cur_ts)
         have_prev = True
-        prev_ts, prev_val, prev_start, prev_ref = cur_ts, cur_val, cur_start, ref
+        prev_ts, prev_val, prev_ref = cur_ts, cur_val, ref
     count = len(periods_rate)
     if not count:
         return
     if not state.interval and count >= 2:
         usual = _median(periods_len)
+        hours = usual < 1
         for k in range(count):
             if periods_ref[k] >= 0 and periods_len[k] > GAP_FACTOR * usual:
+                names = {
+                    "days": dk(periods_len[k] * (24 if hours else 1), 1),
+                    "number": state.number,
+                    "usual": dk(usual * (24 if hours else 1), 1),
+                }
                 f.warning(
                     rows[periods_ref[k]],
                     "dato",
-                    _(
-                        "Hul i aflæsningerne: %(days)s dage siden den forrige aflæsning af "
-                        "måler %(number)s (normalt %(usual)s dage)."
+                    (
+                        _(
+                            "Hul i aflæsningerne: %(days)s timer siden den forrige aflæsning "
+                            "af måler %(number)s (normalt %(usual)s timer)."
+                        )
+                        if hours
+                        else _(
+                            "Hul i aflæsningerne: %(days)s dage siden den forrige aflæsning "
+                            "af måler %(number)s (normalt %(usual)s dage)."
+                        )
                     )
-                    % {
-                        "days": dk(periods_len[k], 1),
-                        "number": state.number,
-                        "usual": dk(usual, 1),
-                    },
+                    % names,
                 )
     if count < MIN_PERIODS_FOR_SPIKES:
         return

@@ -140,7 +140,9 @@ _HEADER_UNIT = re.compile(r"\(([^)]*)\)")
 # --- reading files ----------------------------------------------------------------------
 
 
-def _csv_records(fileobj: IO[bytes]) -> tuple[list[str], list[str], Iterator[tuple[int, list[Any]]]]:
+def _csv_records(
+    fileobj: IO[bytes],
+) -> tuple[list[str], list[str], Iterator[tuple[int, list[Any]]]]:
     """(normalised headers, raw headers, rows as lists with their line numbers): the
     plain CSV path, without a dict per row."""
     encoding, _lines = detect_encoding(fileobj)
@@ -314,12 +316,6 @@ def check_readings_file(
 # --- writing readings -------------------------------------------------------------------
 
 
-_UPSERT_SET = (
-    "value = excluded.value, start = excluded.start, source = excluded.source, "
-    "import_run_id = excluded.import_run_id"
-)
-
-
 def readings_write(
     rows: Iterable[tuple[int, int | None, int, float]], *, source: str, run_id: int | None
 ) -> int:
@@ -331,7 +327,9 @@ def readings_write(
         "INSERT INTO green_reading (meter_id, start, at, value, source, import_run_id) "
         "VALUES (%s, CASE WHEN %s IS NULL THEN NULL ELSE datetime(%s, 'unixepoch') END, "
         "datetime(%s, 'unixepoch'), %s, %s, %s) "
-        f"ON CONFLICT (meter_id, at) DO UPDATE SET {_UPSERT_SET} "
+        "ON CONFLICT (meter_id, at) DO UPDATE SET value = excluded.value, "
+        "start = excluded.start, source = excluded.source, "
+        "import_run_id = excluded.import_run_id "
         "WHERE green_reading.value <> excluded.value "
         "OR green_reading.start IS NOT excluded.start"
     )
@@ -360,15 +358,15 @@ def _write_postgresql(
             "ON COMMIT DELETE ROWS"
         )
         cursor.execute("TRUNCATE green_reading_stage")
-    count = copy_rows(
-        "green_reading_stage", ["meter_id", "start_epoch", "at_epoch", "value"], rows
-    )
+    count = copy_rows("green_reading_stage", ["meter_id", "start_epoch", "at_epoch", "value"], rows)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO green_reading (meter_id, start, at, value, source, import_run_id) "
             "SELECT meter_id, to_timestamp(start_epoch), to_timestamp(at_epoch), "
             "value::numeric(18, 4), %s, %s FROM green_reading_stage "
-            f"ON CONFLICT (meter_id, at) DO UPDATE SET {_UPSERT_SET} "
+            "ON CONFLICT (meter_id, at) DO UPDATE SET value = excluded.value, "
+            "start = excluded.start, source = excluded.source, "
+            "import_run_id = excluded.import_run_id "
             "WHERE green_reading.value IS DISTINCT FROM excluded.value "
             "OR green_reading.start IS DISTINCT FROM excluded.start",
             [source, run_id],
@@ -507,9 +505,9 @@ def check_labels_file(
                     _("Energimærket skal være A2020, A2015, A2010, B, C, D, E, F eller G."),
                 )
             dates: dict[str, dt.date] = {}
-            for key, column in (("issued", "udstedt"), ("expires", "udløber")):
+            for name, column in (("issued", "udstedt"), ("expires", "udløber")):
                 try:
-                    dates[key] = parse_date(row.get(key))
+                    dates[name] = parse_date(row.get(name))
                 except ValueError:
                     f.error(
                         number,
@@ -696,9 +694,7 @@ def check_degree_days_file(
     if not check.rows:
         f.error(None, "", _("Filen har ingen rækker."))
         raise FileRejected(f)
-    stored = dict(
-        DegreeDay.objects.filter(series__name=series_name).values_list("month", "value")
-    )
+    stored = dict(DegreeDay.objects.filter(series__name=series_name).values_list("month", "value"))
     for month, (value, row_number) in check.months.items():
         old = stored.get(month)
         if old is None:
@@ -757,7 +753,12 @@ def green_run_create(
 
 def _check(run: ImportRun, *, in_worker: bool) -> Any:
     options = options_of(run)
-    with run.file.open("rb") as fileobj:
+    with run.file.open("rb") as stored:
+        # The storage's own file object: Django's File wrapper answers ``closed`` on
+        # every line read, a tenth of the time of a big file.
+        fileobj = stored
+        while getattr(fileobj, "file", None) is not None and fileobj.file is not fileobj:
+            fileobj = fileobj.file
         if run.kind == READINGS:
             meter = None
             if options.get("meter"):
@@ -996,4 +997,3 @@ def readings_ingest(*, organisation: Organisation, items: list[Any]) -> Readings
             after=check.summary(),
         )
     return check
-

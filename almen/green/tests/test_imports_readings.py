@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from almen.green import imports_services as services
 from almen.green.models import (
@@ -33,7 +34,7 @@ def _org() -> Organisation:
     return Organisation.objects.get(cvr=CVR)
 
 
-def _meter(number: str = "FV-100", **kw) -> Meter:  # type: ignore[no-untyped-def]
+def _meter(number: str = "FV-100", **kw) -> Meter:
     defaults = {
         "estate": Estate.objects.get(organisation__cvr=CVR, number=2),
         "number": number,
@@ -68,10 +69,7 @@ def test_cumulative_one_meter_windows_1252_decimal_comma_thousands_dot() -> None
     meter = _meter()
     # Windows-1252 ("æ" is one byte 0xE6), ";" and Danish numbers: 1.234,5 = 1234.5.
     content = (
-        "Dato;Aflæsning (kWh)\n"
-        "01-01-2025;1.234,5\n"
-        "01.02.2025;1.334,5\n"
-        "2025-03-01;1434\n"
+        "Dato;Aflæsning (kWh)\n01-01-2025;1.234,5\n01.02.2025;1.334,5\n2025-03-01;1434\n"
     ).encode("cp1252")
     run = _run(content, meter=meter)
     assert run.status == ImportStatus.COMMITTED, run.findings
@@ -83,7 +81,10 @@ def test_cumulative_one_meter_windows_1252_decimal_comma_thousands_dot() -> None
     assert run.summary["readings_new"] == 3
     # January 100 kWh, February 99.5 kWh: the footprint follows the readings.
     months = dict(MonthlyFootprint.objects.filter(meter=meter).values_list("month", "consumption"))
-    assert months == {dt.date(2025, 1, 1): Decimal("100.0000"), dt.date(2025, 2, 1): Decimal("99.5000")}
+    assert months == {
+        dt.date(2025, 1, 1): Decimal("100.0000"),
+        dt.date(2025, 2, 1): Decimal("99.5000"),
+    }
 
 
 def test_utf8_bom_comma_delimiter_meter_column_and_hourly_times() -> None:
@@ -236,7 +237,7 @@ def test_ten_fold_spike_is_flagged_by_the_mad_rule_and_a_normal_series_is_not() 
 
 def test_unknown_meter_future_date_and_duplicate_rows() -> None:
     _meter("EL-9", kind=EnergyKind.ELECTRICITY)
-    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    tomorrow = timezone.localdate() + dt.timedelta(days=2)
     content = (
         "meter;date;reading\n"
         "NOPE-1;01-01-2025;5\n"

@@ -33,7 +33,10 @@ class Command(BaseCommand):
             "--meter", default=None, help="Målernummeret, når filen ikke har en målerkolonne"
         )
         parser.add_argument(
-            "--estate", type=int, default=None, help="Afdelingsnummeret, hvis målernummeret ikke er entydigt"
+            "--estate",
+            type=int,
+            default=None,
+            help="Afdelingsnummeret, hvis målernummeret ikke er entydigt",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -74,7 +77,9 @@ class Command(BaseCommand):
 
         def bar(processed: int) -> None:
             share = min(processed / total, 1.0)
-            self.stderr.write(f"\r{share:4.0%} {processed:,}/{total:,} rækker".replace(",", "."), ending="")
+            self.stderr.write(
+                f"\r{share:4.0%} {processed:,}/{total:,} rækker".replace(",", "."), ending=""
+            )
 
         token = import_services.progress_listener.set(bar if options["verbosity"] > 1 else None)
         try:
