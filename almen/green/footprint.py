@@ -100,6 +100,10 @@ def _month_bounds(month: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.dateti
 
 def spread(series: Series, start: dt.datetime, end: dt.datetime, amount: Decimal) -> None:
     """Add ``amount`` over ``start``–``end`` to the months it overlaps, by time."""
+    # In local time throughout, as the months are: readings come from the database in
+    # UTC, and an aware UTC time minus a local one is elapsed time, so a reading on 1
+    # March and one on 1 April would cover an hour less than March (summer time).
+    start, end = timezone.localtime(start), timezone.localtime(end)
     total = (end - start).total_seconds()
     if total <= 0:
         return

@@ -41,9 +41,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q, Sum, Window
-from django.db.models.functions import ExtractYear, Lag
+from django.db.models.functions import Lag
 from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 from almen.green import footprint
 from almen.green.models import (
@@ -165,16 +166,16 @@ def estate_area(estate: Estate) -> Decimal:
 # --- peer groups -----------------------------------------------------------------------
 
 PERIODS = [
-    ("before_1960", "før 1960"),
-    ("1960_1979", "1960–1979"),
-    ("1980_1999", "1980–1999"),
-    ("2000_", "2000 og senere"),
-    ("unknown", "ukendt"),
+    ("before_1960", _("opført før 1960")),
+    ("1960_1979", _("opført 1960–1979")),
+    ("1980_1999", _("opført 1980–1999")),
+    ("2000_", _("opført i 2000 eller senere")),
+    ("unknown", _("med ukendt opførelsesår")),
 ]
 SIZES = [
-    ("lt50", "under 50 boliger"),
-    ("50_199", "50–199 boliger"),
-    ("200_", "200 boliger og flere"),
+    ("lt50", _("med under 50 boliger")),
+    ("50_199", _("med 50–199 boliger")),
+    ("200_", _("med 200 boliger eller flere")),
 ]
 
 
@@ -254,7 +255,9 @@ def compute_benchmarks(year: int) -> Benchmarks:
         area = areas.get(estate_id)
         if kind is None or not area or area <= 0:
             continue
-        key = PeerKey(kind, building_period(oldest.get(estate_id)), size_band(units[estate_id]))
+        key = PeerKey(
+            kind, building_period(oldest.get(estate_id)), size_band(units.get(estate_id, 0))
+        )
         value = kinds[kind] / area
         result.estates[estate_id] = (key, value)
         groups[key].append(value)
@@ -293,11 +296,11 @@ class EstateBenchmark:
 
     @property
     def period_label(self) -> str:
-        return dict(PERIODS)[self.key.period]
+        return str(dict(PERIODS)[self.key.period])
 
     @property
     def size_label(self) -> str:
-        return dict(SIZES)[self.key.size]
+        return str(dict(SIZES)[self.key.size])
 
 
 def _quantile(values: list[Decimal], q: Decimal) -> Decimal:
@@ -433,6 +436,13 @@ class KindFigures:
         return "MWh" if self.is_heat else unit_text(self.unit)
 
     @property
+    def per_format(self) -> str:
+        """Small figures per m² or household (water, a little electricity) keep two
+        decimals; the rest one."""
+        small = min((v for v in (self.per_m2, self.per_household) if v is not None), default=10)
+        return "2g" if small < 10 else "1g"
+
+    @property
     def per_unit_text(self) -> str:
         return unit_text(self.unit)
 
@@ -547,16 +557,20 @@ def estate_years(estate: Estate) -> tuple[dict[int, int], list[tuple[int, str, D
     and the year selector)."""
     rows = (
         MonthlyFootprint.objects.filter(estate=estate, is_sub_meter=False)
-        .annotate(y=ExtractYear("month"))
-        .values("y", "kind")
-        .annotate(n=Count("month", distinct=True), kg=Sum("kg_co2e"))
-        .order_by("y", "kind")
+        .values("month", "kind")
+        .annotate(kg=Sum("kg_co2e"))
+        .order_by()
     )
-    months: dict[int, int] = {}
-    trend = []
+    per_kind: dict[tuple[int, str], int] = defaultdict(int)
+    kg: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for r in rows:
-        months[r["y"]] = max(months.get(r["y"], 0), r["n"])
-        trend.append((r["y"], r["kind"], r["kg"] or Decimal(0)))
+        key = (r["month"].year, r["kind"])
+        per_kind[key] += 1
+        kg[key] += r["kg"] or Decimal(0)
+    months: dict[int, int] = {}
+    for (y, _kind), n in per_kind.items():
+        months[y] = max(months.get(y, 0), n)
+    trend = [(y, k, kg[(y, k)]) for y, k in sorted(kg)]
     return months, trend
 
 
@@ -751,7 +765,7 @@ class RollupRow:
 
     @property
     def kg_per_m2(self) -> Decimal | None:
-        return per(self.kg_co2e, self.area)
+        return per(self.kg_co2e, self.area) if self.consumption else None
 
     @property
     def heat_mwh(self) -> Decimal | None:
@@ -796,21 +810,37 @@ class Totals:
                     "consumption": consumption / 1000 if heat else consumption,
                     "unit": "MWh" if heat else unit_text(unit),
                     "tons": kg / 1000,
+                    # No factor at all (water): no CO2e, rather than 0.
+                    "no_co2e": not kg and bool(consumption),
                 }
             )
         return result
 
 
 def trend_for(scope_filter: Q) -> list[tuple[int, Decimal]]:
-    """kg CO2e per year: one grouped query."""
+    """kg CO2e per year: one query grouped by month (a plain column the scope's
+    (scope, month) index serves; a year function would be computed on every row)."""
     rows = (
         MonthlyFootprint.objects.filter(scope_filter, is_sub_meter=False)
-        .annotate(y=ExtractYear("month"))
-        .values("y")
+        .values("month")
         .annotate(kg=Sum("kg_co2e"))
-        .order_by("y")
+        .order_by()
     )
-    return [(r["y"], r["kg"] or Decimal(0)) for r in rows]
+    years: dict[int, Decimal] = defaultdict(Decimal)
+    for r in rows:
+        years[r["month"].year] += r["kg"] or Decimal(0)
+    return sorted(years.items())
+
+
+def years_with_data(scope_filter: Q) -> list[int]:
+    """The years from the first month with data to the last: one query on the month
+    index (for the national page, where a trend would read every row)."""
+    span = MonthlyFootprint.objects.filter(scope_filter).aggregate(
+        first=Min("month"), last=Max("month")
+    )
+    if span["first"] is None:
+        return []
+    return list(range(span["first"].year, span["last"].year + 1))
 
 
 def kind_totals(scope_filter: Q, year: int) -> Totals:
@@ -830,13 +860,15 @@ def kind_totals(scope_filter: Q, year: int) -> Totals:
 
 
 def latest_year(scope_filter: Q, today: dt.date) -> int:
-    """The last year before this one with data, else last year: one query."""
-    last = (
-        MonthlyFootprint.objects.filter(scope_filter, month__lt=dt.date(today.year, 1, 1))
-        .aggregate(m=Max("month"))
-        .get("m")
-    )
-    return last.year if last else today.year - 1
+    """The last year before this one with data, else this year if it has data, else
+    last year: one query (two when only this year has data)."""
+    before = MonthlyFootprint.objects.filter(scope_filter, month__lt=dt.date(today.year, 1, 1))
+    last = before.aggregate(m=Max("month"))["m"]
+    if last is not None:
+        return int(last.year)
+    if MonthlyFootprint.objects.filter(scope_filter).exists():
+        return today.year
+    return today.year - 1
 
 
 def organisation_estates(organisation_id: int, year: int) -> list[RollupRow]:

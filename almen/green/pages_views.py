@@ -269,7 +269,8 @@ def organisation_green(request: HttpRequest, cvr: str) -> HttpResponse:
         data = _organisation_year(request, cvr)
     except BadYear:
         return _bad_year(request)
-    area = sum((r.area or Decimal(0) for r in data["rows"]), Decimal(0))
+    # Per m² over the estates that have months in the year, not every estate.
+    area = sum((r.area or Decimal(0) for r in data["rows"] if r.consumption), Decimal(0))
     total = data["totals"].kg_co2e
     return render(
         request,
@@ -415,11 +416,11 @@ def _national(request: HttpRequest) -> dict[str, Any]:
         for r in rollup.municipalities
         if everything or r.organisations >= sel.PUBLIC_MIN_ORGANISATIONS
     ]
-    trend = sel.cached_on_green("national-trend", lambda: sel.trend_for(Q()))
+    known = sel.cached_on_green("national-years", lambda: sel.years_with_data(Q()))
     return {
         "year": year,
         "year_text": str(year),
-        "years": sorted({y for y, _kg in trend} | {year}, reverse=True),
+        "years": sorted({*known, year}, reverse=True),
         "rollup": rollup,
         "municipalities": shown,
         "hidden": len(rollup.municipalities) - len(shown),
