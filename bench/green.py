@@ -1245,7 +1245,7 @@ def page_section(seconds: int, connections: int, repeats: int) -> dict[str, Any]
         ):
             h = out["http"].get(name)
             if h and h["requests"] < MIN_REQUESTS:
-                longer = min(120, math.ceil(seconds * 1.2 * MIN_REQUESTS / max(h["requests"], 1)))
+                longer = min(60, math.ceil(seconds * 1.2 * MIN_REQUESTS / max(h["requests"], 1)))
                 log(f"{name}: {h['requests']} requests, again for {longer} s")
                 out["http"][name] = load(base + path, cookie, longer, connections)
                 out["http"][name]["seconds"] = longer
@@ -1392,7 +1392,10 @@ def report(results: dict[str, Any]) -> list[str]:
 def main() -> None:
     global SCALE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["refresh", "import", "rollup", "page", "seed"])
+    parser.add_argument(
+        "--only",
+        choices=["refresh", "import", "import-pg", "import-sqlite", "rollup", "page", "seed"],
+    )
     parser.add_argument("--small", action="store_true", help="1/100 scale smoke run")
     parser.add_argument("--skip-seed", action="store_true", help="data is already there")
     parser.add_argument("--no-sqlite", action="store_true", help="import on PostgreSQL only")
@@ -1445,9 +1448,9 @@ def main() -> None:
         results["rollup"] = rollup_section(args.repeats)
     if "page" in sections:
         results["page"] = page_section(args.seconds, args.connections, 20)
-    if "import" in sections:
-        if not args.no_sqlite:
-            results["import_sqlite"] = import_sqlite()
+    if ("import" in sections and not args.no_sqlite) or "import-sqlite" in sections:
+        results["import_sqlite"] = import_sqlite()
+    if "import" in sections or "import-pg" in sections:
         results["import_postgres"] = import_pg(args.reimport, args.dry_run)
     results["load_after"] = load()
     print(
