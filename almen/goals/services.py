@@ -273,6 +273,7 @@ def indicator_create(
     )
     if milestones:
         milestones_set(actor=actor, indicator=indicator, milestones=milestones)
+    indicator_metric_backfill(actor=actor, indicator=indicator)
     transaction.on_commit(picture_invalidate)
     return indicator
 
@@ -317,8 +318,36 @@ def indicator_update(
     )
     if milestones is not None:
         milestones_set(actor=actor, indicator=indicator, milestones=milestones)
+    if "source" in changes or "metric_key" in changes:
+        indicator_metric_backfill(actor=actor, indicator=indicator)
     transaction.on_commit(picture_invalidate)
     return indicator
+
+
+# How many complete years back a newly bound metric is computed.
+METRIC_BACKFILL_YEARS = 10
+
+
+def indicator_metric_backfill(*, actor: Any, indicator: Indicator) -> list[Measurement]:
+    """An indicator just bound to a metric gets a measurement for each complete
+    calendar year after its baseline's year up to last year (at most
+    ``METRIC_BACKFILL_YEARS``), dated 31 December, so its status is computed at once
+    rather than after the next import. Years the metric has no data for are skipped."""
+    if indicator.source != IndicatorSource.METRIC or not indicator.metric_key:
+        return []
+    last = timezone.localdate().year - 1
+    first = max(indicator.baseline_date.year + 1, last - METRIC_BACKFILL_YEARS + 1)
+    recorded = []
+    for year in range(first, last + 1):
+        try:
+            recorded.append(
+                indicator_refresh_from_metric(
+                    actor=actor, indicator=indicator, on=dt.date(year, 12, 31)
+                )
+            )
+        except ValidationError:
+            continue  # no data for the year (or no longer a metric): nothing to record
+    return recorded
 
 
 @transaction.atomic
