@@ -225,7 +225,7 @@ class FactorTable:
         return years[max(earlier)] if earlier else None
 
     def factor_for(self, key: FactorKey, year: int) -> EmissionFactor | None:
-        candidates = []
+        candidates: list[tuple[str, int | None, str, int | None]] = []
         if key.supplier_id is not None:
             candidates += [
                 (key.kind, key.supplier_id, "", key.organisation_id),
@@ -315,7 +315,7 @@ SCOPE_FIELDS = {
 }
 
 
-def months_for(scope: str, scope_id: int | None, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
+def months_for(scope: str, scope_id: int | None, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def,unused-ignore]
     """Top-level meters' months of a scope from ``start`` up to (not including) ``end``."""
     qs = MonthlyFootprint.objects.filter(month__gte=start, month__lt=end, is_sub_meter=False)
     field_name = SCOPE_FIELDS[scope]
@@ -360,7 +360,7 @@ def totals_by_kind(scope: str, scope_id: int | None, year: int) -> list[KindTota
     ]
 
 
-def models_case_missing():  # type: ignore[no-untyped-def]
+def models_case_missing():  # type: ignore[no-untyped-def,unused-ignore]
     from django.db.models import Case, IntegerField, Value, When
 
     return Case(

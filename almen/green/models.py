@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from almen.lib.bounds import LONG_TEXT, SHORT_TEXT, text_constraints, text_validators
 from almen.lib.visibility import Visibility
 
 
@@ -256,9 +257,13 @@ class EmissionFactor(models.Model):
         _("metode"), max_length=10, choices=FactorMethod.choices, default=FactorMethod.LOCATION
     )
     kg_co2e_per_unit = models.DecimalField(_("kg CO2e pr. enhed"), max_digits=12, decimal_places=6)
-    source = models.TextField(_("kilde"))
+    source = models.TextField(
+        _("kilde"), max_length=SHORT_TEXT, validators=text_validators(SHORT_TEXT)
+    )
     source_url = models.URLField(_("link til kilden"), max_length=500, blank=True)
-    note = models.TextField(_("bemærkning"), blank=True)
+    note = models.TextField(
+        _("bemærkning"), blank=True, max_length=SHORT_TEXT, validators=text_validators(SHORT_TEXT)
+    )
     # An organisation's own plant declaration; national rows have none.
     organisation = models.ForeignKey(
         "register.Organisation",
@@ -278,6 +283,7 @@ class EmissionFactor(models.Model):
         verbose_name = _("emissionsfaktor")
         verbose_name_plural = _("emissionsfaktorer")
         constraints = [
+            *text_constraints("green_factor", {"source": SHORT_TEXT, "note": SHORT_TEXT}),
             models.UniqueConstraint(fields=["key", "version"], name="green_factor_version_unique"),
             models.UniqueConstraint(
                 fields=["key"],
@@ -292,7 +298,7 @@ class EmissionFactor(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} v{self.version}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def,unused-ignore]
         self.key = self.make_key(
             year=self.year,
             kind=self.kind,
@@ -363,7 +369,9 @@ class DegreeDaySeries(models.Model):
     normal year they are compared with."""
 
     name = models.CharField(_("navn"), max_length=120, unique=True)
-    source = models.TextField(_("kilde"))
+    source = models.TextField(
+        _("kilde"), max_length=SHORT_TEXT, validators=text_validators(SHORT_TEXT)
+    )
     source_url = models.URLField(_("link til kilden"), max_length=500, blank=True)
     normal_year = models.DecimalField(
         _("normalår (graddage)"),
@@ -376,6 +384,7 @@ class DegreeDaySeries(models.Model):
         ordering = ["name"]
         verbose_name = _("graddageserie")
         verbose_name_plural = _("graddageserier")
+        constraints = [*text_constraints("green_degree_series", {"source": SHORT_TEXT})]
 
     def __str__(self) -> str:
         return self.name
@@ -494,7 +503,9 @@ class GreenMeasure(models.Model):
     )
     kind = models.CharField(_("type"), max_length=20, choices=MeasureKind.choices)
     title = models.CharField(_("titel"), max_length=200)
-    description = models.TextField(_("beskrivelse"), blank=True)
+    description = models.TextField(
+        _("beskrivelse"), blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     # Size: m² for areas (meadows, roofs, beds), a count for trees, boxes, chargers,
     # kWp for solar panels; ``area_m2`` is what counts as biodiversity area.
     quantity = models.DecimalField(
@@ -531,6 +542,7 @@ class GreenMeasure(models.Model):
         verbose_name = _("grønt tiltag")
         verbose_name_plural = _("grønne tiltag")
         constraints = [
+            *text_constraints("green_measure", {"description": LONG_TEXT}),
             models.CheckConstraint(
                 condition=(Q(map_x__isnull=True) | Q(map_x__gte=0, map_x__lte=100))
                 & (Q(map_y__isnull=True) | Q(map_y__gte=0, map_y__lte=100)),
@@ -581,7 +593,9 @@ class Involvement(models.Model):
     held_on = models.DateField(_("dato"))
     participants = models.PositiveIntegerField(_("deltagere"))
     households = models.PositiveIntegerField(_("husstande"), null=True, blank=True)
-    notes = models.TextField(_("noter"), blank=True)
+    notes = models.TextField(
+        _("noter"), blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     visibility = models.CharField(
         _("synlighed"), max_length=12, choices=Visibility.choices, default=Visibility.ORGANISATION
     )
@@ -594,6 +608,7 @@ class Involvement(models.Model):
         ordering = ["estate_id", "-held_on", "-id"]
         verbose_name = _("beboerinddragelse")
         verbose_name_plural = _("beboerinddragelser")
+        constraints = [*text_constraints("green_involvement", {"notes": LONG_TEXT})]
 
     def __str__(self) -> str:
         return self.title

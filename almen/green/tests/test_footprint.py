@@ -45,7 +45,7 @@ def _estate() -> Estate:
     return Estate.objects.get(organisation__cvr="29190909", number=2)
 
 
-def _meter(**kw) -> Meter:  # type: ignore[no-untyped-def]
+def _meter(**kw) -> Meter:  # type: ignore[no-untyped-def,unused-ignore]
     defaults = {
         "estate": _estate(),
         "number": "T-1",

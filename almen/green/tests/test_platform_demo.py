@@ -132,7 +132,10 @@ def test_labels_measures_and_factors(demo: list[Estate]) -> None:
         assert measures.count() == 2
         assert metrics.get("green.biodiversity_m2").value(
             "estate", estate.pk, Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-        ) == Decimal("200.00")
+        ) == Decimal("200.00") + sum(
+            (m.area_m2 or 0)
+            for m in GreenMeasure.objects.filter(estate=estate, public_id=MEASURE_ID)
+        )  # the matrix's own meadow on estate 1
     plants = EmissionFactor.objects.filter(
         kind=EnergyKind.DISTRICT_HEATING, supplier__name__startswith="Demo-fjernvarmeværk"
     )
