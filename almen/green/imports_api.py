@@ -1,6 +1,6 @@
 """Bulk ingest of meter readings for automated feeds: ``POST /api/v1/green/readings``
 with a JSON list of ``{meter, estate, at, start?, value, unit?}``. All or nothing:
-one finding and nothing is written (422 with every item's findings); idempotent on
+one finding and nothing is written (400 with every item's findings); idempotent on
 meter and time (the same list twice changes nothing the second time)."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from almen.green.imports_services import API_MAX_ITEMS, readings_ingest
-from almen.lib.api import ErrorOut
 from almen.register.models import ApiScope
 from almen.register.tokens import api_token_auth, require_scope
 
@@ -37,21 +36,25 @@ class IngestOut(Schema):
 
 
 class RejectedOut(Schema):
+    """400: the readings are refused (with every item's findings), or the body is not
+    a list of readings (``detail`` alone). 422 keeps the house's meaning: the
+    request's own parameters, in the house's ``ValidationError`` shape."""
+
     detail: str
-    error_count: int
-    findings: list[FindingOut]
-    findings_omitted: int
+    error_count: int = 0
+    findings: list[FindingOut] = []
+    findings_omitted: int = 0
 
 
 @router.post(
     "",
-    response={200: IngestOut, 400: ErrorOut, 422: RejectedOut},
+    response={200: IngestOut, 400: RejectedOut},
     summary="Indberet måleraflæsninger (bulk)",
     description="En JSON-liste af {meter, estate, at, start?, value, unit?}: meter er "
     "målernummeret, estate afdelingsnummeret, at tidspunktet (ISO 8601 eller dd-mm-åååå "
     "[tt:mm]), start periodens begyndelse for målere med forbrug pr. periode, value "
     "tællerstanden eller forbruget, unit enheden (skal være målerens). Alt eller intet: "
-    "med én fejl gemmes intet, og svaret (422) har fundene pr. element (row er "
+    "med én fejl gemmes intet, og svaret (400) har fundene pr. element (row er "
     "elementets nummer i listen, fra 1). Samme måler og tidspunkt igen opdaterer "
     "værdien; samme værdi ændrer intet. Kræver rettigheden green:readings.",
     openapi_extra={
@@ -80,7 +83,7 @@ def readings_bulk(request: HttpRequest) -> Any:
     check = readings_ingest(organisation=token.organisation, items=items)
     f = check.findings
     if f.errors:
-        return 422, {
+        return 400, {
             "detail": _("%(n)s fejl: intet er gemt.") % {"n": f.errors},
             "error_count": f.errors,
             "findings": f.items,

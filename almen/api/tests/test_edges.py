@@ -112,10 +112,17 @@ def test_pagination_out_of_bounds_is_422_on_every_paginated_endpoint(cast, query
         for method, url, operation in _operations()
         if method == "get" and any(p["name"] == "offset" for p in operation["parameters"])
     ]
-    assert len(paginated) == 8  # register 2, goals 2, democracy 3 (stats), 1 (ballots)
+    # register 2, goals 2, democracy 3 (stats), 1 (ballots), grøn drift 2 (meters, factors)
+    assert len(paginated) == 10
+    # Token-only lists answer the missing token first (their pagination is the same
+    # Pagination class, checked here on the others).
+    token_only = {"/api/v1/green/meters"}
     for url in paginated:
         response = Client().get(f"{url}?{query}")
-        assert response.status_code == 422, (url, response.content)
+        expected = 401 if url in token_only else 422
+        assert response.status_code == expected, (url, response.content)
+        if url in token_only:
+            continue
         body = response.json()
         assert body["detail"].startswith("Ugyldige data")
         assert body["problems"][0]["where"] in ("query.offset", "query.limit")

@@ -81,7 +81,7 @@ def test_one_bad_item_writes_nothing_and_names_the_item() -> None:
         {"meter": "API-1", "estate": 2, "at": "2025-04-01", "value": 200, "unit": "GJ"},
     ]
     response = _post(body, _token())
-    assert response.status_code == 422
+    assert response.status_code == 400
     data = response.json()
     assert [f["row"] for f in data["findings"] if f["level"] == "error"] == [4, 5, 3]
     assert not meter.readings.exists()
@@ -118,5 +118,5 @@ def test_token_rules() -> None:
     assert _post(GOOD, _token(scopes=[ApiScope.REGISTER_IMPORT])).status_code == 403
     # Another organisation's token does not find organisation A's meter.
     other = _post(GOOD, _token(cvr="31415926"))
-    assert other.status_code == 422
+    assert other.status_code == 400
     assert not meter.readings.exists()

@@ -143,8 +143,9 @@ PAGES = [
     ("organisation", "anonymous", 6 + SLACK),
     ("organisation", "org_staff", 12 + MENU + SLACK),
     ("estate", "anonymous", 4 + SLACK),
-    ("estate", "resident_a", 11 + MENU + SLACK),
-    ("estate", "org_staff", 12 + MENU + SLACK),
+    # … + grøn drift's two sections (its key figures; its published measures)
+    ("estate", "resident_a", 16 + MENU + SLACK),
+    ("estate", "org_staff", 15 + MENU + SLACK),
     # +1 each: reading the residents list is audited (one insert per page viewed).
     ("residents", "org_staff", 10 + MENU + SLACK),
     ("residents", "estate_board_a", 9 + MENU + SLACK),
