@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 
 from almen.democracy import ballots_opendata, ballots_stats
-from almen.democracy.ballots_demo import ballots_demo_create
 from almen.democracy.models import Ballot
 from almen.democracy.opendata import opendata_invalidate
 from almen.lib import demo, opendata, routes
@@ -25,4 +24,6 @@ def register() -> None:
     # figures (both keyed on the democracy's data version).
     post_save.connect(opendata_invalidate, sender=Ballot, dispatch_uid="opendata-ballot")
     post_delete.connect(opendata_invalidate, sender=Ballot, dispatch_uid="opendata-del-ballot")
-    demo.register(Demo("ballots", "afstemninger", ballots_demo_create), app=APP)
+    demo.register(
+        Demo("ballots", "afstemninger", "almen.democracy.ballots_demo:ballots_demo_create"), app=APP
+    )

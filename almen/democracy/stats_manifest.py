@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from almen.democracy import opendata as democracy_opendata
 from almen.democracy import stats_metrics
-from almen.democracy.demo import democracy_demo_create
 from almen.lib import demo, opendata, routes
 from almen.lib.demo import Demo
 
@@ -20,4 +19,9 @@ def register() -> None:
         opendata.register(table, app=APP)
     opendata.register_version(democracy_opendata.democracy_version, app=APP)
     democracy_opendata.connect_signals()
-    demo.register(Demo("democracy", "møder i beboerdemokratiet", democracy_demo_create), app=APP)
+    demo.register(
+        Demo(
+            "democracy", "møder i beboerdemokratiet", "almen.democracy.demo:democracy_demo_create"
+        ),
+        app=APP,
+    )

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from almen.access.policy import Principal
 from almen.dialogue import attachment_owners
-from almen.dialogue.demo import dialogue_demo_create
 from almen.lib import demo, menu, panels, routes
 from almen.lib.demo import Demo
 from almen.lib.menu import MenuItem
@@ -46,4 +45,7 @@ def register() -> None:
     )
     routes.register_urls("almen.dialogue.urls", app=APP, prefix="styringsdialog/")
     attachment_owners.register(APP)
-    demo.register(Demo("dialogue", "nye styringsdialoger", dialogue_demo_create), app=APP)
+    demo.register(
+        Demo("dialogue", "nye styringsdialoger", "almen.dialogue.demo:dialogue_demo_create"),
+        app=APP,
+    )

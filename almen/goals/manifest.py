@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from almen.access.policy import Principal
 from almen.goals import attachment_owners
 from almen.goals.access import visible_goals
-from almen.goals.demo import goals_demo_create
 from almen.goals.models import Action, GoalStatus
 from almen.goals.opendata import TABLES
 from almen.goals.picture import cached_on_goals, goals_version, national_picture
@@ -323,4 +322,4 @@ def register() -> None:
     decisions.register_use(DecisionUse("goals.decision_links", decision_links), app=APP)
     routes.register_urls("almen.goals.urls", app=APP)
     attachment_owners.register(APP)
-    demo.register(Demo("goals", "nye mål", goals_demo_create), app=APP)
+    demo.register(Demo("goals", "nye mål", "almen.goals.demo:goals_demo_create"), app=APP)

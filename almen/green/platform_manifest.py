@@ -5,8 +5,6 @@ the report packs' section and the demo."""
 from __future__ import annotations
 
 from almen.green import (
-    platform_api,
-    platform_demo,
     platform_metrics,
     platform_opendata,
     platform_report,
@@ -19,11 +17,16 @@ APP = "green"
 
 def register() -> None:
     platform_metrics.register_metrics()
-    routes.register_api(platform_api.meters_router, app=APP, prefix="/green/meters")
-    routes.register_api(platform_api.factors_router, app=APP, prefix="/green/emission-factors")
-    routes.register_api(platform_api.estates_router, app=APP, prefix="/estates")
+    routes.register_api("almen.green.platform_api:meters_router", app=APP, prefix="/green/meters")
+    routes.register_api(
+        "almen.green.platform_api:factors_router", app=APP, prefix="/green/emission-factors"
+    )
+    routes.register_api("almen.green.platform_api:estates_router", app=APP, prefix="/estates")
     platform_opendata.register()
     platform_report.register()
     demo.register(
-        Demo("green", "målere med tre års aflæsninger", platform_demo.green_demo_create), app=APP
+        Demo(
+            "green", "målere med tre års aflæsninger", "almen.green.platform_demo:green_demo_create"
+        ),
+        app=APP,
     )

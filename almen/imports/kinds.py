@@ -5,6 +5,7 @@ the run's kind, so this app never imports the modules above it (decision 0031)."
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -17,9 +18,11 @@ Processor = Callable[..., Any]
 _processors: Registry[Processor] = Registry("import kinds")
 
 
-def register(kind: str, processor: Processor, *, app: str) -> None:
-    """``processor(*, run_id: str, commit: bool, in_worker: bool) -> ImportRun``."""
-    _processors.register(kind, processor, app=app)
+def register(kind: str, processor: Processor | str, *, app: str) -> None:
+    """``processor(*, run_id: str, commit: bool, in_worker: bool) -> ImportRun``, or its
+    ``"module:attribute"``, imported on first use: start-up then imports no module of a
+    kind's (a management command like ``ballot_verify`` pays for none of them)."""
+    _processors.register(kind, processor, app=app)  # type: ignore[arg-type]
 
 
 def processor_for(kind: str) -> Processor:
@@ -27,4 +30,9 @@ def processor_for(kind: str) -> Processor:
         from almen.imports import services
 
         return services.import_run_process
-    return _processors.get(kind)
+    processor: Processor | str = _processors.get(kind)
+    if isinstance(processor, str):
+        module, _, attribute = processor.partition(":")
+        resolved: Processor = getattr(importlib.import_module(module), attribute)
+        return resolved
+    return processor

@@ -4,11 +4,15 @@ The register's demo (organisations, estates, households, the personas) comes fir
 then each module registered here adds its part, in registration order. ``create()`` is
 idempotent and returns how many things it made; ``made`` names them for the summary.
 
-    demo.register(Demo("goals", "nye mål", goals_demo_create), app="goals")
+    demo.register(Demo("goals", "nye mål", "almen.goals.demo:goals_demo_create"), app="goals")
+
+``create`` is the function or its ``"module:attribute"``, imported when the demo is
+seeded: start-up then imports none of the demos' modules.
 """
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +24,14 @@ from almen.lib.registry import Registry
 class Demo:
     key: str
     made: str  # what create() counts, for the command's summary ("nye mål")
-    create: Callable[[], int]
+    target: Callable[[], int] | str
+
+    def create(self) -> int:
+        target = self.target
+        if isinstance(target, str):
+            module, _, attribute = target.partition(":")
+            target = getattr(importlib.import_module(module), attribute)
+        return target()
 
 
 _demos: Registry[Demo] = Registry("demo seeds")
