@@ -8,8 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from almen.democracy.models import (
     OptionKind,
     Participation,
 )
+from almen.democracy.opendata import cached_on_democracy
 from almen.register.models import Household, Resident
 
 # The bulletin's list of tracker codes, per page.
@@ -32,6 +32,8 @@ BULLETIN_PAGE = 50
 # How long a counted ballot stays on the residents' panels.
 RESULT_DAYS = 60
 PANEL_LIMIT = 6
+# The most ballots the home panel's cache keeps per set of estates (open and lately counted).
+CANDIDATES = 50
 
 
 # --- who votes -----------------------------------------------------------------------
@@ -166,39 +168,70 @@ def result(ballot: Ballot, options: list[BallotOption]) -> dict[str, Any]:
 # --- the residents' panels -------------------------------------------------------------
 
 
+def _panel_candidates(estate_ids: frozenset[int], now: dt.datetime) -> list[Ballot]:
+    """The estates' open ballots and those counted in the last RESULT_DAYS, as of
+    ``now``: the same for every resident of these estates until a ballot is saved (the
+    democracy's data version), so cached; ``resident_ballots`` drops those closed or
+    aged out since."""
+    key = "democracy:ballot-panel:" + ",".join(map(str, sorted(estate_ids)))
+    return cached_on_democracy(
+        key,
+        lambda: list(
+            Ballot.objects.filter(estate_id__in=estate_ids)
+            .filter(
+                Q(state=BallotState.OPEN, closes_at__gt=now)
+                | Q(state__in=RESULT_STATES, counted_at__gte=now - dt.timedelta(days=RESULT_DAYS))
+            )
+            .select_related("estate")
+            .order_by("closes_at", "id")[:CANDIDATES]
+        ),
+        seconds=5 * 60,
+    )
+
+
 def resident_ballots(
     user_id: int | None, estate_ids: frozenset[int] | set[int], *, now: dt.datetime | None = None
 ) -> list[Ballot]:
     """The open ballots of these estates, then those counted in the last RESULT_DAYS,
     each with ``used``: the votes the user's household has used in it (for "I har brugt
-    1 af 2 stemmer"). One query."""
+    1 af 2 stemmer"). The ballots are cached per set of estates (no query when warm);
+    what the household used is one query, and only when there is a ballot to show."""
     if not user_id or not estate_ids:
         return []
     now = now or timezone.now()
-    used = (
-        Participation.objects.filter(
-            ballot=OuterRef("pk"),
-            household__residents__user_id=user_id,
-            household__unit__estate_id=OuterRef("estate_id"),
+    candidates = _panel_candidates(frozenset(estate_ids), now)
+    ballots = [
+        b
+        for b in candidates
+        if (b.state == BallotState.OPEN and b.closes_at > now)
+        or (
+            b.state in RESULT_STATES
+            and b.counted_at is not None
+            and b.counted_at >= now - dt.timedelta(days=RESULT_DAYS)
         )
-        .annotate(n=F("votes_digital") + F("votes_hall") + F("votes_paper"))
-        .order_by("-n")
-        .values("n")[:1]
-    )
-    ballots: list[Ballot] = list(
-        Ballot.objects.filter(estate_id__in=estate_ids)
-        .filter(
-            Q(state=BallotState.OPEN, closes_at__gt=now)
-            | Q(state__in=RESULT_STATES, counted_at__gte=now - dt.timedelta(days=RESULT_DAYS))
-        )
-        .annotate(used=Coalesce(Subquery(used, output_field=IntegerField()), 0))
-        .select_related("estate")
-        .order_by("closes_at", "id")[: PANEL_LIMIT * 2]
-    )
+    ]
     open_ = [b for b in ballots if b.state == BallotState.OPEN]
     counted = sorted(
         (b for b in ballots if b.state != BallotState.OPEN),
         key=lambda b: b.counted_at or b.closes_at,
         reverse=True,
     )
-    return (open_ + counted)[:PANEL_LIMIT]
+    shown = (open_ + counted)[:PANEL_LIMIT]
+    if not shown:
+        return []
+    estate_of = {b.pk: b.estate_id for b in shown}
+    used: dict[int, int] = {}
+    for ballot_id, estate_id, n in (
+        Participation.objects.filter(
+            ballot_id__in=[b.pk for b in shown], household__residents__user_id=user_id
+        )
+        .annotate(n=F("votes_digital") + F("votes_hall") + F("votes_paper"))
+        .values_list("ballot_id", "household__unit__estate_id", "n")
+    ):
+        # Only the household on the ballot's own estate counts (as before: a person
+        # may live in two estates); the most any of its households used.
+        if estate_of[ballot_id] == estate_id:
+            used[ballot_id] = max(used.get(ballot_id, 0), int(n or 0))
+    for ballot in shown:
+        ballot.used = used.get(ballot.pk, 0)  # type: ignore[attr-defined]
+    return shown

@@ -26,10 +26,23 @@ def _plans(p: Principal) -> bool:
 
 def next_meetings_panel(p: Principal) -> dict[str, Any] | None:
     """ "Næste møder": the next meetings of the estates and organisations they plan
-    for. One query."""
+    for. One query, or none: the same for everyone with the same estates and
+    organisations until a meeting changes (the democracy's data version), so the next
+    few are cached and those begun since are dropped on reading."""
     if not _plans(p):
         return None
-    return {"meetings": list(upcoming_for(p, limit=NEXT_LIMIT))}
+    now = timezone.now()
+    key = "democracy:next-panel:{}:{}".format(
+        ",".join(map(str, sorted(p.board_estates))),
+        ",".join(map(str, sorted(p.staff_organisations))),
+    )
+    fetched = NEXT_LIMIT * 3
+    upcoming = cached_on_democracy(key, lambda: list(upcoming_for(p, limit=fetched, now=now)))
+    meetings = [m for m in upcoming if m.starts_at >= now]
+    if len(meetings) < NEXT_LIMIT and len(upcoming) == fetched:
+        # So many have begun since the list was cached that later ones may be missing.
+        meetings = list(upcoming_for(p, limit=NEXT_LIMIT, now=now))
+    return {"meetings": meetings[:NEXT_LIMIT]}
 
 
 def ordinary_due_panel(p: Principal) -> dict[str, Any] | None:

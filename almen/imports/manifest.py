@@ -24,10 +24,11 @@ LATEST = 5
 
 def latest_imports_panel(p: Principal) -> dict[str, Any] | None:
     """For organisation staff: the latest register imports of their organisations, with
-    the way to each organisation's imports. One query (and one for the organisations)."""
+    the way to each organisation's imports.
+    One query (and one for the organisations' names, cached)."""
     if not p.staff_organisations:
         return None
-    from almen.register.models import Organisation
+    from almen.register.places import organisations_by_name
 
     runs = list(
         ImportRun.objects.register()
@@ -35,7 +36,7 @@ def latest_imports_panel(p: Principal) -> dict[str, Any] | None:
         .select_related("organisation")
         .order_by("-created_at", "-id")[:LATEST]
     )
-    organisations = list(Organisation.objects.filter(pk__in=p.staff_organisations).order_by("name"))
+    organisations = organisations_by_name(p.staff_organisations)
     return {"runs": runs, "organisations": organisations}
 
 

@@ -5,13 +5,16 @@ organisation and estate pages are the web's."""
 
 from __future__ import annotations
 
+from django.db.models.signals import post_delete, post_save
+
 from almen.access.policy import register_contributor
 from almen.lib import affiliation, menu, opendata, routes
 from almen.register.affiliation import organisation_name_for_user
 from almen.register.grants import register_grants
 from almen.register.metrics import register_metrics
+from almen.register.models import Estate, Organisation
 from almen.register.opendata import TABLES
-from almen.register.places import principal_places
+from almen.register.places import names_changed, principal_places
 
 APP = "register"
 
@@ -27,3 +30,6 @@ def register() -> None:
     # The organisation's name in the login and password e-mails (accounts' adapter).
     affiliation.register("register", organisation_name_for_user, app=APP)
     menu.register_places(principal_places, app=APP)
+    for model in (Organisation, Estate):
+        post_save.connect(names_changed, sender=model, dispatch_uid=f"register-names-{model}")
+        post_delete.connect(names_changed, sender=model, dispatch_uid=f"register-names-d-{model}")

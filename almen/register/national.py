@@ -472,5 +472,9 @@ def national_seed(
         first = plan.first_id["estate"]
         estate_counts_refresh(estate_ids=range(first, first + plan.estates))
         analyze([Estate._meta.db_table])  # its counts just changed
+    # Written by COPY, past the signals: the cached names of places (the menu's) move on.
+    from almen.register.places import names_changed
+
+    names_changed()
     seconds = progress.close()
     return {"rows": counts, "seconds": seconds, "total": sum(counts.values())}

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -639,7 +640,7 @@ def test_the_home_and_estate_panels_show_open_and_counted_ballots(cast, client_f
         assert f"/afstemninger/{BALLOT_OPEN_ID}/stem/" not in _text(page)
 
 
-def test_the_panels_take_one_query_however_many_ballots(
+def test_the_panels_take_two_queries_however_many_ballots(
     cast, django_assert_max_num_queries
 ) -> None:
     p = principal_for(cast["resident_a"].user)
@@ -648,11 +649,15 @@ def test_the_panels_take_one_query_however_many_ballots(
         ballot = yes_no_ballot()
         household = _household(cast["resident_a"].user)
         ballots_box.cast(ballot=ballot, household=household, user=None, marks=[1], votes=1)
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         home = manifest.home_ballots_panel(p)
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         on_estate = manifest.estate_ballots_panel(p, estate)
-    assert home and on_estate
+    # Warm, the ballots come from the cache: only what the household used is read.
+    with django_assert_max_num_queries(1):
+        warm = manifest.home_ballots_panel(p)
+    assert home and on_estate and warm
+    assert [(b.pk, b.used) for b in warm["ballots"]] == [(b.pk, b.used) for b in home["ballots"]]
     assert len(home["ballots"]) == 6
     assert all(b.used == 1 for b in home["ballots"] if b.public_id != BALLOT_OPEN_ID)
     assert manifest.home_ballots_panel(principal_for(cast["org_staff"].user)) is None
@@ -727,3 +732,26 @@ def test_the_voting_pages_speak_plainly(client_for) -> None:
         for sentence in sentences:
             assert sentence in _text(pages[name]), (name, sentence)
     assert lix(" ".join(s for texts in PLAIN.values() for s in texts)) <= 35
+
+
+def test_the_cached_panel_follows_votes_closing_and_new_ballots(
+    cast, client_for, django_assert_max_num_queries
+) -> None:
+    """The panel's ballots are cached per set of estates: a vote shows at once (read
+    live), a ballot whose closing time passes leaves the panel, and a new ballot (saved:
+    the democracy's version moves) joins it, all on the next request."""
+    p = principal_for(cast["resident_a"].user)
+    first = manifest.home_ballots_panel(p)
+    assert first and BALLOT_OPEN_ID in {b.public_id for b in first["ballots"]}
+    later = yes_no_ballot(title="Urafstemning om cykelskur")
+    again = manifest.home_ballots_panel(p)
+    assert again and later.public_id in {b.public_id for b in again["ballots"]}
+    household = _household(cast["resident_a"].user)
+    ballots_box.cast(ballot=later, household=household, user=None, marks=[1], votes=1)
+    with django_assert_max_num_queries(1):
+        voted = manifest.home_ballots_panel(p)
+    assert voted and {b.public_id: b.used for b in voted["ballots"]}[later.public_id] == 1
+    # Its closing time passes (nothing is saved, the version stays): it leaves the panel.
+    with time_machine.travel(later.closes_at + dt.timedelta(minutes=1), tick=False):
+        gone = manifest.home_ballots_panel(p)
+    assert gone is None or later.public_id not in {b.public_id for b in gone["ballots"]}

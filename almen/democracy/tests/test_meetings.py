@@ -627,6 +627,28 @@ def test_home_panels_for_the_board_and_staff_not_residents(cast, client_for) -> 
         assert "Næste møder" not in client_for(who).get("/").content.decode()
 
 
+def test_the_cached_next_meetings_follow_new_cancelled_and_begun_meetings(cast) -> None:
+    """ "Næste møder" is cached per set of estates and organisations until a meeting is
+    saved: a new meeting joins it and a cancelled one leaves it on the next request, and
+    one that has begun drops out without any save."""
+    p = principal_for(cast["estate_board_a"].user)
+
+    def titles() -> list[str]:
+        panel = next_meetings_panel(p)
+        return [m.title for m in panel["meetings"]] if panel else []
+
+    with time_machine.travel(TODAY, tick=False):
+        soon = make(day=dt.date(2027, 3, 2), title="Møde i morgen")
+        assert "Møde i morgen" in titles()
+        make(day=dt.date(2027, 3, 9), title="Møde om en uge")
+        assert {"Møde i morgen", "Møde om en uge"} <= set(titles())
+        soon.status = MeetingStatus.CANCELLED
+        soon.save(update_fields=["status"])
+        assert "Møde i morgen" not in titles()
+    with time_machine.travel(at(dt.date(2027, 3, 9), 20), tick=False):
+        assert "Møde om en uge" not in titles()
+
+
 def test_the_estate_page_links_to_its_meetings_for_its_readers(cast, client_for) -> None:
     estate = matrix_estate()
     for who in ("resident_a", "estate_board_a", "org_staff", "org_board"):

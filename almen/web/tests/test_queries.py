@@ -109,14 +109,17 @@ SLACK = 2
 # The header menu reads the person's own organisation or estate once (its CVR and
 # number for the links "Din afdeling", "Import", "Rapporter"; almen/lib/menu.py).
 MENU = 1
+# Cold, the residents' ballots panel reads the estates' ballots (cached after) and what
+# the household used in them: 2 (issue 9's panel, cached in the staff-home work).
+BALLOTS_COLD = 1
 HOME_BOUNDS = {
     "anonymous": 4 + SLACK,
-    "resident_a": 6 + MENU + SLACK,
+    "resident_a": 6 + MENU + SLACK + BALLOTS_COLD,
     "resident_b": 6 + MENU + SLACK,
     # The dashboards (decision 0025): goals by status 2, my actions 3, what needs
     # attention 3 (boards and staff); latest imports 2 and report packs 2 (staff); the
     # sector's adoption from the national picture (cold here: the cache is cleared).
-    "estate_board_a": 16 + MENU + SLACK,
+    "estate_board_a": 16 + MENU + SLACK + BALLOTS_COLD,
     "org_board": 13 + MENU + SLACK,
     "org_staff": 19 + MENU + SLACK,
     "other_org_staff": 19 + MENU + SLACK,
@@ -144,7 +147,7 @@ PAGES = [
     ("organisation", "org_staff", 12 + MENU + SLACK),
     ("estate", "anonymous", 4 + SLACK),
     # … + grøn drift's two sections (its key figures; its published measures)
-    ("estate", "resident_a", 16 + MENU + SLACK),
+    ("estate", "resident_a", 16 + MENU + SLACK + BALLOTS_COLD),
     ("estate", "org_staff", 15 + MENU + SLACK),
     # +1 each: reading the residents list is audited (one insert per page viewed).
     ("residents", "org_staff", 10 + MENU + SLACK),
