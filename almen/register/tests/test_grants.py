@@ -50,6 +50,7 @@ def test_it_is_one_query_and_a_new_membership_shows_at_once(cast):
 def test_a_membership_that_ends_is_gone_the_next_day(cast):
     user = cast["resident_a"].user
     organisation = Organisation.objects.first()
+    assert organisation is not None
     today = timezone.localdate()
     Membership.objects.create(
         user=user,
