@@ -37,6 +37,7 @@ def test_it_is_one_query_and_a_new_membership_shows_at_once(cast):
     user = cast["resident_a"].user
     before = list(grants.register_grants(user))
     organisation = Organisation.objects.exclude(pk__in=[g.organisation_id for g in before]).first()
+    assert organisation is not None
     Membership.objects.create(
         user=user, role=Role.ORG_STAFF, organisation=organisation, starts=dt.date(2020, 1, 1)
     )
