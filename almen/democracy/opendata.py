@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from almen.democracy import stats_selectors
 from almen.democracy.models import RESIDENTS_MEETINGS, Decision, Meeting, Minutes
+from almen.lib import versions
 from almen.lib.opendata import DATE, INTEGER, TEXT, TIMESTAMP, UUID, Column, Table
 from almen.lib.visibility import Visibility
 
@@ -73,7 +74,7 @@ def democracy_version() -> int:
     """Bumped whenever a decision, minutes or a meeting is saved or deleted (signals,
     connected by ``stats_manifest``), so the open-data zip is rebuilt; a cache read, no
     query (the cached zip is served without touching the database)."""
-    return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
+    return versions.current(VERSION_KEY)
 
 
 def cached_on_democracy[T](key: str, compute: Callable[[], T], seconds: int = 15 * 60) -> T:
@@ -88,10 +89,7 @@ def cached_on_democracy[T](key: str, compute: Callable[[], T], seconds: int = 15
 
 
 def opendata_invalidate(**_kwargs: Any) -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    versions.bump(VERSION_KEY)
 
 
 def connect_signals() -> None:

@@ -21,6 +21,7 @@ from django.db.models import Exists, F, OuterRef, Q, Sum
 from almen.goals.models import Commitment, Framework, Goal, GoalStatus, Indicator
 from almen.goals.progress import Status
 from almen.goals.selectors import calculation, with_latest
+from almen.lib import versions
 from almen.lib.visibility import Visibility
 from almen.register.models import Estate, Municipality, Organisation
 
@@ -105,15 +106,12 @@ class Picture:
 def picture_invalidate() -> None:
     """Every cached picture (and the open-data zip) becomes stale: the version is part
     of each key."""
-    try:
-        cache.incr(CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(CACHE_VERSION_KEY, 1, None)
+    versions.bump(CACHE_VERSION_KEY)
 
 
 def goals_version() -> int:
     """Bumped whenever a goal, indicator, measurement, action or review changes."""
-    return int(cache.get_or_set(CACHE_VERSION_KEY, 1, None) or 1)
+    return versions.current(CACHE_VERSION_KEY)
 
 
 def _key(level: str) -> str:

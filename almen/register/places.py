@@ -12,6 +12,7 @@ from typing import Any
 from django.core.cache import cache
 
 from almen.access.policy import Principal
+from almen.lib import versions
 from almen.lib.menu import Place, Places
 from almen.register.models import Estate, Organisation
 
@@ -20,15 +21,12 @@ TIMEOUT = 60 * 60
 
 
 def names_version() -> int:
-    return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
+    return versions.current(VERSION_KEY)
 
 
 def names_changed(**_kwargs: Any) -> None:
     """An organisation's or an estate's name, CVR or number may have changed."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    versions.bump(VERSION_KEY)
 
 
 def _cached(
