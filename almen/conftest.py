@@ -51,7 +51,10 @@ def _fresh_cache() -> object:
     leave entries that a later test in the same worker reads as its own."""
     from django.core.cache import cache
 
+    from almen.lib import versions
+
     cache.clear()
+    versions.forget()
     yield
 
 

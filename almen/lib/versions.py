@@ -40,6 +40,11 @@ def bump(key: str) -> None:
         memo.pop(key, None)
 
 
+def forget() -> None:
+    """Drop this thread's snapshot (a test that ended inside a request)."""
+    _local.memo = None
+
+
 def _request_started(**_kwargs: Any) -> None:
     _local.memo = {}
 

@@ -11,7 +11,7 @@ from almen.lib import versions
 KEY = "test:versions:key"
 
 
-def test_a_request_sees_one_snapshot_and_its_own_bumps():
+def test_a_request_sees_one_snapshot_and_its_own_bumps(db):
     cache.set(KEY, 5, None)
     request_started.send(sender=None)
     try:
