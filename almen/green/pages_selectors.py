@@ -33,7 +33,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
@@ -739,6 +739,20 @@ def estate_year(estate: Estate, year: int | None, today: dt.date) -> EstateYear:
         degree_days=dd,
         benchmark=estate_benchmark(estate.pk, year),
     )
+
+
+def estate_year_cached(estate: Estate, year: int | None, today: dt.date) -> EstateYear:
+    """``estate_year`` cached until green data change (``cached_on_green``), per
+    estate, year asked for, today's year (the default year depends on it) and the
+    register's figures of the estate row it uses (area, households, dwellings: the
+    register's recount does not bump the green version). The cached copy's estate is
+    replaced by the one the request fetched, so names are always current."""
+    key = (
+        f"estate-year:{estate.pk}:{year or ''}:{today.year}:"
+        f"{estate.area_m2}:{estate.household_count}:{estate.unit_count}"
+    )
+    ey = cached_on_green(key, lambda: estate_year(estate, year, today))
+    return replace(ey, estate=estate)
 
 
 # --- roll-ups ----------------------------------------------------------------------------
