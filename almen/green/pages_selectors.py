@@ -929,6 +929,41 @@ def organisation_estates(organisation_id: int, year: int) -> list[RollupRow]:
     return list(rows.values())
 
 
+def estates_signature(organisation_id: int) -> str:
+    """What the organisation page shows of its estates' register rows (number, name,
+    dwelling area, households), as a short digest: one query. Part of the cached
+    organisation page's key, as a rename or the register's recount does not bump the
+    green version."""
+    rows = (
+        Estate.objects.filter(organisation_id=organisation_id)
+        .order_by("pk")
+        .values_list("pk", "number", "name", "area_m2", "household_count")
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:16]
+
+
+def organisation_year_cached(
+    organisation: Any, year: int | None, today: dt.date, signature: str
+) -> dict[str, Any]:
+    """The organisation page's figures (the year, each estate's row, the totals by
+    kind, the trend), cached until green data change, per organisation, year asked
+    for (else the latest with data, which depends on today's year) and its estates'
+    ``signature``."""
+
+    def compute() -> dict[str, Any]:
+        scope = Q(organisation_id=organisation.pk)
+        shown = year or latest_year(scope, today)
+        return {
+            "year": shown,
+            "rows": organisation_estates(organisation.pk, shown),
+            "totals": kind_totals(scope, shown),
+            "trend": trend_for(scope),
+        }
+
+    key = f"organisation-year:{organisation.pk}:{year or ''}:{today.year}:{signature}"
+    return {"organisation": organisation, **cached_on_green(key, compute)}
+
+
 def group_rollup(scope_filter: Q, year: int, by: str) -> list[dict[str, Any]]:
     """One grouped query: per ``by`` (a MonthlyFootprint field) and kind, consumption,
     kg CO2e and the estates and organisations that have months in the year."""

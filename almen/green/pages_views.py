@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from almen.access.policy import principal
@@ -37,7 +37,7 @@ from almen.lib.charts import (
     line_chart_svg,
 )
 from almen.lib.csvexport import csv_response
-from almen.register.models import Estate
+from almen.register.models import Estate, Organisation
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 T = "green/pages/"
@@ -300,29 +300,48 @@ def _common(data: dict[str, Any]) -> dict[str, Any]:
 
 def _organisation_year(request: HttpRequest, cvr: str) -> dict[str, Any]:
     organisation = access.organisation_for_reader(request, cvr)
-    scope = Q(organisation_id=organisation.pk)
-    year = _year(request) or sel.latest_year(scope, timezone.localdate())
-    return {
-        "organisation": organisation,
-        "year": year,
-        "rows": sel.organisation_estates(organisation.pk, year),
-        "totals": sel.kind_totals(scope, year),
-        "trend": sel.trend_for(scope),
-    }
+    return sel.organisation_year_cached(
+        organisation,
+        _year(request),
+        timezone.localdate(),
+        sel.estates_signature(organisation.pk),
+    )
 
 
-@require_GET
-def organisation_green(request: HttpRequest, cvr: str) -> HttpResponse:
-    try:
-        data = _organisation_year(request, cvr)
-    except BadYear:
-        return _bad_year(request)
+def organisation_body(
+    organisation: Organisation, year: int | None, today: dt.date, signature: str
+) -> SafeString:
+    """The organisation page's content, the same for every reader: rendered once per
+    organisation, year asked for, today's year, language, the register's rows of its
+    estates (``signature``: names, numbers, areas, households) and green data
+    version. Who may read it is decided per request, before this is looked up."""
+    key = ":".join(
+        str(part)
+        for part in (
+            "organisation-page",
+            organisation.pk,
+            year or "",
+            today.year,
+            get_language(),
+            organisation.cvr,
+            organisation.name,
+            signature,
+        )
+    )
+    return sel.cached_on_green(
+        key, partial(_render_organisation_body, organisation, year, today, signature)
+    )
+
+
+def _render_organisation_body(
+    organisation: Organisation, year: int | None, today: dt.date, signature: str
+) -> SafeString:
+    data = sel.organisation_year_cached(organisation, year, today, signature)
     # Per m² over the estates that have months in the year, not every estate.
     area = sum((r.area or Decimal(0) for r in data["rows"] if r.consumption), Decimal(0))
     total = data["totals"].kg_co2e
-    return render(
-        request,
-        T + "organisation.html",
+    html = render_to_string(
+        T + "_organisation_body.html",
         {
             **data,
             **_common(data),
@@ -331,6 +350,20 @@ def organisation_green(request: HttpRequest, cvr: str) -> HttpResponse:
             "estates_chart": estates_chart(data["rows"]),
         },
     )
+    return SafeString(html)
+
+
+@require_GET
+def organisation_green(request: HttpRequest, cvr: str) -> HttpResponse:
+    organisation = access.organisation_for_reader(request, cvr)
+    try:
+        year = _year(request)
+    except BadYear:
+        return _bad_year(request)
+    body = organisation_body(
+        organisation, year, timezone.localdate(), sel.estates_signature(organisation.pk)
+    )
+    return render(request, T + "organisation.html", {"organisation": organisation, "body": body})
 
 
 ROLLUP_HEADER = [

@@ -28,7 +28,7 @@ from almen.green import factors_services, meters_services
 from almen.green import imports_services as imports
 from almen.green import pages_selectors as sel
 from almen.green.models import EmissionFactor, EnergyKind, Meter, MeterUnit
-from almen.green.testing import METER_ID, MATRIX_YEAR, aware
+from almen.green.testing import MATRIX_YEAR, METER_ID, aware
 from almen.imports.models import ImportStatus
 from almen.register.models import Building, Estate, Organisation
 
@@ -250,9 +250,7 @@ def test_access_is_decided_per_request_on_a_warm_page(client_for: Callable[[str]
     assert client_for("other_org_staff").get(URL, {"aar": "x"}).status_code == 404
 
 
-def test_each_reader_gets_their_own_layout(
-    client_for: Callable[[str], Client], cast: dict
-) -> None:
+def test_each_reader_gets_their_own_layout(client_for: Callable[[str], Client], cast: dict) -> None:
     staff_html = _page(client_for("org_staff"))
     resident_html = _page(client_for("resident_a"))
     # The same cached content, inside each reader's own page (menu, name).
@@ -261,7 +259,8 @@ def test_each_reader_gets_their_own_layout(
         ("org_staff", staff_html, resident_html),
         ("resident_a", resident_html, staff_html),
     ):
-        name = f'class="username weight-semibold" href="/konto/profil/">{cast[key].user.get_short_name()}<'
+        short = cast[key].user.get_short_name()
+        name = f'class="username weight-semibold" href="/konto/profil/">{short}<'
         assert name in html
         assert name not in other
 
@@ -287,3 +286,49 @@ def test_a_warm_page_makes_fewer_queries(staff: Client) -> None:
     assert _count(staff) == warm
     sel.green_data_changed()
     assert _count(staff) >= warm + 6
+
+
+# --- the organisation page ------------------------------------------------------------
+
+ORGANISATION_URL = f"/organisationer/{CVR}/groen-drift/"
+
+
+def _organisation_page(client: Client) -> str:
+    response = client.get(ORGANISATION_URL, {"aar": str(MATRIX_YEAR)})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_organisation_page_follows_readings_and_the_register(
+    staff: Client, actor: object
+) -> None:
+    html = _organisation_page(staff)
+    assert "6,8</td>" in html  # estate A's tons in its row
+    meters_services.reading_create(
+        actor=actor, meter=_meter(), at=aware(dt.date(2026, 1, 1)), value=Decimal(1220)
+    )
+    html = _organisation_page(staff)
+    assert "6,8</td>" not in html and "12,5</td>" in html
+    # A renamed estate (the register does not bump the green version).
+    Estate.objects.filter(pk=_estate().pk).update(name="Omdøbt Park")
+    assert "1 Omdøbt Park</a>" in _organisation_page(staff)
+
+
+def test_the_organisation_page_warm_and_cold(client_for: Callable[[str], Client]) -> None:
+    staff = client_for("org_staff")
+    staff.get("/")
+    with CaptureQueriesContext(connection) as cold:
+        _organisation_page(staff)
+    with CaptureQueriesContext(connection) as warm:
+        html = _organisation_page(staff)
+    # Cold: the latest year, estates, their months, areas, totals and trend.
+    assert len(warm) <= len(cold) - 4, (len(cold), len(warm))
+    # Access per request on the warm page; the content is the same for every reader.
+    assert client_for("resident_a").get(ORGANISATION_URL).status_code == 403
+    assert client_for("other_org_staff").get(ORGANISATION_URL).status_code == 404
+    officer = client_for("municipality_officer").get(ORGANISATION_URL, {"aar": MATRIX_YEAR})
+    assert officer.status_code == 200
+    assert (
+        html.split("<h1>")[1].split("</main>")[0]
+        == (officer.content.decode().split("<h1>")[1].split("</main>")[0])
+    )
