@@ -8,8 +8,13 @@ whatever the number of meters and months.
 
 **Data version.** ``green_data_version()`` is a counter in Django's cache, part of the
 key of everything cached here (the benchmark per year, the national roll-up, the
-panels). ``green_data_changed()`` bumps it: ``footprint.meter_refresh`` calls it, so
-every change of footprints (readings, imports, factors, meters) makes the caches stale.
+panels, the estate and organisation pages' figures and rendered content).
+``green_data_changed()`` bumps it: ``footprint.meter_refresh`` calls it, so every change
+of footprints (readings typed, imported or deleted, meters created or edited,
+exchanges, factors) makes the caches stale; so do an import of degree days and a
+building's heated area or year (``meters_services.building_update``). What the
+register changes without telling grøn drift (an estate's name, area, households and
+dwellings) is part of the keys instead (``estate_year_cached``, ``estates_signature``).
 
 **Area.** An estate's area is its dwelling area from the register (``Estate.area_m2``);
 where a building has a heated area (``Building.heated_area_m2``) that is used instead of
