@@ -722,6 +722,10 @@ def degree_days_write(check: DegreeDaysCheck, options: dict[str, Any]) -> None:
     )
     for month, (value, _row) in check.months.items():
         DegreeDay.objects.update_or_create(series=series, month=month, defaults={"value": value})
+    # Heat corrected for the weather on the estate pages is read from them.
+    from almen.green.pages_selectors import green_data_changed
+
+    green_data_changed()
 
 
 # --- runs -------------------------------------------------------------------------------

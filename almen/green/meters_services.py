@@ -478,7 +478,7 @@ def building_update(
         raise ValidationError({"built_year": _("Skriv et årstal mellem 1600 og nu.")})
     if heated_area_m2 is not None and heated_area_m2 <= 0:
         raise ValidationError({"heated_area_m2": _("Arealet skal være større end 0.")})
-    return audited_update(
+    updated = audited_update(
         actor=actor,
         obj=building,
         changes={"built_year": built_year, "heated_area_m2": heated_area_m2},
@@ -486,6 +486,12 @@ def building_update(
         organisation_id=building.estate.organisation_id,
         action="green.building_update",
     )
+    # The heated area is the estate's area per m² and the oldest building's year its
+    # peer group: every cached green page, benchmark and panel is stale.
+    from almen.green.pages_selectors import green_data_changed
+
+    green_data_changed()
+    return updated
 
 
 # --- energy labels --------------------------------------------------------------------

@@ -8,8 +8,13 @@ whatever the number of meters and months.
 
 **Data version.** ``green_data_version()`` is a counter in Django's cache, part of the
 key of everything cached here (the benchmark per year, the national roll-up, the
-panels). ``green_data_changed()`` bumps it: ``footprint.meter_refresh`` calls it, so
-every change of footprints (readings, imports, factors, meters) makes the caches stale.
+panels, the estate and organisation pages' figures and rendered content).
+``green_data_changed()`` bumps it: ``footprint.meter_refresh`` calls it, so every change
+of footprints (readings typed, imported or deleted, meters created or edited,
+exchanges, factors) makes the caches stale; so do an import of degree days and a
+building's heated area or year (``meters_services.building_update``). What the
+register changes without telling grøn drift (an estate's name, area, households and
+dwellings) is part of the keys instead (``estate_year_cached``, ``estates_signature``).
 
 **Area.** An estate's area is its dwelling area from the register (``Estate.area_m2``);
 where a building has a heated area (``Building.heated_area_m2``) that is used instead of
@@ -33,7 +38,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
@@ -741,6 +746,20 @@ def estate_year(estate: Estate, year: int | None, today: dt.date) -> EstateYear:
     )
 
 
+def estate_year_cached(estate: Estate, year: int | None, today: dt.date) -> EstateYear:
+    """``estate_year`` cached until green data change (``cached_on_green``), per
+    estate, year asked for, today's year (the default year depends on it) and the
+    register's figures of the estate row it uses (area, households, dwellings: the
+    register's recount does not bump the green version). The cached copy's estate is
+    replaced by the one the request fetched, so names are always current."""
+    key = (
+        f"estate-year:{estate.pk}:{year or ''}:{today.year}:"
+        f"{estate.area_m2}:{estate.household_count}:{estate.unit_count}"
+    )
+    ey = cached_on_green(key, lambda: estate_year(estate, year, today))
+    return replace(ey, estate=estate)
+
+
 # --- roll-ups ----------------------------------------------------------------------------
 
 
@@ -913,6 +932,41 @@ def organisation_estates(organisation_id: int, year: int) -> list[RollupRow]:
         row.area = areas.get(pk)
         row.estates = 1
     return list(rows.values())
+
+
+def estates_signature(organisation_id: int) -> str:
+    """What the organisation page shows of its estates' register rows (number, name,
+    dwelling area, households), as a short digest: one query. Part of the cached
+    organisation page's key, as a rename or the register's recount does not bump the
+    green version."""
+    rows = (
+        Estate.objects.filter(organisation_id=organisation_id)
+        .order_by("pk")
+        .values_list("pk", "number", "name", "area_m2", "household_count")
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:16]
+
+
+def organisation_year_cached(
+    organisation: Any, year: int | None, today: dt.date, signature: str
+) -> dict[str, Any]:
+    """The organisation page's figures (the year, each estate's row, the totals by
+    kind, the trend), cached until green data change, per organisation, year asked
+    for (else the latest with data, which depends on today's year) and its estates'
+    ``signature``."""
+
+    def compute() -> dict[str, Any]:
+        scope = Q(organisation_id=organisation.pk)
+        shown = year or latest_year(scope, today)
+        return {
+            "year": shown,
+            "rows": organisation_estates(organisation.pk, shown),
+            "totals": kind_totals(scope, shown),
+            "trend": trend_for(scope),
+        }
+
+    key = f"organisation-year:{organisation.pk}:{year or ''}:{today.year}:{signature}"
+    return {"organisation": organisation, **cached_on_green(key, compute)}
 
 
 def group_rollup(scope_filter: Q, year: int, by: str) -> list[dict[str, Any]]:

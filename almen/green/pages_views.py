@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from almen.access.policy import principal
@@ -34,6 +37,7 @@ from almen.lib.charts import (
     line_chart_svg,
 )
 from almen.lib.csvexport import csv_response
+from almen.register.models import Estate, Organisation
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 T = "green/pages/"
@@ -143,19 +147,44 @@ def estates_chart(rows: list[sel.RollupRow]) -> str:
 
 def _estate_year(request: HttpRequest, cvr: str, number: int) -> sel.EstateYear:
     estate = access.estate_for_reader(request, cvr, number)
-    return sel.estate_year(estate, _year(request), timezone.localdate())
+    return sel.estate_year_cached(estate, _year(request), timezone.localdate())
 
 
-@require_GET
-def estate_green(request: HttpRequest, cvr: str, number: int) -> HttpResponse:
-    try:
-        ey = _estate_year(request, cvr, number)
-    except BadYear:
-        return _bad_year(request)
+def estate_body(estate: Estate, year: int | None, today: dt.date) -> SafeString:
+    """The estate page's content (everything inside the layout): its figures, tables,
+    six charts and the "Hvad indgår i tallet?" explanations. Nothing in it depends on
+    who reads it, so it is rendered once per estate, year asked for (or the default
+    year, which depends on today's year), language, the register's figures it shows
+    (names, area, households, dwellings) and green data version
+    (``sel.cached_on_green``: every change of footprints, degree days or buildings'
+    heated areas bumps it). Who may read it is decided per request, before this is
+    looked up (``access.estate_for_reader``)."""
+    organisation = estate.organisation
+    key = ":".join(
+        str(part)
+        for part in (
+            "estate-page",
+            estate.pk,
+            year or "",
+            today.year,
+            get_language(),
+            organisation.cvr,
+            organisation.name,
+            estate.number,
+            estate.name,
+            estate.area_m2,
+            estate.household_count,
+            estate.unit_count,
+        )
+    )
+    return sel.cached_on_green(key, partial(_render_estate_body, estate, year, today))
+
+
+def _render_estate_body(estate: Estate, year: int | None, today: dt.date) -> SafeString:
+    ey = sel.estate_year_cached(estate, year, today)
     charts = {k.kind: month_chart(k, ey.year) for k in ey.kinds}
-    return render(
-        request,
-        T + "estate.html",
+    html = render_to_string(
+        T + "_estate_body.html",
         {
             "ey": ey,
             "estate": ey.estate,
@@ -168,6 +197,25 @@ def estate_green(request: HttpRequest, cvr: str, number: int) -> HttpResponse:
             "min_peers": sel.MIN_PEERS,
             "periods": sel.PERIODS,
             "sizes": sel.SIZES,
+        },
+    )
+    return SafeString(html)
+
+
+@require_GET
+def estate_green(request: HttpRequest, cvr: str, number: int) -> HttpResponse:
+    estate = access.estate_for_reader(request, cvr, number)
+    try:
+        year = _year(request)
+    except BadYear:
+        return _bad_year(request)
+    return render(
+        request,
+        T + "estate.html",
+        {
+            "estate": estate,
+            "organisation": estate.organisation,
+            "body": estate_body(estate, year, timezone.localdate()),
         },
     )
 
@@ -252,29 +300,48 @@ def _common(data: dict[str, Any]) -> dict[str, Any]:
 
 def _organisation_year(request: HttpRequest, cvr: str) -> dict[str, Any]:
     organisation = access.organisation_for_reader(request, cvr)
-    scope = Q(organisation_id=organisation.pk)
-    year = _year(request) or sel.latest_year(scope, timezone.localdate())
-    return {
-        "organisation": organisation,
-        "year": year,
-        "rows": sel.organisation_estates(organisation.pk, year),
-        "totals": sel.kind_totals(scope, year),
-        "trend": sel.trend_for(scope),
-    }
+    return sel.organisation_year_cached(
+        organisation,
+        _year(request),
+        timezone.localdate(),
+        sel.estates_signature(organisation.pk),
+    )
 
 
-@require_GET
-def organisation_green(request: HttpRequest, cvr: str) -> HttpResponse:
-    try:
-        data = _organisation_year(request, cvr)
-    except BadYear:
-        return _bad_year(request)
+def organisation_body(
+    organisation: Organisation, year: int | None, today: dt.date, signature: str
+) -> SafeString:
+    """The organisation page's content, the same for every reader: rendered once per
+    organisation, year asked for, today's year, language, the register's rows of its
+    estates (``signature``: names, numbers, areas, households) and green data
+    version. Who may read it is decided per request, before this is looked up."""
+    key = ":".join(
+        str(part)
+        for part in (
+            "organisation-page",
+            organisation.pk,
+            year or "",
+            today.year,
+            get_language(),
+            organisation.cvr,
+            organisation.name,
+            signature,
+        )
+    )
+    return sel.cached_on_green(
+        key, partial(_render_organisation_body, organisation, year, today, signature)
+    )
+
+
+def _render_organisation_body(
+    organisation: Organisation, year: int | None, today: dt.date, signature: str
+) -> SafeString:
+    data = sel.organisation_year_cached(organisation, year, today, signature)
     # Per m² over the estates that have months in the year, not every estate.
     area = sum((r.area or Decimal(0) for r in data["rows"] if r.consumption), Decimal(0))
     total = data["totals"].kg_co2e
-    return render(
-        request,
-        T + "organisation.html",
+    html = render_to_string(
+        T + "_organisation_body.html",
         {
             **data,
             **_common(data),
@@ -283,6 +350,20 @@ def organisation_green(request: HttpRequest, cvr: str) -> HttpResponse:
             "estates_chart": estates_chart(data["rows"]),
         },
     )
+    return SafeString(html)
+
+
+@require_GET
+def organisation_green(request: HttpRequest, cvr: str) -> HttpResponse:
+    organisation = access.organisation_for_reader(request, cvr)
+    try:
+        year = _year(request)
+    except BadYear:
+        return _bad_year(request)
+    body = organisation_body(
+        organisation, year, timezone.localdate(), sel.estates_signature(organisation.pk)
+    )
+    return render(request, T + "organisation.html", {"organisation": organisation, "body": body})
 
 
 ROLLUP_HEADER = [
