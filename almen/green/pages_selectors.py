@@ -63,6 +63,7 @@ from almen.green.models import (
     Reading,
 )
 from almen.green.units import base_unit, factor_to_base
+from almen.lib import versions
 from almen.register.models import Building, Estate, Municipality, Unit
 
 VERSION_KEY = "green:data-version"
@@ -80,14 +81,11 @@ KIND_ORDER = [k.value for k in EnergyKind]
 
 def green_data_version() -> int:
     """The counter every cached green figure's key contains."""
-    return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
+    return versions.current(VERSION_KEY)
 
 
 def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    versions.bump(VERSION_KEY)
 
 
 def green_data_changed() -> None:

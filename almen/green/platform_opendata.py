@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from almen.green.models import EmissionFactor, GreenMeasure
 from almen.green.units import base_unit, unit_label
-from almen.lib import opendata
+from almen.lib import opendata, versions
 from almen.lib.opendata import DATE, DECIMAL, INTEGER, TEXT, TIMESTAMP, UUID, Column, Table
 from almen.lib.visibility import Visibility
 
@@ -31,14 +30,11 @@ VERSION_KEY = "green:opendata:version"
 
 def green_version() -> int:
     """Bumped whenever a factor or a measure is saved or deleted (a cache read)."""
-    return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
+    return versions.current(VERSION_KEY)
 
 
 def opendata_invalidate(**_kwargs: Any) -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    versions.bump(VERSION_KEY)
 
 
 def national_factors() -> Any:
