@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, Sum
@@ -225,7 +226,7 @@ def sql_series(meters: Sequence[Meter]) -> dict[int, Series]:
     """PostgreSQL: the series of ``meters`` (none with an exchange) in one query."""
     tz = timezone.get_current_timezone()
     found: dict[int, Series] = {m.pk: Series() for m in meters}
-    params = {
+    params: dict[str, Any] = {
         "cumulative": [m.pk for m in meters if m.mode != MeterMode.INTERVAL],
         "interval": [m.pk for m in meters if m.mode == MeterMode.INTERVAL],
         "tz": str(tz),
@@ -312,9 +313,10 @@ def meter_refresh(
     ids = list(meter_ids)
     for start in range(0, len(ids), 200):
         chunk = ids[start : start + 200]
-        meters = Meter.objects.filter(pk__in=chunk).select_related("estate__municipality", "estate")
+        meters = list(
+            Meter.objects.filter(pk__in=chunk).select_related("estate__municipality", "estate")
+        )
         rows: list[dict] = []
-        meters = list(meters)
         computed: dict[int, Series] = {}
         if connection.vendor == "postgresql" and not sql_disabled:
             exchanged = set(

@@ -96,7 +96,7 @@ def _random_meter(rng: random.Random, estate: Estate, n: int, mode: str) -> Mete
     # ones, irregular intervals that straddle one or more months, gaps.
     at = dt.datetime(2025, 1, 15, 21, tzinfo=UTC) + dt.timedelta(hours=rng.randrange(48))
     value = Decimal(rng.randrange(0, 10**7)) / 10000
-    rows = []
+    rows: list[Reading] = []
     while at < dt.datetime(2025, 12, 31, tzinfo=UTC) and len(rows) < 900:
         step = rng.choice(
             [
