@@ -28,8 +28,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -191,6 +192,57 @@ def meter_series(meter: Meter) -> Series:
     return cumulative_series(readings, exchanges)
 
 
+# On PostgreSQL the months of meters without exchanges are summed by the database
+# (decision 0032): consecutive readings' differences from ``lag()``, every interval
+# inside one local month summed per month with its wall-clock seconds; only the
+# intervals that cross a month boundary come back, to be spread by ``spread`` as the
+# Python path does. Same arithmetic as ``cumulative_series``/``interval_series``: a
+# negative difference is left out, an interval of no (wall-clock) time is skipped,
+# times are compared and subtracted in local wall time.
+_SQL_SERIES = """
+WITH pieces AS (
+    SELECT meter_id, lag(at) OVER w AS t0, at AS t1, value - lag(value) OVER w AS amount
+    FROM green_reading WHERE meter_id = ANY(%(cumulative)s)
+    WINDOW w AS (PARTITION BY meter_id ORDER BY at)
+    UNION ALL
+    SELECT meter_id, start, at, value FROM green_reading
+    WHERE meter_id = ANY(%(interval)s) AND start IS NOT NULL
+), local AS (
+    SELECT meter_id, t0, t1, amount, t0 AT TIME ZONE %(tz)s AS a, t1 AT TIME ZONE %(tz)s AS b
+    FROM pieces WHERE t0 IS NOT NULL AND amount >= 0
+)
+SELECT meter_id, date_trunc('month', a)::date, sum(amount), sum(extract(epoch FROM b - a)),
+       NULL::timestamptz, NULL::timestamptz, 0 AS straddles
+FROM local WHERE b > a AND b <= date_trunc('month', a) + interval '1 month'
+GROUP BY meter_id, date_trunc('month', a)
+UNION ALL
+SELECT meter_id, NULL, amount, NULL, t0, t1, 1
+FROM local WHERE b > date_trunc('month', a) + interval '1 month'
+ORDER BY 7, 1, 5
+"""
+
+
+def sql_series(meters: Sequence[Meter]) -> dict[int, Series]:
+    """PostgreSQL: the series of ``meters`` (none with an exchange) in one query."""
+    tz = timezone.get_current_timezone()
+    found: dict[int, Series] = {m.pk: Series() for m in meters}
+    params: dict[str, Any] = {
+        "cumulative": [m.pk for m in meters if m.mode != MeterMode.INTERVAL],
+        "interval": [m.pk for m in meters if m.mode == MeterMode.INTERVAL],
+        "tz": str(tz),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL_SERIES, params)
+        for meter_id, month, amount, seconds, t0, t1, straddles in cursor.fetchall():
+            series = found[meter_id]
+            if straddles:
+                spread(series, t0, t1, amount, tz)
+            else:
+                series.consumption[month] += amount
+                series.covered[month] += float(seconds)
+    return found
+
+
 # --- factors ------------------------------------------------------------------------
 
 
@@ -249,17 +301,30 @@ class FactorTable:
 # --- refresh --------------------------------------------------------------------------
 
 
-def meter_refresh(meter_ids: Iterable[int], *, table: FactorTable | None = None) -> int:
-    """Recompute the monthly footprint of ``meter_ids``; returns the months written."""
+def meter_refresh(
+    meter_ids: Iterable[int], *, table: FactorTable | None = None, sql_disabled: bool = False
+) -> int:
+    """Recompute the monthly footprint of ``meter_ids``; returns the months written.
+    On PostgreSQL the months of meters without exchanges are summed in SQL
+    (``sql_series``); ``sql_disabled`` takes the Python path for all (the tests
+    compare the two)."""
     table = table or FactorTable()
     written = 0
     ids = list(meter_ids)
     for start in range(0, len(ids), 200):
         chunk = ids[start : start + 200]
-        meters = Meter.objects.filter(pk__in=chunk).select_related("estate__municipality", "estate")
+        meters = list(
+            Meter.objects.filter(pk__in=chunk).select_related("estate__municipality", "estate")
+        )
         rows: list[dict] = []
+        computed: dict[int, Series] = {}
+        if connection.vendor == "postgresql" and not sql_disabled:
+            exchanged = set(
+                MeterExchange.objects.filter(meter_id__in=chunk).values_list("meter_id", flat=True)
+            )
+            computed = sql_series([m for m in meters if m.pk not in exchanged])
         for meter in meters:
-            series = meter_series(meter)
+            series = computed[meter.pk] if meter.pk in computed else meter_series(meter)
             to_base = factor_to_base(meter.kind, meter.unit)
             key = FactorKey(
                 meter.kind, meter.supplier_id, meter_price_area(meter), meter.estate.organisation_id

@@ -53,6 +53,7 @@ SAMPLE = 100_000
 MAX_VALUE = 1e10  # larger is a typing error (and beyond what 4 decimals hold exactly)
 EPSILON = 0.00005  # values are kept with 4 decimals
 DAY = 86400
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 _SIMPLE_NUMBER = re.compile(r"-?\d+(?:,\d+)?", re.ASCII)
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?", re.ASCII)
@@ -87,6 +88,7 @@ class Clock:
         self.tz = timezone.get_current_timezone()
         # date text → (epoch of local midnight, whether the day is 23 or 25 hours, date)
         self.days: dict[str, tuple[int, bool, dt.date]] = {}
+        self.utc_days: dict[str, int] = {}  # ISO date text → epoch of its UTC midnight
 
     def day(self, text: str) -> tuple[int, bool, dt.date]:
         found = self.days.get(text)
@@ -134,7 +136,53 @@ class Clock:
             elif n == 10:
                 day = self.days.get(value) or self.day(value)
                 return day[0], day[1], False
+            elif (
+                (n == 22 or (n == 25 and value[16] == ":"))
+                and value[n - 3] == ":"
+                and value[13] == ":"
+                and value[10] in " T"
+            ):
+                # "2025-01-31T13:00+01:00" (a supplier's export with its offset): the
+                # same epoch as ``datetime.fromisoformat`` gives, without building one.
+                sign = value[n - 6]
+                base = self.utc_days.get(value[:10])
+                if base is None:
+                    base = self._utc_day(value[:10])
+                if base is not None and (sign == "+" or sign == "-"):
+                    h, m = value[11:13], value[14:16]
+                    sec = value[17:19] if n == 25 else "00"
+                    oh, om = value[n - 5 : n - 3], value[n - 2 :]
+                    if (
+                        h.isdigit()
+                        and m.isdigit()
+                        and sec.isdigit()
+                        and oh.isdigit()
+                        and om.isdigit()
+                    ):
+                        hh, mm, ss, ohh, omm = int(h), int(m), int(sec), int(oh), int(om)
+                        if hh < 24 and mm < 60 and ss < 60 and ohh < 24 and omm < 60:
+                            offset = ohh * 3600 + omm * 60
+                            return (
+                                base
+                                + hh * 3600
+                                + mm * 60
+                                + ss
+                                - (offset if sign == "+" else -offset),
+                                False,
+                                True,
+                            )
         return self._parse(value)
+
+    def _utc_day(self, text: str) -> int | None:
+        """Epoch seconds of UTC midnight of an ISO date (None: not one)."""
+        try:
+            date = dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+        base = (date.toordinal() - _EPOCH_ORDINAL) * DAY
+        if len(self.utc_days) < 100_000:
+            self.utc_days[text] = base
+        return base
 
     def _parse(self, value: Any) -> tuple[int, bool, bool]:
         if isinstance(value, dt.datetime):
