@@ -51,7 +51,6 @@ from almen.green.models import (
     ReadingSource,
 )
 from almen.green.units import parse_unit
-from almen.imports import kinds
 from almen.imports import services as import_services
 from almen.imports.findings import FileRejected, Findings
 from almen.imports.models import ImportRun, ImportStatus
@@ -941,11 +940,6 @@ def green_run_start(*, actor: Any, run: ImportRun, commit: bool) -> ImportRun:
         transaction.on_commit(lambda: task.enqueue(run_id, commit))
         return run
     return green_run_process(run_id=str(run.public_id), commit=commit)
-
-
-def register_kinds() -> None:
-    for kind in KINDS:
-        kinds.register(kind, green_run_process, app="green")
 
 
 # --- the API feed -----------------------------------------------------------------------
