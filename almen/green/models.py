@@ -200,7 +200,12 @@ class Reading(models.Model):
     """One value read from a meter. Unique per meter and time: an import or an API
     feed that sends the same reading again changes nothing (or updates the value)."""
 
-    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="readings")
+    # No index of its own: the unique (meter, at) index leads with the meter and serves
+    # every lookup by meter; a second index cost each imported reading one more index
+    # insert (docs/performance.md, issue 10).
+    meter = models.ForeignKey(
+        Meter, on_delete=models.CASCADE, related_name="readings", db_index=False
+    )
     # Interval meters: the period's start (``at`` is its end). Cumulative: empty.
     start = models.DateTimeField(_("fra"), null=True, blank=True)
     at = models.DateTimeField(_("tidspunkt"))
