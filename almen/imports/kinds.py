@@ -5,11 +5,10 @@ the run's kind, so this app never imports the modules above it (decision 0031)."
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
-from almen.lib.registry import Registry
+from almen.lib.registry import Registry, resolve
 
 REGISTER = "register"
 
@@ -30,9 +29,5 @@ def processor_for(kind: str) -> Processor:
         from almen.imports import services
 
         return services.import_run_process
-    processor: Processor | str = _processors.get(kind)
-    if isinstance(processor, str):
-        module, _, attribute = processor.partition(":")
-        resolved: Processor = getattr(importlib.import_module(module), attribute)
-        return resolved
-    return processor
+    resolved: Processor = resolve(_processors.get(kind))
+    return resolved

@@ -12,12 +12,11 @@ seeded: start-up then imports none of the demos' modules.
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from almen.lib.registry import Registry
+from almen.lib.registry import Registry, resolve
 
 
 @dataclass(frozen=True)
@@ -27,11 +26,7 @@ class Demo:
     target: Callable[[], int] | str
 
     def create(self) -> int:
-        target = self.target
-        if isinstance(target, str):
-            module, _, attribute = target.partition(":")
-            target = getattr(importlib.import_module(module), attribute)
-        return target()
+        return int(resolve(self.target)())
 
 
 _demos: Registry[Demo] = Registry("demo seeds")

@@ -12,6 +12,7 @@ the duration of a ``with`` block: the test that proves a module can be removed.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,16 @@ from typing import Any
 from django.apps import apps
 
 from almen.lib import metrics
+
+
+def resolve(target: Any) -> Any:
+    """``"module:attribute"`` imported, or the object itself. Entries that are only used
+    later (API routers, import kinds, demos) are registered by name, so that start-up
+    imports none of their modules (decision 0033)."""
+    if isinstance(target, str):
+        module, _, attribute = target.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+    return target
 
 
 class AlreadyRegistered(ValueError):

@@ -16,21 +16,12 @@ so the order does not decide which view answers.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import URLResolver, include, path
 
-from almen.lib.registry import Registry
-
-
-def _resolve(target: Any) -> Any:
-    """``"module:attribute"`` imported, or the object itself."""
-    if isinstance(target, str):
-        module, _, attribute = target.partition(":")
-        return getattr(importlib.import_module(module), attribute)
-    return target
+from almen.lib.registry import Registry, resolve
 
 
 @dataclass(frozen=True)
@@ -40,7 +31,7 @@ class ApiRouter:
 
     @property
     def router(self) -> Any:
-        return _resolve(self.target)
+        return resolve(self.target)
 
 
 @dataclass(frozen=True)
@@ -69,7 +60,7 @@ def register_api_auth(auth: Any, *, app: str) -> None:
 
 
 def api_auth() -> list[Any]:
-    return [_resolve(auth) for auth in _api_auth.items()]
+    return [resolve(auth) for auth in _api_auth.items()]
 
 
 def api_routers() -> list[ApiRouter]:
