@@ -21,6 +21,10 @@ from django.utils.translation import gettext as _
 
 from almen.audit.context import current_via
 from almen.audit.models import AuditEntry
+from almen.lib import versions
+
+# The audit log's data version (almen.lib.versions), bumped when an entry is written.
+VERSION_KEY = "audit:entries:version"
 
 REDACTED = "[slettet]"
 
@@ -82,6 +86,7 @@ def audit_record(
     """
     user, label, api_token_id = audit_actor(actor, actor_label)
     instance = isinstance(obj, models.Model)
+    versions.bump_on_commit(VERSION_KEY)  # what shows the latest entries is cached on it
     return AuditEntry.objects.create(
         actor=user,
         actor_label=label,
@@ -117,6 +122,8 @@ def audit_redact(*, object_type: str, object_ids: Iterable[str], fields: Iterabl
         entry.object_repr = REDACTED
         changed.append(entry)
     AuditEntry.objects.bulk_update(changed, ["before", "after", "object_repr"], batch_size=500)
+    if changed:
+        versions.bump_on_commit(VERSION_KEY)
     return len(changed)
 
 

@@ -83,6 +83,8 @@ def register() -> None:
             "democracy/meetings/panels/next_meetings.html",
             meetings_panels.next_meetings_panel,
             1,
+            fragment=meetings_panels.plans_fragment,
+            versions=meetings_panels.VERSIONS,
         ),
         app=APP,
     )
@@ -93,6 +95,8 @@ def register() -> None:
             "democracy/meetings/panels/ordinary_due.html",
             meetings_panels.ordinary_due_panel,
             2,
+            fragment=meetings_panels.plans_fragment,
+            versions=meetings_panels.VERSIONS,
         ),
         app=APP,
     )
@@ -103,6 +107,8 @@ def register() -> None:
             "democracy/meetings/panels/residents_meeting.html",
             meetings_panels.residents_meeting_panel,
             1,
+            fragment=meetings_panels.residents_meeting_fragment,
+            versions=meetings_panels.VERSIONS,
         ),
         app=APP,
     )

@@ -13,7 +13,8 @@ from almen.access.policy import Principal
 from almen.democracy import access
 from almen.democracy.meetings_selectors import ordinary_status, sees_drafts, upcoming_for
 from almen.democracy.models import Meeting, MeetingKind, MeetingStatus
-from almen.democracy.opendata import cached_on_democracy
+from almen.democracy.opendata import VERSION_KEY, cached_on_democracy
+from almen.lib.panels import FRAGMENT_UNTIL
 from almen.register.models import Estate
 
 NEXT_LIMIT = 5
@@ -22,6 +23,27 @@ DUE_LIMIT = 8
 
 def _plans(p: Principal) -> bool:
     return bool(p.board_estates or p.staff_organisations)
+
+
+# The home panels' rendered fragments are cached on the democracy version
+# (almen.lib.panels): per set of estates and organisations they plan for, as their
+# contexts are, or per set of estates a resident lives in.
+VERSIONS = (VERSION_KEY,)
+
+
+def plans_fragment(p: Principal) -> str | None:
+    if not _plans(p):
+        return None
+    return "{}:{}".format(
+        ",".join(map(str, sorted(p.board_estates))),
+        ",".join(map(str, sorted(p.staff_organisations))),
+    )
+
+
+def residents_meeting_fragment(p: Principal) -> str | None:
+    if not p.resident_estates or _plans(p):
+        return None
+    return ",".join(map(str, sorted(p.resident_estates)))
 
 
 def next_meetings_panel(p: Principal) -> dict[str, Any] | None:
@@ -42,7 +64,9 @@ def next_meetings_panel(p: Principal) -> dict[str, Any] | None:
     if len(meetings) < NEXT_LIMIT and len(upcoming) == fetched:
         # So many have begun since the list was cached that later ones may be missing.
         meetings = list(upcoming_for(p, limit=NEXT_LIMIT, now=now))
-    return {"meetings": meetings[:NEXT_LIMIT]}
+    meetings = meetings[:NEXT_LIMIT]
+    # The fragment is out of date once the first of them begins.
+    return {"meetings": meetings, FRAGMENT_UNTIL: meetings[0].starts_at if meetings else None}
 
 
 def ordinary_due_panel(p: Principal) -> dict[str, Any] | None:
@@ -115,4 +139,4 @@ def residents_meeting_panel(p: Principal) -> dict[str, Any] | None:
         .order_by("starts_at", "id")
         .first()
     )
-    return {"meeting": meeting}
+    return {"meeting": meeting, FRAGMENT_UNTIL: meeting.starts_at if meeting else None}

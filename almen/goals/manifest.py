@@ -22,7 +22,12 @@ from almen.goals import attachment_owners
 from almen.goals.access import visible_goals
 from almen.goals.models import Action, GoalStatus
 from almen.goals.opendata import TABLES
-from almen.goals.picture import cached_on_goals, goals_version, national_picture
+from almen.goals.picture import (
+    CACHE_VERSION_KEY,
+    cached_on_goals,
+    goals_version,
+    national_picture,
+)
 from almen.goals.reminders import goal_reminders
 from almen.goals.selectors import (
     DUE_SOON_DAYS,
@@ -70,6 +75,10 @@ def estate_goals_panel(p: Principal) -> dict[str, Any] | None:
     }
 
 
+def _estate_goals_fragment(p: Principal) -> str | None:
+    return _roles(p) if p.resident_estates or p.board_estates else None
+
+
 def _estate_goals(p: Principal) -> list[Any]:
     goals = (
         visible_goals(p)
@@ -114,6 +123,12 @@ def _attention(p: Principal, scope: Q, today: dt.date) -> dict[str, Any]:
     }
 
 
+def _scope_fragment(p: Principal) -> str | None:
+    """The overview's and attention's fragments: the same for every reader with the same
+    roles (what ``own_scope`` and ``visible_goals`` read)."""
+    return _roles(p) if own_scope(p) is not None else None
+
+
 def overview_panel(p: Principal) -> dict[str, Any] | None:
     """For staff and boards: their adopted goals by computed status (each count links
     to the goal list filtered by it) and the drafts waiting for a decision. Cached per
@@ -144,6 +159,18 @@ def my_work_panel(p: Principal) -> dict[str, Any] | None:
         partial(actions_for_user, p.user_id, principal=p, limit=MY_WORK_LIMIT, bodies=bodies),
     )
     return {"actions": actions, "today": today, "limit": MY_WORK_LIMIT}
+
+
+def _my_work_fragment(p: Principal) -> str | None:
+    """Per person, roles and the bodies the person sits on today (read live: a seat given
+    or ended shows at once)."""
+    if p.user_id is None or own_scope(p) is None:
+        return None
+    return f"{p.user_id}:{_roles(p)}:{my_body_ids(p.user_id)}"
+
+
+def _adoption_fragment(p: Principal) -> str | None:
+    return "sector" if p.sector else None
 
 
 def adoption_panel(p: Principal) -> dict[str, Any] | None:
@@ -274,24 +301,68 @@ def register() -> None:
     for table in TABLES:
         opendata.register(table, app=APP)
     opendata.register_version(goals_version, app=APP)
+    # The dashboards (decision 0025); their rendered fragments are cached on the goals
+    # version (almen.lib.panels).
+    on_goals = (CACHE_VERSION_KEY,)
     panels.register(
-        Panel("goals.estate_goals", 20, "goals/panels/estate_goals.html", estate_goals_panel, 2),
+        Panel(
+            "goals.estate_goals",
+            20,
+            "goals/panels/estate_goals.html",
+            estate_goals_panel,
+            2,
+            fragment=_estate_goals_fragment,
+            versions=on_goals,
+        ),
         app=APP,
     )
-    # The dashboards (decision 0025). Order 25 is kept for the meetings module's "next
-    # meeting" panel: it comes with meetings, and nothing stands in for it until then.
     panels.register(
-        Panel("goals.overview", 15, "goals/panels/overview.html", overview_panel, 2), app=APP
-    )
-    panels.register(
-        Panel("goals.my_work", 22, "goals/panels/my_work.html", my_work_panel, 3), app=APP
-    )
-    panels.register(
-        Panel("goals.attention", 30, "goals/panels/attention.html", attention_panel, 3),
+        Panel(
+            "goals.overview",
+            15,
+            "goals/panels/overview.html",
+            overview_panel,
+            2,
+            fragment=_scope_fragment,
+            versions=on_goals,
+        ),
         app=APP,
     )
     panels.register(
-        Panel("goals.adoption", 84, "goals/panels/adoption.html", adoption_panel, 9), app=APP
+        Panel(
+            "goals.my_work",
+            22,
+            "goals/panels/my_work.html",
+            my_work_panel,
+            3,
+            fragment=_my_work_fragment,
+            versions=on_goals,
+        ),
+        app=APP,
+    )
+    panels.register(
+        Panel(
+            "goals.attention",
+            30,
+            "goals/panels/attention.html",
+            attention_panel,
+            3,
+            fragment=_scope_fragment,
+            versions=on_goals,
+        ),
+        app=APP,
+    )
+    panels.register(
+        Panel(
+            "goals.adoption",
+            84,
+            "goals/panels/adoption.html",
+            adoption_panel,
+            9,
+            fragment=_adoption_fragment,
+            versions=on_goals,
+        ),
+        app=APP,
     )
     panels.register(
         Panel(

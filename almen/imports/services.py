@@ -955,6 +955,10 @@ def _claim_for_commit(run: ImportRun) -> None:
     claimed = ImportRun.objects.filter(
         pk=run.pk, status=ImportStatus.VALIDATED, error_count=0
     ).update(status=ImportStatus.COMMITTING, processed_rows=0)
+    if claimed:  # an update() sends no post_save: the staff's home panel shows the status
+        from almen.imports.manifest import importrun_changed
+
+        importrun_changed()
     if not claimed:
         raise ValidationError(_("Importen kan ikke indlæses i sin nuværende status."))
     run.status = ImportStatus.COMMITTING

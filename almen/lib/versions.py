@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db import transaction
 
 _local = threading.local()
 
@@ -30,6 +31,21 @@ def current(key: str) -> int:
     return value
 
 
+def current_many(keys: list[str] | tuple[str, ...]) -> dict[str, int]:
+    """``current`` of several versions in one round trip (a page's panels name theirs
+    together); those not in the cache yet are set to 1 as ``current`` does."""
+    memo: dict[str, int] | None = getattr(_local, "memo", None)
+    wanted = [k for k in dict.fromkeys(keys) if memo is None or k not in memo]
+    found = cache.get_many(wanted) if wanted else {}
+    for k in wanted:
+        if not found.get(k):  # as ``current``: get_or_set adds, so a concurrent bump stays
+            found[k] = cache.get_or_set(k, 1, None) or 1
+    values = {k: int(found[k]) for k in wanted}
+    if memo is not None:
+        memo.update(values)
+    return {k: memo[k] if memo is not None else values[k] for k in keys}
+
+
 def bump(key: str) -> None:
     try:
         cache.incr(key)
@@ -38,6 +54,39 @@ def bump(key: str) -> None:
     memo: dict[str, int] | None = getattr(_local, "memo", None)
     if memo is not None:
         memo.pop(key, None)
+
+
+class _Bump:
+    """An ``on_commit`` callback that bumps ``key``; it knows whether it has run."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        bump(self.key)
+
+
+def bump_on_commit(key: str) -> None:
+    """``bump`` once the current transaction commits (at once outside one), and only
+    once per transaction however often it is asked: a bulk change that writes a row at a
+    time (the audit log of an import) costs one round trip, and a request cannot read
+    the old data under the new version in between. A bump already waiting is reused
+    only if it will survive whatever this one would (registered outside any savepoint
+    that is still open, so that rolling one back cannot drop it)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        open_savepoints = set(connection.savepoint_ids)
+        for savepoints, func, _robust in connection.run_on_commit:
+            if (
+                isinstance(func, _Bump)
+                and func.key == key
+                and not func.done
+                and set(savepoints) <= open_savepoints
+            ):
+                return
+    transaction.on_commit(_Bump(key))
 
 
 def forget() -> None:

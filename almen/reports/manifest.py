@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-from almen.lib import menu, notifications, panels, routes
+from almen.lib import menu, notifications, panels, routes, versions
 from almen.lib.menu import MenuItem
 from almen.lib.notifications import NotificationKind, Preference
 from almen.lib.panels import Panel
+from almen.register.places import VERSION_KEY as NAMES_VERSION
 from almen.reports.models import ReportJob
 
 if TYPE_CHECKING:
@@ -31,6 +33,13 @@ KINDS = (
 
 
 LATEST = 5
+# The home panel's rendered fragment is cached on this version (almen.lib.panels) and
+# the register's names; a ReportJob saved or deleted bumps it.
+VERSION_KEY = "reports:jobs:version"
+
+
+def reportjob_changed(**_kwargs: Any) -> None:
+    versions.bump_on_commit(VERSION_KEY)
 
 
 def latest_packs_panel(p: Principal) -> dict[str, Any] | None:
@@ -52,9 +61,26 @@ def latest_packs_panel(p: Principal) -> dict[str, Any] | None:
     return {"jobs": jobs, "organisations": organisations}
 
 
+def _own_fragment(p: Principal) -> str | None:
+    """The packs this person ordered, in their organisations."""
+    if not p.staff_organisations:
+        return None
+    return "{}:{}".format(p.user_id, ",".join(map(str, sorted(p.staff_organisations))))
+
+
 def register() -> None:
+    post_save.connect(reportjob_changed, sender=ReportJob, dispatch_uid="reports-jobs-version")
+    post_delete.connect(reportjob_changed, sender=ReportJob, dispatch_uid="reports-jobs-version-d")
     panels.register(
-        Panel("reports.latest", 66, "reports/panels/latest.html", latest_packs_panel, 2),
+        Panel(
+            "reports.latest",
+            66,
+            "reports/panels/latest.html",
+            latest_packs_panel,
+            2,
+            fragment=_own_fragment,
+            versions=(VERSION_KEY, NAMES_VERSION),
+        ),
         app=APP,
     )
     menu.register(

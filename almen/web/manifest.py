@@ -8,9 +8,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from almen.audit.services import VERSION_KEY as AUDIT_VERSION
 from almen.lib import menu, panels, routes
 from almen.lib.menu import MenuItem, Places
 from almen.lib.panels import Panel
+from almen.register.places import VERSION_KEY as NAMES_VERSION
 from almen.web import selectors
 
 APP = "web"
@@ -58,15 +60,34 @@ MENU = (
 def register() -> None:
     for item in MENU:
         menu.register(item, app=APP)
-    for key, order, selector, queries in (
-        ("my_estates", 10, selectors.my_estates_panel, 1),
-        ("board_estates", 40, selectors.board_estates_panel, 1),
-        ("organisations", 50, selectors.organisations_panel, 1),
-        ("recent_changes", 60, selectors.recent_changes_panel, 1),
-        ("municipality", 80, selectors.municipality_panel, 2),
-        ("national", 90, selectors.national_panel, 4),
+    # Rendered fragments cached (almen.lib.panels) on the register's names version (an
+    # organisation or estate saved) or the audit log's version (an entry written).
+    names, audit = (NAMES_VERSION,), (AUDIT_VERSION,)
+    for key, order, selector, queries, fragment, versions in (
+        ("my_estates", 10, selectors.my_estates_panel, 1, selectors.my_estates_fragment, names),
+        ("board_estates", 40, selectors.board_estates_panel, 1, selectors.board_fragment, names),
+        ("organisations", 50, selectors.organisations_panel, 1, selectors.orgs_fragment, names),
+        ("recent_changes", 60, selectors.recent_changes_panel, 1, selectors.staff_fragment, audit),
+        (
+            "municipality",
+            80,
+            selectors.municipality_panel,
+            2,
+            selectors.municipality_fragment,
+            names,
+        ),
+        ("national", 90, selectors.national_panel, 4, None, ()),
     ):
         panels.register(
-            Panel(f"web.{key}", order, f"web/panels/{key}.html", selector, queries), app=APP
+            Panel(
+                f"web.{key}",
+                order,
+                f"web/panels/{key}.html",
+                selector,
+                queries,
+                fragment=fragment,
+                versions=versions,
+            ),
+            app=APP,
         )
     routes.register_urls("almen.web.urls", app=APP)

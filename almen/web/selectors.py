@@ -111,6 +111,33 @@ def recent_changes(organisation_ids: frozenset[int], limit: int = 8) -> list[Aud
 # --- the web's home panels (registered in ``almen.web.manifest``) --------------------------
 
 
+def _ids(ids: frozenset[int]) -> str:
+    return ",".join(map(str, sorted(ids)))
+
+
+# What each panel's rendered fragment depends on besides its data version (the sets of
+# places it lists; almen.lib.panels).
+def my_estates_fragment(p: Principal) -> str | None:
+    return _ids(p.resident_estates) if p.resident_estates else None
+
+
+def board_fragment(p: Principal) -> str | None:
+    return _ids(p.board_estates) if p.board_estates else None
+
+
+def orgs_fragment(p: Principal) -> str | None:
+    ids = p.staff_organisations | p.board_organisations
+    return f"{_ids(ids)}:{_ids(p.staff_organisations)}" if ids else None
+
+
+def municipality_fragment(p: Principal) -> str | None:
+    return _ids(p.municipalities) if p.municipalities else None
+
+
+def staff_fragment(p: Principal) -> str | None:
+    return _ids(p.staff_organisations) if p.staff_organisations else None
+
+
 def my_estates_panel(p: Principal) -> dict[str, Any] | None:
     """For residents: the estate they live in."""
     estates = estate_cards(p.resident_estates) if p.resident_estates else []

@@ -112,6 +112,10 @@ MENU = 1
 # Cold, the residents' ballots panel reads the estates' ballots (cached after) and what
 # the household used in them: 2 (issue 9's panel, cached in the staff-home work).
 BALLOTS_COLD = 1
+# Cold, "my work" reads the bodies the person sits on twice: for its cached fragment's
+# key and in its selector (almen.lib.panels; a warm page reads them once and nothing else
+# of the panel).
+MY_WORK_COLD = 1
 HOME_BOUNDS = {
     "anonymous": 4 + SLACK,
     "resident_a": 6 + MENU + SLACK + BALLOTS_COLD,
@@ -119,7 +123,7 @@ HOME_BOUNDS = {
     # The dashboards (decision 0025): goals by status 2, my actions 3, what needs
     # attention 3 (boards and staff); latest imports 2 and report packs 2 (staff); the
     # sector's adoption from the national picture (cold here: the cache is cleared).
-    "estate_board_a": 16 + MENU + SLACK + BALLOTS_COLD,
+    "estate_board_a": 16 + MENU + SLACK + BALLOTS_COLD + MY_WORK_COLD,
     "org_board": 13 + MENU + SLACK,
     "org_staff": 19 + MENU + SLACK,
     "other_org_staff": 19 + MENU + SLACK,
