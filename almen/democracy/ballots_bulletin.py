@@ -12,9 +12,13 @@ a household shares.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from almen.democracy.bulletin_verify import ENTRY_FIELDS, FORMAT
@@ -27,6 +31,18 @@ from almen.democracy.models import (
     PaperCount,
     Participation,
 )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the block, back as it was afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _when(moment: dt.datetime | None) -> str | None:
@@ -46,6 +62,20 @@ def participation_totals(ballot: Ballot) -> dict[str, int]:
     return {key: int(value or 0) for key, value in sums.items()}
 
 
+def box_entries(ballot: Ballot) -> list[tuple[Any, ...]]:
+    """The box in chain order, each entry a tuple of ENTRY_FIELDS (an array in the
+    file). The ORM writes the query; a plain cursor reads the rows in one ``fetchall``,
+    without the ORM's per-row iterator (the fields are integers and strings: nothing to
+    convert). The cyclic garbage collector is paused meanwhile: tuples of integers and
+    strings cannot form a cycle, and 100,000 of them would otherwise set off collections
+    that walk every object of the process (decision 0035; about a third of the read)."""
+    query = BallotEntry.objects.filter(ballot=ballot).order_by("seq").values_list(*ENTRY_FIELDS)
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor, gc_paused():
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def bulletin_data(ballot: Ballot) -> dict[str, Any]:
     """The whole bulletin of ``ballot`` as plain data (JSON-able), read from the rows
     as they are now: the entries, hand counts and participation are never taken from
@@ -57,13 +87,8 @@ def bulletin_data(ballot: Ballot) -> dict[str, Any]:
         .order_by("position")
         .values_list("position", "kind", "label")
     )
-    # Lists of ENTRY_FIELDS (named once in the file, like a table's header).
-    entries = [
-        list(row)
-        for row in BallotEntry.objects.filter(ballot=ballot)
-        .order_by("seq")
-        .values_list(*ENTRY_FIELDS)
-    ]
+    # Tuples of ENTRY_FIELDS (named once in the file, like a table's header).
+    entries = box_entries(ballot)
     hand_counts = [
         {"channel": channel, "counts": counts}
         for channel, counts in PaperCount.objects.filter(

@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy
 from almen.access.policy import Principal
 from almen.attachments.owners import OwnerKind, register_owner
 from almen.green import access
-from almen.green.measures_forms import PHOTO_TYPES
 from almen.green.models import GreenMeasure
 
 KEY = "groent-tiltag"
+# The photos a measure takes (the upload form says so too). Kept here, not with the
+# form: registering the owner at start-up must not import the forms (decision 0035).
+PHOTO_TYPES = frozenset({"jpeg", "png", "webp"})
 
 
 def _measure(key: str) -> GreenMeasure | None:

@@ -12,12 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from almen.attachments.validation import accept_for
 from almen.goals.forms import DATE, StyledForm
 from almen.green import measures_services as services
+from almen.green.measures_attachments import PHOTO_TYPES
 from almen.green.models import GreenMeasure, InvolvementKind, MeasureKind
 from almen.lib import bounds
 from almen.lib.visibility import Visibility
 from almen.register.models import Building, Estate
-
-PHOTO_TYPES = frozenset({"jpeg", "png", "webp"})
 
 _NUMBER = {
     "invalid": _("Skriv et tal, fx 120 eller 12,5."),

@@ -24,7 +24,8 @@ from almen.attachments.selectors import attachments_of
 from almen.green import access
 from almen.green import measures_selectors as selectors
 from almen.green import measures_services as services
-from almen.green.measures_forms import PHOTO_TYPES, InvolvementForm, MeasureForm, PhotoForm
+from almen.green.measures_attachments import PHOTO_TYPES
+from almen.green.measures_forms import InvolvementForm, MeasureForm, PhotoForm
 from almen.green.models import GreenMeasure, Involvement, MeasurePhoto
 from almen.lib.forms import add_service_errors, form_status
 from almen.register.models import Estate

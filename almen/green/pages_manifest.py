@@ -6,14 +6,36 @@ of the estate and organisation pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from almen.green import pages_panels
 from almen.lib import menu, panels
 from almen.lib.menu import MenuItem, Places
 from almen.lib.panels import ESTATE, ORGANISATION, Panel
+from almen.lib.registry import Lazy
 
 APP = "green"
+# The most queries a panel makes (when not cached): the latest year (up to two), the
+# year's totals by kind and the area's (up to three for an organisation).
+PANEL_QUERIES = 6
+
+
+# Who the menu sends where: one "Grøn drift" item per person.
+def reads_organisation(p: Any) -> bool:
+    return bool(p.staff_organisations or p.board_organisations)
+
+
+def reads_estate(p: Any) -> bool:
+    return bool(p.board_estates or p.resident_estates) and not reads_organisation(p)
+
+
+def reads_municipality(p: Any) -> bool:
+    return bool(p.municipalities) and not (reads_organisation(p) or reads_estate(p))
+
+
+def reads_national(p: Any) -> bool:
+    return not (reads_organisation(p) or reads_estate(p) or reads_municipality(p))
 
 
 def _organisation(p: object, places: Places) -> tuple[str] | None:
@@ -33,10 +55,10 @@ MENU = (
         LABEL,
         "green:organisation",
         45,
-        pages_panels.reads_organisation,
+        reads_organisation,
         _organisation,
     ),
-    MenuItem("green.estate", LABEL, "green:estate", 45, pages_panels.reads_estate, _estate),
+    MenuItem("green.estate", LABEL, "green:estate", 45, reads_estate, _estate),
     # No arguments: the menu never queries for a municipality's code; the page sends
     # the officer on to their municipality's roll-up.
     MenuItem(
@@ -44,9 +66,9 @@ MENU = (
         LABEL,
         "green:my_municipality",
         45,
-        pages_panels.reads_municipality,
+        reads_municipality,
     ),
-    MenuItem("green.national", LABEL, "green:national", 45, pages_panels.reads_national),
+    MenuItem("green.national", LABEL, "green:national", 45, reads_national),
 )
 
 
@@ -58,8 +80,9 @@ def register() -> None:
             "green.estate",
             40,
             "green/pages/panels/estate.html",
-            pages_panels.estate_panel,
-            pages_panels.PANEL_QUERIES,
+            # Imported on the first estate page, not at start-up (decision 0035).
+            Lazy("almen.green.pages_panels:estate_panel"),
+            PANEL_QUERIES,
             place=ESTATE,
         ),
         app=APP,
@@ -69,8 +92,8 @@ def register() -> None:
             "green.organisation",
             40,
             "green/pages/panels/organisation.html",
-            pages_panels.organisation_panel,
-            pages_panels.PANEL_QUERIES,
+            Lazy("almen.green.pages_panels:organisation_panel"),
+            PANEL_QUERIES,
             place=ORGANISATION,
         ),
         app=APP,

@@ -1,4 +1,4 @@
-"""The pages part's panels (``lib.panels``) and menu arguments: a "Grøn drift" section
+"""The pages part's panels (``lib.panels``): a "Grøn drift" section
 on the estate page and on the organisation page with two key figures (CO2e of the last
 year with data, and heat or CO2e per m²) and the way to the green page."""
 
@@ -16,10 +16,6 @@ from almen.green import access
 from almen.green import pages_selectors as sel
 from almen.green.models import EnergyKind
 from almen.register.models import Estate, Organisation
-
-# The most queries a panel makes (when not cached): the latest year (up to two), the year's totals
-# by kind and the area's (up to three for an organisation).
-PANEL_QUERIES = 6
 
 
 def _figures(scope: Q, area: Any, today: dt.date) -> dict[str, Any]:
@@ -62,22 +58,3 @@ def organisation_panel(p: Principal, organisation: Organisation) -> dict[str, An
         lambda: _figures(Q(organisation_id=organisation.pk, is_sub_meter=False), area, today),
     )
     return {**figures, "organisation": organisation}
-
-
-# --- the menu ---------------------------------------------------------------------------
-
-
-def reads_organisation(p: Any) -> bool:
-    return bool(p.staff_organisations or p.board_organisations)
-
-
-def reads_estate(p: Any) -> bool:
-    return bool(p.board_estates or p.resident_estates) and not reads_organisation(p)
-
-
-def reads_municipality(p: Any) -> bool:
-    return bool(p.municipalities) and not (reads_organisation(p) or reads_estate(p))
-
-
-def reads_national(p: Any) -> bool:
-    return not (reads_organisation(p) or reads_estate(p) or reads_municipality(p))

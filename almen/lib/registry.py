@@ -33,6 +33,29 @@ def resolve(target: Any) -> Any:
     return target
 
 
+class Lazy:
+    """A function registered by ``"module:attribute"`` where a registry takes a callable
+    (a panel's context, a reminder producer, …): its module is imported on the first
+    call, not at start-up (decisions 0033 and 0035). Calls pass straight through."""
+
+    def __init__(self, target: str) -> None:
+        module, colon, attribute = target.partition(":")
+        if not (module and colon and attribute):
+            raise ValueError(f"not 'module:attribute': {target!r}")
+        self.target = target
+        # As the function would say: a registry's owner is found by its module.
+        self.__module__, self.__name__, self.__qualname__ = module, attribute, attribute
+        self._function: Any = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._function is None:
+            self._function = resolve(self.target)
+        return self._function(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.target!r})"
+
+
 class AlreadyRegistered(ValueError):
     """Another app already registered an entry under this key."""
 

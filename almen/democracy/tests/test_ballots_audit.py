@@ -10,6 +10,7 @@ broken link."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import subprocess
@@ -25,7 +26,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from almen.democracy import ballots_box, bulletin_verify
-from almen.democracy.ballots_bulletin import bulletin_data
+from almen.democracy.ballots_bulletin import box_entries, bulletin_data
 from almen.democracy.ballots_testing import close_now, yes_no_ballot
 from almen.democracy.bulletin_verify import ENTRY_FIELDS, entry_hash, genesis, verify
 from almen.democracy.models import (
@@ -574,3 +575,19 @@ def test_the_bulletin_is_read_in_the_same_few_queries_however_full_the_box(
     with django_assert_num_queries(5):
         large = bulletin_data(bigger)
     assert (len(small["entries"]), len(large["entries"])) == (5, 45)
+
+
+def test_the_box_is_read_as_the_orm_would_and_the_collector_left_as_it_was(ballot) -> None:
+    """``box_entries`` reads with a plain cursor and pauses the garbage collector
+    (decision 0035): the same rows as the ORM's, and the collector as it was before,
+    whether it was on or off."""
+    orm = list(BallotEntry.objects.filter(ballot=ballot).order_by("seq").values_list(*ENTRY_FIELDS))
+    assert gc.isenabled()
+    assert box_entries(ballot) == orm and len(orm) == 5
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert box_entries(ballot) == orm
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
