@@ -270,3 +270,9 @@ def deny(p: Principal, *, can_read: bool) -> NoReturn:
     if can_read:
         raise PermissionDenied
     raise Http404
+
+
+def deny_unless(p: Principal, ok: bool, organisation_id: int) -> None:
+    """``deny`` unless ``ok``: 403 for the organisation's members, 404 for outsiders."""
+    if not ok:
+        deny(p, can_read=p.is_member_of(organisation_id))

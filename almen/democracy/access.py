@@ -24,7 +24,7 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from almen.access.policy import Principal, Scope, deny, principal
+from almen.access.policy import Principal, Scope, deny, deny_unless, principal
 from almen.democracy.models import (
     ESTATE_KINDS,
     RESIDENTS_MEETINGS,
@@ -74,22 +74,17 @@ def can_manage_estate_meetings(p: Principal, estate: Estate) -> bool:
     return p.can_manage(Scope.of_estate(estate))
 
 
-def _deny_unless(p: Principal, ok: bool, organisation_id: int) -> None:
-    if not ok:
-        deny(p, can_read=p.is_member_of(organisation_id))
-
-
 def estate_for_reader(request: HttpRequest, cvr: str, number: int) -> Estate:
     estate = register_access.estate_for_view(request, cvr, number)
     p = principal(request)
-    _deny_unless(p, can_read_estate_meetings(p, estate), estate.organisation_id)
+    deny_unless(p, can_read_estate_meetings(p, estate), estate.organisation_id)
     return estate
 
 
 def estate_for_manager(request: HttpRequest, cvr: str, number: int) -> Estate:
     estate = register_access.estate_for_view(request, cvr, number)
     p = principal(request)
-    _deny_unless(p, can_manage_estate_meetings(p, estate), estate.organisation_id)
+    deny_unless(p, can_manage_estate_meetings(p, estate), estate.organisation_id)
     return estate
 
 
@@ -101,7 +96,7 @@ def organisation_for_reader(request: HttpRequest, cvr: str) -> Organisation:
     """The organisation's meetings calendar and deadlines: its staff and board."""
     organisation = register_access.organisation_for_view(request, cvr)
     p = principal(request)
-    _deny_unless(p, can_read_organisation_meetings(p, organisation), organisation.pk)
+    deny_unless(p, can_read_organisation_meetings(p, organisation), organisation.pk)
     return organisation
 
 
@@ -113,7 +108,7 @@ def can_manage_organisation_meetings(p: Principal, organisation_id: int) -> bool
 def organisation_for_manager(request: HttpRequest, cvr: str) -> Organisation:
     organisation = register_access.organisation_for_view(request, cvr)
     p = principal(request)
-    _deny_unless(p, can_manage_organisation_meetings(p, organisation.pk), organisation.pk)
+    deny_unless(p, can_manage_organisation_meetings(p, organisation.pk), organisation.pk)
     return organisation
 
 
@@ -129,7 +124,7 @@ def _meeting(public_id: uuid.UUID) -> Meeting:
 def meeting_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Meeting:
     meeting = _meeting(public_id)
     p = principal(request)
-    _deny_unless(p, can_read_meeting(p, meeting), meeting.organisation_id)
+    deny_unless(p, can_read_meeting(p, meeting), meeting.organisation_id)
     return meeting
 
 
@@ -171,7 +166,7 @@ def proposal_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Proposal:
         raise Http404 from None
     p = principal(request)
     user_id = request.user.pk if request.user.is_authenticated else None
-    _deny_unless(p, can_read_proposal(p, proposal, user_id), proposal.estate.organisation_id)
+    deny_unless(p, can_read_proposal(p, proposal, user_id), proposal.estate.organisation_id)
     return proposal
 
 
@@ -196,7 +191,7 @@ def petition_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Petition:
     except Petition.DoesNotExist:
         raise Http404 from None
     p = principal(request)
-    _deny_unless(p, can_read_estate_meetings(p, petition.estate), petition.estate.organisation_id)
+    deny_unless(p, can_read_estate_meetings(p, petition.estate), petition.estate.organisation_id)
     return petition
 
 
@@ -224,7 +219,7 @@ def decision_for_reader(request: HttpRequest, public_id: uuid.UUID) -> Decision:
     except Decision.DoesNotExist:
         raise Http404 from None
     p = principal(request)
-    _deny_unless(p, can_read_decision(p, decision), decision.organisation_id)
+    deny_unless(p, can_read_decision(p, decision), decision.organisation_id)
     return decision
 
 
@@ -292,7 +287,7 @@ def estate_for_staff(request: HttpRequest, cvr: str, number: int) -> Estate:
     staff record what the estate's meeting decided."""
     estate = register_access.estate_for_view(request, cvr, number)
     p = principal(request)
-    _deny_unless(p, p.is_staff_of(estate.organisation_id), estate.organisation_id)
+    deny_unless(p, p.is_staff_of(estate.organisation_id), estate.organisation_id)
     return estate
 
 
@@ -512,14 +507,14 @@ def can_manage_estate_ballots(p: Principal, estate: Estate) -> bool:
 def estate_for_ballot_reader(request: HttpRequest, cvr: str, number: int) -> Estate:
     estate = register_access.estate_for_view(request, cvr, number)
     p = principal(request)
-    _deny_unless(p, can_read_estate_ballots(p, estate), estate.organisation_id)
+    deny_unless(p, can_read_estate_ballots(p, estate), estate.organisation_id)
     return estate
 
 
 def estate_for_ballot_manager(request: HttpRequest, cvr: str, number: int) -> Estate:
     estate = register_access.estate_for_view(request, cvr, number)
     p = principal(request)
-    _deny_unless(p, can_manage_estate_ballots(p, estate), estate.organisation_id)
+    deny_unless(p, can_manage_estate_ballots(p, estate), estate.organisation_id)
     return estate
 
 
@@ -527,7 +522,7 @@ def organisation_for_ballots(request: HttpRequest, cvr: str) -> Organisation:
     """The organisation's overview of every estate's ballots: its staff and board."""
     organisation = register_access.organisation_for_view(request, cvr)
     p = principal(request)
-    _deny_unless(p, can_read_organisation_meetings(p, organisation), organisation.pk)
+    deny_unless(p, can_read_organisation_meetings(p, organisation), organisation.pk)
     return organisation
 
 
@@ -609,7 +604,7 @@ def election_for_candidates(request: HttpRequest, public_id: uuid.UUID) -> Ballo
     """An election, for those who may read its candidates (other ballots: 404)."""
     ballot = _ballot(public_id)
     p = principal(request)
-    _deny_unless(p, can_read_candidates(p, ballot), ballot.organisation_id)
+    deny_unless(p, can_read_candidates(p, ballot), ballot.organisation_id)
     if ballot.kind != BallotKind.ELECTION:
         raise Http404
     return ballot

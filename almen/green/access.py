@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from almen.access.policy import Principal, Scope, deny, principal
+from almen.access.policy import Principal, Scope, deny, deny_unless, principal
 from almen.lib.visibility import LADDER
 from almen.register import access as register_access
 from almen.register.models import Estate, Municipality, Organisation
@@ -76,50 +76,38 @@ def can_manage_national_factors(p: Principal) -> bool:
     return p.sector or p.superuser
 
 
-def _deny_unless(p: Principal, ok: bool, organisation_id: int) -> None:
-    if not ok:
-        deny(p, can_read=p.is_member_of(organisation_id))
-
-
 def estate_for_reader(request: HttpRequest, cvr: str, number: int) -> Estate:
     estate = register_access.estate_for_view(request, cvr, number)
     p = principal(request)
-    _deny_unless(p, can_read_green(p, estate), estate.organisation_id)
-    return estate
-
-
-def estate_for_manager(request: HttpRequest, cvr: str, number: int) -> Estate:
-    estate = register_access.estate_for_view(request, cvr, number)
-    p = principal(request)
-    _deny_unless(p, can_manage_green(p, estate.organisation_id), estate.organisation_id)
+    deny_unless(p, can_read_green(p, estate), estate.organisation_id)
     return estate
 
 
 def estate_for_measures(request: HttpRequest, cvr: str, number: int) -> Estate:
     estate = register_access.estate_for_view(request, cvr, number)
     p = principal(request)
-    _deny_unless(p, can_manage_measures(p, estate), estate.organisation_id)
+    deny_unless(p, can_manage_measures(p, estate), estate.organisation_id)
     return estate
 
 
 def organisation_for_reader(request: HttpRequest, cvr: str) -> Organisation:
     organisation = register_access.organisation_for_view(request, cvr)
     p = principal(request)
-    _deny_unless(p, can_read_organisation_green(p, organisation), organisation.pk)
+    deny_unless(p, can_read_organisation_green(p, organisation), organisation.pk)
     return organisation
 
 
 def organisation_for_measures(request: HttpRequest, cvr: str) -> Organisation:
     organisation = register_access.organisation_for_view(request, cvr)
     p = principal(request)
-    _deny_unless(p, can_read_organisation_measures(p, organisation), organisation.pk)
+    deny_unless(p, can_read_organisation_measures(p, organisation), organisation.pk)
     return organisation
 
 
 def organisation_for_manager(request: HttpRequest, cvr: str) -> Organisation:
     organisation = register_access.organisation_for_view(request, cvr)
     p = principal(request)
-    _deny_unless(p, can_manage_green(p, organisation.pk), organisation.pk)
+    deny_unless(p, can_manage_green(p, organisation.pk), organisation.pk)
     return organisation
 
 

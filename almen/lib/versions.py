@@ -56,7 +56,7 @@ def bump(key: str) -> None:
         memo.pop(key, None)
 
 
-class _Bump:
+class Bump:
     """An ``on_commit`` callback that bumps ``key``; it knows whether it has run."""
 
     def __init__(self, key: str) -> None:
@@ -80,13 +80,13 @@ def bump_on_commit(key: str) -> None:
         open_savepoints = set(connection.savepoint_ids)
         for savepoints, func, _robust in connection.run_on_commit:
             if (
-                isinstance(func, _Bump)
+                isinstance(func, Bump)
                 and func.key == key
                 and not func.done
                 and set(savepoints) <= open_savepoints
             ):
                 return
-    transaction.on_commit(_Bump(key))
+    transaction.on_commit(Bump(key))
 
 
 def forget() -> None:

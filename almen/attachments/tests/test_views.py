@@ -15,6 +15,7 @@ from almen.accounts.tests.helpers import login_with_mfa
 from almen.attachments.models import Attachment, ScanStatus
 from almen.attachments.tests import files
 from almen.audit.models import AuditEntry
+from almen.lib import versions
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_upload_download_remove_round_trip(staff, goal, cast) -> None:
     assert removed.status_code == 302
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     assert AuditEntry.objects.filter(action="delete", object_id=str(attachment.pk)).exists()
-    assert len(callbacks) == 1
+    assert len([c for c in callbacks if not isinstance(c, versions.Bump)]) == 1
     assert not Path(settings.MEDIA_ROOT, name).exists()
 
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from almen.audit.models import AuditEntry
 from almen.imports import services
 from almen.imports.models import ImportRun, ImportStatus
+from almen.lib import versions
 from almen.lib.csvsafe import neutralise
 from almen.lib.tabular import parse_date, parse_decimal
 from almen.register.models import Estate, Household, Organisation, Resident, Unit
@@ -306,6 +307,11 @@ def test_dry_run_cannot_commit(org) -> None:
         services.import_run_commit(actor=None, run=run)
 
 
+def tasks(callbacks: list) -> list:
+    """The on-commit callbacks that are not data-version bumps (almen.lib.versions)."""
+    return [c for c in callbacks if not isinstance(c, versions.Bump)]
+
+
 def test_big_file_goes_through_the_task(org, django_capture_on_commit_callbacks) -> None:
     rows = [row(str(n), f"Person {n}") for n in range(60)]  # above IMPORT_BACKGROUND_ROWS
     run = services.import_run_create(
@@ -313,7 +319,7 @@ def test_big_file_goes_through_the_task(org, django_capture_on_commit_callbacks)
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.import_run_start(actor=None, run=run, commit=True)
-    assert len(callbacks) == 1
+    assert len(tasks(callbacks)) == 1
     run.refresh_from_db()
     assert run.status == ImportStatus.COMMITTED
     assert run.processed_rows == run.total_rows == 60
@@ -541,7 +547,7 @@ def test_big_xlsx_is_parsed_by_the_worker_not_the_request(
             services.parse_file(io.BytesIO(data), today=dt.date(2026, 1, 1))
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             services.import_run_start(actor=None, run=run, commit=False)
-        assert len(callbacks) == 1  # … so it went to the worker
+        assert len(tasks(callbacks)) == 1  # … so it went to the worker
     run.refresh_from_db()
     assert run.status == ImportStatus.VALIDATED, run.findings
     assert run.total_rows == run.summary["rows_read"] == len(GOOD)
