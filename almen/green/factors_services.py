@@ -328,16 +328,24 @@ def _validate_supplier(name: str, kind: str) -> None:
 def supplier_create(
     *,
     actor: Any,
-    organisation: Organisation,
+    organisation: Organisation | None,
     name: str,
     kind: str,
     municipalities: Iterable[Municipality] = (),
 ) -> Supplier:
-    """An organisation's own supplier (e.g. the district-heating plant it buys from)."""
+    """An organisation's own supplier (e.g. the district-heating plant it buys from), or
+    with ``organisation=None`` a national one that sector staff keep and every
+    organisation may declare for."""
     name = name.strip()
     _validate_supplier(name, kind)
     with transaction.atomic():
-        if Supplier.objects.filter(organisation=organisation, kind=kind, name=name).exists():
+        same = Supplier.objects.filter(kind=kind, name=name)
+        if organisation is None:
+            if same.filter(organisation__isnull=True).exists():
+                raise ValidationError(
+                    {"name": _("Der findes allerede en national forsyning med det navn.")}
+                )
+        elif same.filter(organisation=organisation).exists():
             raise ValidationError(
                 {"name": _("Organisationen har allerede en forsyning med det navn.")}
             )
@@ -347,7 +355,7 @@ def supplier_create(
             actor=actor,
             action="create",
             obj=supplier,
-            organisation_id=organisation.pk,
+            organisation_id=organisation.pk if organisation else None,
             after={
                 **snapshot(supplier, ["name", "kind", "organisation_id"]),
                 "municipalities": sorted(m.code for m in supplier.municipalities.all()),

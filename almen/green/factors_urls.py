@@ -12,6 +12,11 @@ ORG = "organisationer/<str:cvr>/groen-drift/forsyninger/"
 urlpatterns: list[URLPattern] = [
     path(PUBLIC, views.factor_list, name="factor_list"),
     path(PUBLIC + "ny/", views.factor_create, name="factor_create"),
+    path(
+        PUBLIC + "forsyninger/ny/",
+        views.national_supplier_create,
+        name="national_supplier_create",
+    ),
     path(PUBLIC + "<int:national_factor_id>/", views.factor_history, name="factor_history"),
     path(PUBLIC + "<int:national_factor_id>/ret/", views.factor_change, name="factor_change"),
     path(ORG, views.org_suppliers, name="org_suppliers"),

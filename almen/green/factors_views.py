@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -138,9 +139,42 @@ def factor_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "factors": rows,
+            "suppliers": list(_national_suppliers().prefetch_related("municipalities")),
             "can_manage": access.can_manage_national_factors(p),
         },
         status=status,
+    )
+
+
+@require_http_methods(GET_POST)
+def national_supplier_create(request: HttpRequest) -> HttpResponse:
+    """A national supplier (a district-heating plant many organisations buy from), kept
+    by sector staff like the national table."""
+    access.require_national_factor_manager(request)
+    form = SupplierForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.supplier_create(
+                actor=request.user,
+                organisation=None,
+                name=d["name"],
+                kind=d["kind"],
+                municipalities=d["municipalities"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Forsyningen er oprettet. Nu kan den få en national faktor."),
+            )
+            return redirect(reverse("green:factor_list") + "#suppliers-h")
+    return render(
+        request,
+        "green/factors/supplier_form.html",
+        {"form": form, "organisation": None, "supplier": None},
+        status=form_status(request, form),
     )
 
 

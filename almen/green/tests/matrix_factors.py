@@ -1,8 +1,9 @@
 """The authorisation matrix's rows for emission factors: merged into
 ``almen/access/tests/test_matrix.py``'s EXPECTED.
 
-- The national table and a factor's versions are public (everyone 200); sector staff
-  keep it (its forms: sector staff 200, everyone else logged in 403, anonymous 302).
+- The national table, its suppliers and a factor's versions are public (everyone 200);
+  sector staff keep them (the forms for a factor and a national supplier: sector staff
+  200, everyone else logged in 403, anonymous 302).
 - An organisation's suppliers and declarations: read like the organisation's green
   pages (its staff, its board, its municipality, sector staff); its other members 403;
   outsiders 404. Kept by its staff only (``can_manage_green``): members 403, everyone
@@ -49,6 +50,7 @@ ORG_MANAGE = {
 EXPECTED: dict[str, dict[str, int]] = {
     PUBLIC: m.everyone(200),
     PUBLIC + "ny/": SECTOR_ONLY,
+    PUBLIC + "forsyninger/ny/": SECTOR_ONLY,
     PUBLIC + "<int:national_factor_id>/": m.everyone(200),
     PUBLIC + "<int:national_factor_id>/ret/": SECTOR_ONLY,
     ORG: ORG_READ,

@@ -34,7 +34,7 @@ from almen.green.testing_factors import (
     ORG_FACTOR_PK,
     OTHER_ORG_FACTOR_PK,
 )
-from almen.register.models import Estate, Organisation
+from almen.register.models import Estate, Municipality, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -533,3 +533,80 @@ def test_the_organisation_page_has_a_flat_query_count(
     with django_assert_max_num_queries(20):
         page = client.get(f"/organisationer/{CVR_A}/groen-drift/forsyninger/")
     assert page.status_code == 200 and "Værk 4" in page.content.decode()
+
+
+# --- national suppliers --------------------------------------------------------------
+
+NATIONAL_SUPPLIER_NEW = "/groen-drift/emissionsfaktorer/forsyninger/ny/"
+
+
+def test_sector_staff_add_a_national_supplier_that_gets_a_factor_and_every_organisation_can_use(
+    sector_client: Client, cast
+) -> None:
+    aarhus = Municipality.objects.order_by("code").first()
+    assert aarhus is not None
+    response = sector_client.post(
+        NATIONAL_SUPPLIER_NEW,
+        {"name": "  Kredsløb  ", "kind": "district_heating", "municipalities": [aarhus.pk]},
+    )
+    assert response.status_code == 302
+    supplier = Supplier.objects.get(name="Kredsløb", organisation=None)
+    assert list(supplier.municipalities.all()) == [aarhus]
+    entry = AuditEntry.objects.get(object_type="green.supplier", object_id=str(supplier.pk))
+    assert entry.action == "create" and entry.organisation_id is None
+    listing = sector_client.get("/groen-drift/emissionsfaktorer/").content.decode()
+    assert "Kredsløb" in listing and "Ny national forsyning" in listing
+    # It gets a national factor: 50 kg/MWh typed per MWh is 0.05 kg/kWh.
+    response = _national_post(
+        sector_client,
+        year="2031",
+        kind="district_heating",
+        supplier=str(supplier.pk),
+        kg_co2e_per_unit="50",
+        per="MWh",
+    )
+    assert response.status_code == 302
+    assert EmissionFactor.objects.get(supplier=supplier, year=2031).kg_co2e_per_unit == Decimal(
+        "0.05"
+    )
+    # An organisation's staff may declare for it, and see it in the public list.
+    staff = Client()
+    login_with_mfa(staff, cast["org_staff"].user)
+    form = staff.get(f"/organisationer/{CVR_A}/groen-drift/forsyninger/deklarationer/ny/")
+    assert "Kredsløb" in form.content.decode()
+    public = Client().get("/groen-drift/emissionsfaktorer/").content.decode()
+    assert "Kredsløb" in public and "Ny national forsyning" not in public
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "Fjernvarme Fyn"}, "Der findes allerede en national forsyning med det navn."),
+        ({"name": "   "}, "Skriv forsyningens navn."),
+        ({"name": "x" * 201}, "200"),
+        ({"kind": "plutonium"}, "Vælg en forsyningsart fra listen."),
+        ({"municipalities": ["999999"]}, "Vælg kommuner fra listen."),
+    ],
+)
+def test_a_bad_national_supplier_is_refused_with_a_message_and_nothing_saved(
+    sector_client: Client, data: dict, message: str
+) -> None:
+    before = Supplier.objects.count()
+    response = sector_client.post(
+        NATIONAL_SUPPLIER_NEW, {"name": "Nyt værk", "kind": "district_heating", **data}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Supplier.objects.count() == before
+
+
+def test_only_sector_staff_add_national_suppliers(cast) -> None:
+    for who in ("org_staff", "municipality_officer", "resident_a"):
+        client = Client()
+        login_with_mfa(client, cast[who].user)
+        response = client.post(NATIONAL_SUPPLIER_NEW, {"name": "Snyd", "kind": "district_heating"})
+        assert response.status_code == 403, who
+        page = client.get("/groen-drift/emissionsfaktorer/").content.decode()
+        assert "Ny national forsyning" not in page, who
+    assert Client().get(NATIONAL_SUPPLIER_NEW).status_code == 302
+    assert not Supplier.objects.filter(name="Snyd").exists()

@@ -34,6 +34,11 @@ WRITES: dict[str, Any] = {
         },
         outcomes=w._post_only(EXPECTED[PUBLIC + "ny/"]),
     ),
+    PUBLIC + "forsyninger/ny/": w.Write(
+        form_persona="sector_staff",
+        data=lambda: {"name": "Matrix Nationalt Værk", "kind": "district_heating"},
+        outcomes=w._post_only(EXPECTED[PUBLIC + "forsyninger/ny/"]),
+    ),
     PUBLIC + "<int:national_factor_id>/ret/": w.Write(
         form_persona="sector_staff",
         data=lambda: {"kg_co2e_per_unit": "0,065", "reason": "Matrix: rettet", "confirm": "yes"},
