@@ -182,6 +182,42 @@ def meter_update(*, actor: Any, meter: Meter, **changes: Any) -> Meter:
     return meter
 
 
+def meter_delete_refusal(meter: Meter) -> str | None:
+    """Why the meter cannot be deleted, or None."""
+    if meter.sub_meters.exists():
+        return _(
+            "Måleren har bimålere. Slet dem, eller ret dem, så de ikke længere hører under "
+            "den, før du sletter måleren."
+        )
+    return None
+
+
+@transaction.atomic
+def meter_delete(*, actor: Any, meter: Meter) -> None:
+    """Delete a meter with its readings, exchanges and monthly footprints (a meter put
+    up by mistake, or twice). A meter taken down keeps its history: it gets a removal
+    date instead. The audit entry keeps the meter's fields and what went with it."""
+    refusal = meter_delete_refusal(meter)
+    if refusal:
+        raise ValidationError(refusal)
+    audit_record(
+        actor=actor,
+        action="green.meter_delete",
+        obj=meter,
+        organisation_id=meter.estate.organisation_id,
+        before={
+            **snapshot(meter, METER_ATTNAMES),
+            "readings": meter.readings.count(),
+            "exchanges": meter.exchanges.count(),
+            "months": meter.months.count(),
+        },
+    )
+    meter.delete()
+    from almen.green.pages_selectors import green_data_changed
+
+    green_data_changed()
+
+
 # --- readings -------------------------------------------------------------------------
 
 

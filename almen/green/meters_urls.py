@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path(METERS + "ny/", views.meter_create, name="meter_create"),
     path(METER, views.meter_detail, name="meter_detail"),
     path(METER + "rediger/", views.meter_edit, name="meter_edit"),
+    path(METER + "slet/", views.meter_delete, name="meter_delete"),
     path(METER + "aflaesninger/ny/", views.reading_create, name="reading_create"),
     path(METER + "udskiftning/", views.exchange_create, name="exchange_create"),
     path(

@@ -192,6 +192,37 @@ def meter_detail(request: HttpRequest, cvr: str, number: int, meter_id: uuid.UUI
     )
 
 
+@require_http_methods(GET_POST)
+def meter_delete(request: HttpRequest, cvr: str, number: int, meter_id: uuid.UUID) -> HttpResponse:
+    estate = access.estate_for_green_staff(request, cvr, number)
+    meter = _meter_for(estate, meter_id)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    refusal = services.meter_delete_refusal(meter)
+    status = 200
+    if request.method == "POST":
+        if refusal is None and form.is_valid():
+            services.meter_delete(actor=request.user, meter=meter)
+            messages.success(
+                request,
+                _("Måler %(number)s er slettet med sine aflæsninger.") % {"number": meter.number},
+            )
+            return redirect("green:meter_list", cvr=estate.organisation.cvr, number=estate.number)
+        status = 400
+    return render(
+        request,
+        "green/meters/meter_delete.html",
+        _base(
+            estate,
+            meter=meter,
+            form=form,
+            refusal=refusal,
+            readings=meter.readings.count(),
+            exchanges=meter.exchanges.count(),
+        ),
+        status=status,
+    )
+
+
 def _base_unit_label(meter: Meter) -> str:
     from almen.green.units import base_unit, unit_label
 

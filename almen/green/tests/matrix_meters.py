@@ -46,6 +46,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     METERS + "ny/": MANAGE,
     METER: READ,
     METER + "rediger/": MANAGE,
+    METER + "slet/": MANAGE,
     METER + "aflaesninger/ny/": MANAGE,
     METER + "udskiftning/": MANAGE,
     METERS + "aflaesninger/<int:reading_id>/slet/": MANAGE,

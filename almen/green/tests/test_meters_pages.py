@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from almen.green import footprint
 from almen.green import meters_services as services
 from almen.green.models import EnergyKind, EnergyLabel, Meter, MeterUnit, Reading
 from almen.green.testing import METER_ID, aware, monthly_readings
@@ -381,3 +382,58 @@ def test_labels_and_buildings_per_persona(persona: str, client_for) -> None:
         assert labels.status_code == buildings.status_code
         assert "MATRIX-311000001" not in _text(labels)
         assert "Målervej" not in _text(buildings)
+
+
+# --- deleting a meter -----------------------------------------------------------------
+
+
+def test_deleting_a_meter_asks_first_then_takes_its_readings_and_months_along(
+    client_for, django_capture_on_commit_callbacks
+) -> None:
+    from almen.audit.models import AuditEntry
+    from almen.green.models import MonthlyFootprint
+
+    estate = Estate.objects.get(organisation__cvr="29190909", number=1)
+    meter = services.meter_create(
+        actor=None, estate=estate, number="DOBBELT-1", kind="water", unit="m3", name="Dobbelt"
+    )
+    monthly_readings(meter, 2025, Decimal("100"), Decimal("10"))
+    footprint.meter_refresh([meter.pk])
+    assert Reading.objects.filter(meter=meter).count() == 13
+    assert MonthlyFootprint.objects.filter(meter=meter).count() == 12
+    staff = client_for("org_staff")
+    url = f"{METERS}{meter.public_id}/slet/"
+    assert "Slet måleren" in _text(staff.get(f"{METERS}{meter.public_id}/"))
+    page = _text(staff.get(url))
+    assert "slettes med sine 13 aflæsninger" in page and "Ja, slet måleren" in page
+    assert Meter.objects.filter(pk=meter.pk).exists()  # asking deletes nothing
+    response = staff.post(url, {"confirm": "yes"})
+    assert response.status_code == 302 and response["Location"] == METERS
+    assert not Meter.objects.filter(pk=meter.pk).exists()
+    assert not Reading.objects.filter(meter_id=meter.pk).exists()
+    assert not MonthlyFootprint.objects.filter(meter_id=meter.pk).exists()
+    entry = AuditEntry.objects.get(action="green.meter_delete", object_id=str(meter.pk))
+    assert entry.before["number"] == "DOBBELT-1" and entry.before["readings"] == 13
+    listing = _text(staff.get(METERS))
+    assert "Måler DOBBELT-1 er slettet med sine aflæsninger." in listing  # the message
+    assert str(meter.public_id) not in listing
+
+
+def test_a_meter_with_sub_meters_is_not_deleted(client_for) -> None:
+    staff = client_for("org_staff")
+    page = _text(staff.get(METER + "slet/"))
+    assert "Måleren har bimålere." in page and "Ja, slet måleren" not in page
+    response = staff.post(METER + "slet/", {"confirm": "yes"})
+    assert response.status_code == 400
+    assert "Måleren har bimålere." in _text(response)
+    assert Meter.objects.filter(public_id=METER_ID).exists()
+
+
+def test_a_meter_is_deleted_only_with_the_confirmation(client_for) -> None:
+    estate = Estate.objects.get(organisation__cvr="29190909", number=1)
+    meter = services.meter_create(
+        actor=None, estate=estate, number="UDEN-BEKRAEFT", kind="water", unit="m3"
+    )
+    response = client_for("org_staff").post(f"{METERS}{meter.public_id}/slet/", {})
+    assert response.status_code == 400
+    assert Meter.objects.filter(pk=meter.pk).exists()

@@ -19,11 +19,26 @@ def _today() -> str:
     return timezone.localdate().isoformat()
 
 
+def _fresh_meter_delete_path() -> str:
+    import uuid
+
+    from almen.green import meters_services
+    from almen.register.models import Estate
+
+    estate = Estate.objects.get(organisation__cvr="29190909", number=1)
+    meter = meters_services.meter_create(
+        actor=None, estate=estate, number=f"SLET-{uuid.uuid4().hex[:8]}", kind="water", unit="m3"
+    )
+    return f"/organisationer/29190909/afdelinger/1/groen-drift/maalere/{meter.public_id}/slet/"
+
+
 WRITES: dict[str, Any] = {
     METERS + "ny/": w.Write(
         data=lambda: {"number": "SKRIVETEST-1", "kind": "water", "unit": "m3", "name": "Vand"}
     ),
     METER + "rediger/": w.Write(data=lambda: {"name": "Fjernvarme, skrivetest"}),
+    # A meter of its own to delete (the matrix meter has a sub-meter, which refuses it).
+    METER + "slet/": w.Write(path=lambda: _fresh_meter_delete_path()),
     # The matrix meter's last reading is 1,120 MWh on 1 January 2026.
     METER + "aflaesninger/ny/": w.Write(data=lambda: {"date": _today(), "value": "1200,5"}),
     METER + "udskiftning/": w.Write(
