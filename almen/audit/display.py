@@ -38,7 +38,20 @@ ACTIONS = {
     "api_token.create": _("API-nøgle oprettet"),
     "api_token.revoke": _("API-nøgle tilbagekaldt"),
     "admin.change": _("Ændret i administrationen"),
+    "admin.delete": _("Slettet i administrationen"),
+    "admin.password": _("Adgangskode sat i administrationen"),
 }
+
+
+def register_actions(labels: dict[str, Any]) -> None:
+    """A module's own actions (``"democracy.ballot_vote"``) in words, for the audit log:
+    called from the module's manifest, so the log never shows an action's key."""
+    clash = {k for k, v in labels.items() if k in ACTIONS and ACTIONS[k] != v}
+    if clash:
+        raise ValueError(f"audit actions registered twice: {sorted(clash)}")
+    ACTIONS.update(labels)
+
+
 SYSTEM = "system"
 SYSTEM_LABEL = _("Almen (automatisk)")
 EMPTY = "–"

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from almen.access.policy import Principal
+from almen.audit.display import register_actions
 from almen.lib import menu, notifications, panels, routes
 from almen.lib.menu import MenuItem
 from almen.lib.notifications import NotificationKind, Preference
@@ -16,6 +17,17 @@ from almen.lib.panels import Panel
 from almen.people.access import can_see_board
 
 APP = "people"
+
+# The audit log's words for the people app's actions (almen.audit.display).
+ACTIONS = {
+    "invite": _("Inviteret"),
+    "accept": _("Invitation taget imod"),
+    "end": _("Afsluttet"),
+    "deactivate": _("Konto lukket"),
+    "reactivate": _("Konto åbnet igen"),
+    "letters": _("Aktiveringsbreve dannet"),
+    "activate": _("Konto aktiveret med kode fra brev"),
+}
 
 KINDS = (
     NotificationKind(
@@ -39,6 +51,7 @@ def estate_link(p: Principal, estate: Any) -> dict[str, Any] | None:
 
 
 def register() -> None:
+    register_actions(ACTIONS)
     for kind in KINDS:
         notifications.register(kind, app=APP)
     panels.register(
