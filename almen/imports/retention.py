@@ -1,7 +1,9 @@
-"""Uploaded register files are deleted after a retention period (docs/privacy.md).
+"""Uploaded import files are deleted after a retention period (docs/privacy.md).
 
-A tenancy register file holds every resident's name and contact details. Once its
-run has ended — committed, rejected, failed, or a dry run — Almen keeps the run
+A tenancy register file holds every resident's name and contact details; grøn drift's
+readings, energy-label and degree-day files hold none, but a year of hourly readings
+is hundreds of megabytes and nothing reads it again once imported. So for every kind:
+once a run has ended — committed, rejected, failed, or a dry run — Almen keeps the run
 (findings, summary, who and when) but deletes the file itself after
 ``IMPORT_FILE_RETENTION_DAYS`` days. The one state change here is kept apart from
 ``services.py`` (the import machinery) on purpose: it touches no row but the run.
@@ -31,8 +33,7 @@ def import_files_due(*, now: dt.datetime | None = None) -> list[ImportRun]:
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
     return list(
-        ImportRun.objects.register()
-        .exclude(file="")
+        ImportRun.objects.exclude(file="")
         .exclude(status__in=_BUSY)
         .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff))
         .order_by("pk")

@@ -33,6 +33,27 @@ def _exists(name: str | None) -> bool:
 
 
 @override_settings(IMPORT_FILE_RETENTION_DAYS=30)
+def test_green_files_are_purged_too(org, django_capture_on_commit_callbacks) -> None:
+    """A readings file (grøn drift's kind) past its retention goes like a register file:
+    the run stays, marked rejected if it was never committed, and the purge is audited."""
+    readings = services.import_run_create(
+        actor=None,
+        organisation=org,
+        uploaded_file=upload(b"m\xc3\xa5lernummer;dato;afl\xc3\xa6sning\r\nFV-1;01-01-2026;1\r\n"),
+        kind="green_readings",
+    )
+    name = readings.file.name
+    assert _exists(name)
+    _age(readings, 31)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention.import_files_purge() == 1
+    readings.refresh_from_db()
+    assert not readings.file and not _exists(name)
+    assert readings.status == ImportStatus.REJECTED
+    assert AuditEntry.objects.filter(action="purge_file", object_id=str(readings.pk)).exists()
+
+
+@override_settings(IMPORT_FILE_RETENTION_DAYS=30)
 def test_files_past_retention_are_purged_and_the_runs_stay(
     org, django_capture_on_commit_callbacks
 ) -> None:

@@ -7,8 +7,9 @@ from almen.imports.retention import import_files_due, import_files_purge
 
 class Command(BaseCommand):
     help = (
-        "Deletes uploaded register files (committed, rejected, failed and dry runs) "
-        "IMPORT_FILE_RETENTION_DAYS days after their run ended; the runs stay. "
+        "Deletes uploaded import files, the register's and grøn drift's (committed, "
+        "rejected, failed and dry runs) IMPORT_FILE_RETENTION_DAYS days after their run "
+        "ended; the runs stay. "
         "Run nightly; see docs/privacy.md."
     )
 
