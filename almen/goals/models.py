@@ -569,7 +569,8 @@ class Milestone(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d-%m-%Y}: {self.value}"
+        # Danish decimal comma: the text is kept in the audit log as it was written.
+        return f"{self.date:%d-%m-%Y}: {str(self.value).replace('.', ',')}"
 
 
 class Measurement(models.Model):
