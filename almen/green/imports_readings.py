@@ -899,9 +899,23 @@ def _check_meter(check: ReadingsCheck, state: MeterState) -> None:
             )
 
 
-def rows_to_write(check: ReadingsCheck) -> Iterator[tuple[int, int | None, int, float]]:
+class RowsToWrite:
     """(meter id, start epoch or None, at epoch, value) of every reading that is new or
-    changed."""
+    changed; iterable more than once (a first import's write may have to start over,
+    ``imports_services.readings_write``)."""
+
+    def __init__(self, check: ReadingsCheck) -> None:
+        self.check = check
+
+    def __iter__(self) -> Iterator[tuple[int, int | None, int, float]]:
+        return _rows_to_write(self.check)
+
+
+def rows_to_write(check: ReadingsCheck) -> RowsToWrite:
+    return RowsToWrite(check)
+
+
+def _rows_to_write(check: ReadingsCheck) -> Iterator[tuple[int, int | None, int, float]]:
     for state in check.meters.values():
         skip = state.skip
         interval = state.interval

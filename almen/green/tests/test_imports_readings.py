@@ -343,3 +343,23 @@ def test_autumn_repeated_hour_and_the_skipped_spring_hour() -> None:
     run = _run(spring, meter=meter, commit=False)
     [(row, message)] = _messages(run)
     assert row == 2 and "sommertiden" in message
+
+
+def test_deleting_an_import_run_keeps_its_readings_and_empties_their_reference() -> None:
+    # Reading.import_run has no database constraint (decision 0034): the ORM's
+    # collector still sets it to NULL when the run goes, as the constraint's on_delete
+    # did, so no reading names a run that is gone.
+    meter = _meter()
+    other = _meter("FV-200")
+    first = _run(b"dato;aflaesning\n01-01-2025;100\n01-02-2025;200\n", meter=meter)
+    second = _run(b"dato;aflaesning\n01-01-2025;5\n01-02-2025;6\n", meter=other)
+    assert {first.status, second.status} == {ImportStatus.COMMITTED}
+    assert set(meter.readings.values_list("import_run_id", flat=True)) == {first.pk}
+    first.delete()
+    assert not ImportRun.objects.filter(pk=first.pk).exists()
+    assert list(meter.readings.order_by("at").values_list("value", "import_run_id")) == [
+        (Decimal("100.0000"), None),
+        (Decimal("200.0000"), None),
+    ]
+    # The other run's readings still name it.
+    assert set(other.readings.values_list("import_run_id", flat=True)) == {second.pk}
