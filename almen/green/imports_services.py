@@ -7,7 +7,9 @@ with per-row findings) → commit, whole or not at all; files over
 The checks of readings are in ``imports_readings``; this module reads files, stores
 findings and writes. Readings are written in one statement per batch, upserting on
 (meter, at): on PostgreSQL ``COPY`` into a temporary table, then one ``INSERT … ON
-CONFLICT DO UPDATE``; on SQLite batched ``INSERT … ON CONFLICT``. A reading already
+CONFLICT DO UPDATE`` — a first import (none of its readings stored) is ``COPY``'d
+straight into the readings (decision 0034); on SQLite batched ``INSERT … ON
+CONFLICT``. A reading already
 stored with the same value is not written again, so the same file twice changes
 nothing the second time.
 """
