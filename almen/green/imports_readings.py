@@ -89,6 +89,9 @@ class Clock:
         # date text → (epoch of local midnight, whether the day is 23 or 25 hours, date)
         self.days: dict[str, tuple[int, bool, dt.date]] = {}
         self.utc_days: dict[str, int] = {}  # ISO date text → epoch of its UTC midnight
+        # Time text → what ``parse`` made of it: an hourly file of many meters repeats
+        # each of its times once per meter (8,760 texts for 10 million rows).
+        self.seen: dict[str, tuple[int, bool, bool]] = {}
 
     def day(self, text: str) -> tuple[int, bool, dt.date]:
         found = self.days.get(text)
@@ -116,8 +119,20 @@ class Clock:
         return epoch
 
     def parse(self, value: Any) -> tuple[int, bool, bool]:
-        """(epoch, on a day with a clock change, had a time of day). The usual
-        "2025-01-31 13:00" and "31-01-2025 13:00" are read without a pattern."""
+        """(epoch, on a day with a clock change, had a time of day). A text seen before
+        is answered from ``seen``; a time that does not exist raises every time."""
+        if type(value) is not str:
+            return self._parse_text(value)
+        found = self.seen.get(value)
+        if found is None:
+            found = self._parse_text(value)
+            if len(self.seen) < 100_000:
+                self.seen[value] = found
+        return found
+
+    def _parse_text(self, value: Any) -> tuple[int, bool, bool]:
+        """The usual "2025-01-31 13:00" and "31-01-2025 13:00" are read without a
+        pattern."""
         if type(value) is str and value.isascii():
             n = len(value)
             if (
@@ -899,9 +914,23 @@ def _check_meter(check: ReadingsCheck, state: MeterState) -> None:
             )
 
 
-def rows_to_write(check: ReadingsCheck) -> Iterator[tuple[int, int | None, int, float]]:
+class RowsToWrite:
     """(meter id, start epoch or None, at epoch, value) of every reading that is new or
-    changed."""
+    changed; iterable more than once (a first import's write may have to start over,
+    ``imports_services.readings_write``)."""
+
+    def __init__(self, check: ReadingsCheck) -> None:
+        self.check = check
+
+    def __iter__(self) -> Iterator[tuple[int, int | None, int, float]]:
+        return _rows_to_write(self.check)
+
+
+def rows_to_write(check: ReadingsCheck) -> RowsToWrite:
+    return RowsToWrite(check)
+
+
+def _rows_to_write(check: ReadingsCheck) -> Iterator[tuple[int, int | None, int, float]]:
     for state in check.meters.values():
         skip = state.skip
         interval = state.interval

@@ -7,7 +7,9 @@ with per-row findings) → commit, whole or not at all; files over
 The checks of readings are in ``imports_readings``; this module reads files, stores
 findings and writes. Readings are written in one statement per batch, upserting on
 (meter, at): on PostgreSQL ``COPY`` into a temporary table, then one ``INSERT … ON
-CONFLICT DO UPDATE``; on SQLite batched ``INSERT … ON CONFLICT``. A reading already
+CONFLICT DO UPDATE`` — a first import (none of its readings stored) is ``COPY``'d
+straight into the readings (decision 0034); on SQLite batched ``INSERT … ON
+CONFLICT``. A reading already
 stored with the same value is not written again, so the same file twice changes
 nothing the second time.
 """
@@ -324,7 +326,10 @@ def readings_write(
 ) -> int:
     """Upsert readings (meter id, start epoch or None, at epoch, value) on (meter, at);
     returns how many were sent. Call inside a transaction. ``all_new``: the check found
-    none of them stored (a first import), so PostgreSQL tries a plain insert first."""
+    none of them stored (a first import), so PostgreSQL tries a plain ``COPY`` into the
+    readings first; should that fail on a reading stored since, ``rows`` is read again
+    for the upsert, so pass something iterable twice (a list, ``rows_to_write``'s
+    result): a one-shot iterator takes the staged path at once."""
     if connection.vendor == "postgresql":
         return _write_postgresql(rows, source=source, run_id=run_id, all_new=all_new)
     sql = (
@@ -352,6 +357,55 @@ def readings_write(
     return count
 
 
+def _utc_text(epoch: int, cache: dict[int, str]) -> str:
+    """Epoch seconds as a ``timestamptz`` literal in UTC (each time formatted once)."""
+    text = cache.get(epoch)
+    if text is None:
+        text = dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(sep=" ")
+        if len(cache) < 200_000:
+            cache[epoch] = text
+    return text
+
+
+_COPY_BLOCK = 20_000  # rows a COPY message carries
+_NULL = "\\N"  # COPY's text format
+
+
+def _copy_new(
+    rows: Iterable[tuple[int, int | None, int, float]], *, source: str, run_id: int | None
+) -> int:
+    """``COPY`` the rows straight into ``green_reading`` (a first import: no reading of
+    theirs is stored). The values as the staged path stores them: times from epoch
+    seconds, and the value as PostgreSQL turns a ``double precision`` into ``numeric``
+    (15 significant digits, ``float8_numeric``), then rounded to the column's 4
+    decimals. Raises ``IntegrityError`` when one of them is stored after all."""
+    tail = f"\t{source}\t{run_id if run_id is not None else _NULL}\n"
+    times: dict[int, str] = {}
+    count = 0
+    lines: list[str] = []
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.copy(
+            "COPY green_reading (meter_id, start, at, value, source, import_run_id) FROM STDIN"
+        ) as copy,
+    ):
+        for meter_id, start, at, value in rows:
+            lines.append(
+                f"{meter_id}\t"
+                f"{_utc_text(start, times) if start is not None else _NULL}\t"
+                f"{_utc_text(at, times)}\t{value:.15g}{tail}"
+            )
+            if len(lines) >= _COPY_BLOCK:
+                copy.write("".join(lines).encode())
+                count += len(lines)
+                lines = []
+        if lines:
+            copy.write("".join(lines).encode())
+            count += len(lines)
+    return count
+
+
 _FROM_STAGE = (
     "INSERT INTO green_reading (meter_id, start, at, value, source, import_run_id) "
     "SELECT meter_id, to_timestamp(start_epoch), to_timestamp(at_epoch), "
@@ -366,6 +420,15 @@ def _write_postgresql(
     run_id: int | None,
     all_new: bool = False,
 ) -> int:
+    if all_new and iter(rows) is not rows:
+        # A first import: straight into the table, no stage and no ``INSERT … SELECT``.
+        # Should another writer have stored one of these readings since the check, the
+        # savepoint is undone and the staged upsert below does what it always does.
+        try:
+            with transaction.atomic():
+                return _copy_new(rows, source=source, run_id=run_id)
+        except IntegrityError:
+            all_new = False
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS green_reading_stage "

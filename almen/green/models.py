@@ -211,12 +211,18 @@ class Reading(models.Model):
     at = models.DateTimeField(_("tidspunkt"))
     value = models.DecimalField(_("værdi"), max_digits=18, decimal_places=4)
     source = models.CharField(max_length=8, choices=ReadingSource.choices)
+    # Which import wrote the reading: provenance, not a key the database must guard
+    # (decision 0034). Without a constraint PostgreSQL does not check it for every row
+    # an import writes (a deferred check per row at COMMIT, half of a 10-million-row
+    # import's commit). Deleting a run still empties it: the ORM's collector sets it to
+    # NULL, and import runs are deleted only through the ORM (with their organisation).
     import_run = models.ForeignKey(
         "imports.ImportRun",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
 
     class Meta:

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from almen.green import imports_services as services
+from almen.green.imports_readings import Clock, SkippedTime
 from almen.green.models import (
     EnergyKind,
     Meter,
@@ -343,3 +346,60 @@ def test_autumn_repeated_hour_and_the_skipped_spring_hour() -> None:
     run = _run(spring, meter=meter, commit=False)
     [(row, message)] = _messages(run)
     assert row == 2 and "sommertiden" in message
+
+
+def test_deleting_an_import_run_keeps_its_readings_and_empties_their_reference() -> None:
+    # Reading.import_run has no database constraint (decision 0034): the ORM's
+    # collector still sets it to NULL when the run goes, as the constraint's on_delete
+    # did, so no reading names a run that is gone.
+    meter = _meter()
+    other = _meter("FV-200")
+    first = _run(b"dato;aflaesning\n01-01-2025;100\n01-02-2025;200\n", meter=meter)
+    second = _run(b"dato;aflaesning\n01-01-2025;5\n01-02-2025;6\n", meter=other)
+    assert {first.status, second.status} == {ImportStatus.COMMITTED}
+    assert set(meter.readings.values_list("import_run_id", flat=True)) == {first.pk}
+    first.delete()
+    assert not ImportRun.objects.filter(pk=first.pk).exists()
+    assert list(meter.readings.order_by("at").values_list("value", "import_run_id")) == [
+        (Decimal("100.0000"), None),
+        (Decimal("200.0000"), None),
+    ]
+    # The other run's readings still name it.
+    assert set(other.readings.values_list("import_run_id", flat=True)) == {second.pk}
+
+
+def test_the_clock_reads_every_form_as_datetime_does_and_the_same_again_from_memory() -> None:
+    # Clock.parse answers a text it has seen from memory (an hourly file repeats each
+    # time once per meter): every answer, first and second, is the epoch the slow
+    # path (datetime with the zone) gives; a time that does not exist raises each time.
+    tz = ZoneInfo("Europe/Copenhagen")
+    rng = random.Random(34)
+    cases: list[tuple[str, int]] = []
+    for _ in range(2000):
+        moment = dt.datetime(2025, 1, 1, tzinfo=dt.UTC) + dt.timedelta(
+            minutes=rng.randrange(366 * 24 * 60)
+        )
+        local = moment.astimezone(tz)
+        epoch = int(moment.timestamp())
+        cases += [
+            (local.isoformat(timespec="minutes"), epoch),  # 2025-01-31T13:00+01:00
+            (local.isoformat(timespec="seconds"), epoch),
+            (moment.isoformat(timespec="minutes"), epoch),  # +00:00
+            (moment.strftime("%Y-%m-%dT%H:%MZ"), epoch),
+        ]
+        if local.fold == 0 and local.replace(fold=1).utcoffset() == local.utcoffset():
+            # An unambiguous local time, written without its offset.
+            cases.append((local.strftime("%Y-%m-%d %H:%M"), epoch))
+            cases.append((local.strftime("%d-%m-%Y %H:%M"), epoch))
+    # Both clock changes: the first 02:30 of the autumn night, the days themselves.
+    autumn = dt.datetime(2025, 10, 26, 2, 30, tzinfo=tz)
+    cases.append(("2025-10-26 02:30", int(autumn.timestamp())))
+    cases.append(("2025-03-30", int(dt.datetime(2025, 3, 30, tzinfo=tz).timestamp())))
+    clock = Clock()
+    for _round in range(2):
+        for text, epoch in cases:
+            assert clock.parse(text)[0] == epoch, text
+        with pytest.raises(SkippedTime):
+            clock.parse("2025-03-30 02:30")
+    assert clock.parse("2025-03-30") == (cases[-1][1], True, False)
+    assert "2025-03-30 02:30" not in clock.seen

@@ -1,17 +1,21 @@
-"""PostgreSQL's readings write: a first import tries a plain insert and, should a
-reading have been stored since the check, falls back to the upsert (same result)."""
+"""PostgreSQL's readings write: a first import is copied straight into the readings
+and, should a reading have been stored since the check, falls back to the staged
+upsert (same result); the copy stores exactly what the staged insert stores."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from almen.green.imports_services import readings_write
 from almen.green.models import EnergyKind, Meter, MeterUnit, Reading, ReadingSource
-from almen.register.models import Estate
+from almen.imports.models import ImportRun
+from almen.register.models import Estate, Organisation
 
 pytestmark = [
     pytest.mark.django_db,
@@ -53,3 +57,107 @@ def test_a_first_import_is_written_whole() -> None:
         readings_write(rows, source=ReadingSource.IMPORT, run_id=None, all_new=True)
     assert meter.readings.count() == 1000
     assert meter.readings.order_by("-at").values_list("value", flat=True)[0] == Decimal("499.5")
+
+
+def _stage_used(queries: CaptureQueriesContext) -> bool:
+    return any("green_reading_stage" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_first_import_copies_straight_into_the_readings_without_the_stage() -> None:
+    meter = _meter()
+    rows = [(meter.pk, None, T0 + 3600 * k, 1.5 * k) for k in range(100)]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert readings_write(rows, source=ReadingSource.IMPORT, run_id=None, all_new=True) == 100
+    assert not _stage_used(queries)
+    assert meter.readings.count() == 100
+
+
+def test_a_reading_stored_since_the_check_makes_the_copy_start_over_on_the_stage() -> None:
+    meter = _meter()
+    Reading.objects.create(
+        meter=meter,
+        at=dt.datetime.fromtimestamp(T0 + 3600 * 3, dt.UTC),
+        value=Decimal("7"),
+        source=ReadingSource.MANUAL,
+    )
+    rows = [(meter.pk, None, T0 + 3600 * k, 10.0 + k) for k in range(5)]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert readings_write(rows, source=ReadingSource.IMPORT, run_id=None, all_new=True) == 5
+    assert _stage_used(queries)
+    stored = list(meter.readings.order_by("at").values_list("value", "source"))
+    assert stored == [(Decimal(10 + k), ReadingSource.IMPORT) for k in range(5)]
+
+
+def _random_rows(meter_id: int, interval: bool, rng: random.Random) -> list[tuple]:
+    rows: list[tuple] = []
+    at = T0 - 86400 * 400
+    for _ in range(2000):
+        step = rng.choice([1, 59, 900, 3600, 86400, 86400 * 31])
+        start = at if interval else None
+        at += step
+        # Values as files give them (a few decimals) and as arithmetic does (16-17
+        # significant digits, halves at the 5th decimal, tiny and large numbers).
+        value = rng.choice(
+            [
+                round(rng.uniform(0, 1e6), rng.randrange(0, 4)),
+                rng.uniform(0, 1e9),
+                rng.uniform(0, 1e-3),
+                rng.randrange(0, 10**9) / 10**4 + 0.00005,
+                0.1 + 0.2,
+                float(rng.randrange(0, 10**10)),
+            ]
+        )
+        rows.append((meter_id, start, at, value))
+    return rows
+
+
+@pytest.mark.parametrize("interval", [False, True])
+def test_the_copy_stores_exactly_what_the_staged_insert_stores(interval: bool) -> None:
+    # The same rows for two meters: one copied straight in, one through the stage (a
+    # one-shot iterator cannot be read twice, so it takes the staged path at once).
+    copied, staged = (
+        _meter(),
+        Meter.objects.create(
+            estate=Estate.objects.get(organisation__cvr="29190909", number=2),
+            number="W-2",
+            kind=EnergyKind.ELECTRICITY,
+            unit=MeterUnit.KWH,
+        ),
+    )
+    rng = random.Random(34)
+    rows = _random_rows(copied.pk, interval, rng)
+    run = ImportRun.objects.create(
+        organisation=Organisation.objects.get(cvr="29190909"), original_name="x.csv"
+    )
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        readings_write(rows, source=ReadingSource.IMPORT, run_id=run.pk, all_new=True)
+        assert not _stage_used(queries)
+        readings_write(
+            iter([(staged.pk, *row[1:]) for row in rows]),
+            source=ReadingSource.IMPORT,
+            run_id=run.pk,
+            all_new=True,
+        )
+        assert _stage_used(queries)
+
+    def stored(meter: Meter) -> list[tuple]:
+        return list(
+            meter.readings.order_by("at").values_list(
+                "start", "at", "value", "source", "import_run_id"
+            )
+        )
+
+    assert len(stored(copied)) == len(rows)
+    assert stored(copied) == stored(staged)
+
+
+def test_the_readings_keep_the_meter_constraint_and_not_the_import_runs() -> None:
+    # Decision 0034: PostgreSQL checks the meter of every reading written; the import
+    # run a reading came from is provenance that the ORM keeps (set to NULL with it).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attname FROM pg_constraint c JOIN pg_attribute a "
+            "ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
+            "WHERE c.conrelid = 'green_reading'::regclass AND c.contype = 'f'"
+        )
+        assert [name for (name,) in cursor.fetchall()] == ["meter_id"]
