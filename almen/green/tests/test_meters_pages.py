@@ -413,7 +413,8 @@ def test_deleting_a_meter_asks_first_then_takes_its_readings_and_months_along(
     assert not Reading.objects.filter(meter_id=meter.pk).exists()
     assert not MonthlyFootprint.objects.filter(meter_id=meter.pk).exists()
     entry = AuditEntry.objects.get(action="green.meter_delete", object_id=str(meter.pk))
-    assert entry.before["number"] == "DOBBELT-1" and entry.before["readings"] == 13
+    before = entry.before or {}
+    assert before["number"] == "DOBBELT-1" and before["readings"] == 13
     listing = _text(staff.get(METERS))
     assert "Måler DOBBELT-1 er slettet med sine aflæsninger." in listing  # the message
     assert str(meter.public_id) not in listing
