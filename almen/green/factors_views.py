@@ -151,13 +151,25 @@ def national_supplier_create(request: HttpRequest) -> HttpResponse:
     """A national supplier (a district-heating plant many organisations buy from), kept
     by sector staff like the national table."""
     access.require_national_factor_manager(request)
+    return _supplier_create(
+        request,
+        None,
+        _("Forsyningen er oprettet. Nu kan den få en national faktor."),
+        reverse("green:factor_list") + "#suppliers-h",
+    )
+
+
+def _supplier_create(
+    request: HttpRequest, organisation: Organisation | None, done: str, then: str
+) -> HttpResponse:
+    """The new-supplier form, for an organisation or (``None``) the national table."""
     form = SupplierForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.supplier_create(
                 actor=request.user,
-                organisation=None,
+                organisation=organisation,
                 name=d["name"],
                 kind=d["kind"],
                 municipalities=d["municipalities"],
@@ -165,15 +177,12 @@ def national_supplier_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Forsyningen er oprettet. Nu kan den få en national faktor."),
-            )
-            return redirect(reverse("green:factor_list") + "#suppliers-h")
+            messages.success(request, done)
+            return redirect(then)
     return render(
         request,
         "green/factors/supplier_form.html",
-        {"form": form, "organisation": None, "supplier": None},
+        {"form": form, "organisation": organisation, "supplier": None},
         status=form_status(request, form),
     )
 
@@ -360,27 +369,11 @@ def org_suppliers(request: HttpRequest, cvr: str) -> HttpResponse:
 @require_http_methods(GET_POST)
 def org_supplier_create(request: HttpRequest, cvr: str) -> HttpResponse:
     organisation = access.organisation_for_manager(request, cvr)
-    form = SupplierForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.supplier_create(
-                actor=request.user,
-                organisation=organisation,
-                name=d["name"],
-                kind=d["kind"],
-                municipalities=d["municipalities"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Forsyningen er oprettet."))
-            return redirect("green:org_suppliers", cvr=organisation.cvr)
-    return render(
+    return _supplier_create(
         request,
-        "green/factors/supplier_form.html",
-        {"form": form, "organisation": organisation, "supplier": None},
-        status=form_status(request, form),
+        organisation,
+        _("Forsyningen er oprettet."),
+        reverse("green:org_suppliers", kwargs={"cvr": organisation.cvr}),
     )
 
 

@@ -19,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from almen.audit.services import audit_record
+from almen.conftest import PERSONA_KEYS
 from almen.democracy import services as democracy_services
 from almen.democracy.models import MeetingKind
 from almen.democracy.testing import matrix_estate
@@ -27,17 +28,7 @@ from almen.lib import panels, versions
 from almen.register.models import Organisation
 from almen.reports.models import ReportFormat, ReportJob, ReportKind
 
-PERSONAS = [
-    "resident_a",
-    "resident_b",
-    "estate_board_a",
-    "org_board",
-    "org_staff",
-    "other_org_staff",
-    "municipality_officer",
-    "sector_staff",
-    "anonymous",
-]
+PERSONAS = PERSONA_KEYS
 ORG_A = "29190909"
 CPH = ZoneInfo("Europe/Copenhagen")
 
