@@ -86,8 +86,7 @@ def audit_record(
     """
     user, label, api_token_id = audit_actor(actor, actor_label)
     instance = isinstance(obj, models.Model)
-    versions.bump_on_commit(VERSION_KEY)  # what shows the latest entries is cached on it
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=user,
         actor_label=label,
         api_token_id=api_token_id,
@@ -99,6 +98,10 @@ def audit_record(
         before=before,
         after=after,
     )
+    # What shows the latest entries is cached on this version: bumped once the entry is
+    # there (at once outside a transaction), so nobody caches the log without it.
+    versions.bump_on_commit(VERSION_KEY)
+    return entry
 
 
 def audit_redact(*, object_type: str, object_ids: Iterable[str], fields: Iterable[str]) -> int:
