@@ -22,23 +22,18 @@ _local = threading.local()
 
 
 def current(key: str) -> int:
-    memo: dict[str, int] | None = getattr(_local, "memo", None)
-    if memo is not None and key in memo:
-        return memo[key]
-    value = int(cache.get_or_set(key, 1, None) or 1)
-    if memo is not None:
-        memo[key] = value
-    return value
+    """The version under ``key``: 1 until the first bump."""
+    return current_many((key,))[key]
 
 
 def current_many(keys: list[str] | tuple[str, ...]) -> dict[str, int]:
-    """``current`` of several versions in one round trip (a page's panels name theirs
-    together); those not in the cache yet are set to 1 as ``current`` does."""
+    """Several versions in one round trip (a page's panels name theirs together), from
+    the request's snapshot where it has them; one not in the cache yet is added as 1."""
     memo: dict[str, int] | None = getattr(_local, "memo", None)
     wanted = [k for k in dict.fromkeys(keys) if memo is None or k not in memo]
     found = cache.get_many(wanted) if wanted else {}
     for k in wanted:
-        if not found.get(k):  # as ``current``: get_or_set adds, so a concurrent bump stays
+        if not found.get(k):  # get_or_set adds: a concurrent bump is not undone
             found[k] = cache.get_or_set(k, 1, None) or 1
     values = {k: int(found[k]) for k in wanted}
     if memo is not None:
