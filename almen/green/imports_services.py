@@ -427,7 +427,9 @@ def _write_postgresql(
         try:
             with transaction.atomic():
                 return _copy_new(rows, source=source, run_id=run_id)
-        except IntegrityError:
+        except IntegrityError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != "23505":  # unique_violation
+                raise  # a meter gone since the check (decision 0037): the upsert would be too
             all_new = False
     with connection.cursor() as cursor:
         cursor.execute(

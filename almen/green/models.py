@@ -202,9 +202,17 @@ class Reading(models.Model):
 
     # No index of its own: the unique (meter, at) index leads with the meter and serves
     # every lookup by meter; a second index cost each imported reading one more index
-    # insert (docs/performance.md, issue 10).
+    # insert (docs/performance.md, issue 10). No foreign-key constraint either: triggers
+    # check the meters once per statement instead of once per row, lock them as the
+    # foreign key's check would, and delete a deleted meter's readings (decision 0037,
+    # migration green/0007; on SQLite a migration that rebuilds this table or
+    # green_meter must create them again — test_reading_meter_guard.py fails if not).
     meter = models.ForeignKey(
-        Meter, on_delete=models.CASCADE, related_name="readings", db_index=False
+        Meter,
+        on_delete=models.CASCADE,
+        related_name="readings",
+        db_index=False,
+        db_constraint=False,
     )
     # Interval meters: the period's start (``at`` is its end). Cumulative: empty.
     start = models.DateTimeField(_("fra"), null=True, blank=True)

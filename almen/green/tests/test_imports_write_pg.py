@@ -149,15 +149,3 @@ def test_the_copy_stores_exactly_what_the_staged_insert_stores(interval: bool) -
 
     assert len(stored(copied)) == len(rows)
     assert stored(copied) == stored(staged)
-
-
-def test_the_readings_keep_the_meter_constraint_and_not_the_import_runs() -> None:
-    # Decision 0034: PostgreSQL checks the meter of every reading written; the import
-    # run a reading came from is provenance that the ORM keeps (set to NULL with it).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT a.attname FROM pg_constraint c JOIN pg_attribute a "
-            "ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
-            "WHERE c.conrelid = 'green_reading'::regclass AND c.contype = 'f'"
-        )
-        assert [name for (name,) in cursor.fetchall()] == ["meter_id"]

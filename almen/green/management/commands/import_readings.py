@@ -24,6 +24,9 @@ from almen.register.models import Organisation
 
 class Command(BaseCommand):
     help = "Importér måleraflæsninger (CSV eller XLSX) for en boligorganisation."
+    # A data command, like ballot_verify: Django's system checks (every URL pattern
+    # imported, ~2 s here) belong to deploys and ``manage.py check``, not to each import.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
