@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -139,7 +140,7 @@ def _wait_for_a_lock_wait(errors: list[BaseException], timeout: float = 10.0) ->
     raise AssertionError(f"the second transaction never waited for the first: {errors!r}")
 
 
-def _run(target, errors: list[BaseException]) -> threading.Thread:  # type: ignore[no-untyped-def]
+def _run(target: Callable[[], object], errors: list[BaseException]) -> threading.Thread:
     def body() -> None:
         from django.db import connections
 
