@@ -310,6 +310,10 @@ ATTACHMENTS_SCANNERS = env_list("ATTACHMENTS_SCANNERS") + (
 )
 # Files above this many rows are processed by the worker, with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
+# A readings file at least this big that is checked and written in one pass (the
+# command, the worker) is copied into the readings while it is checked, on PostgreSQL
+# (decision 0038); smaller ones are checked first, then written.
+GREEN_STREAM_MIN_BYTES = env_int("GREEN_STREAM_MIN_BYTES", 16 * 1024 * 1024)
 # Privacy (docs/privacy.md): uploaded import files are deleted this many days after
 # their run finished; moved-out households' personal data is anonymised after the
 # minutes deadline of the next ordinary meeting, or after this many days if set.

@@ -273,8 +273,12 @@ def check_readings_file(
     meter: Meter | None = None,
     run: ImportRun | None = None,
     in_worker: bool = False,
+    stream: Any = None,
 ) -> ReadingsCheck:
-    """Read and check a readings file (raises ``FileRejected`` for an unusable one)."""
+    """Read and check a readings file (raises ``FileRejected`` for an unusable one).
+    ``stream`` (``imports_stream.RowStream``): hand the accepted rows over to a writer
+    as they are read, a block at each progress report, and say when the last is read
+    (before the series are checked)."""
     check = ReadingsCheck()
     findings = check.findings
     try:
@@ -294,6 +298,14 @@ def check_readings_file(
                 )
                 raise FileRejected(findings)
             fixed = lookup.state_for(meter, meter.estate.number)
+        progress = _progress(run)
+        if stream is not None:
+            report = progress
+
+            def progress(processed: int) -> None:
+                report(processed)
+                stream.flush(check)
+
         check_rows(
             records,
             layout,
@@ -301,7 +313,7 @@ def check_readings_file(
             lookup=lookup,
             fixed=fixed,
             now=_epoch_now(),
-            progress=_progress(run),
+            progress=progress,
             progress_every=PROGRESS_EVERY,
         )
     except TabularError as exc:
@@ -310,6 +322,8 @@ def check_readings_file(
     if not check.rows:
         findings.error(None, "", _("Filen har ingen rækker med aflæsninger."))
         raise FileRejected(findings)
+    if stream is not None:
+        stream.rows_read(check)
     check_series(check)
     return check
 
@@ -357,7 +371,7 @@ def readings_write(
     return count
 
 
-def _utc_text(epoch: int, cache: dict[int, str]) -> str:
+def utc_text(epoch: int, cache: dict[int, str]) -> str:
     """Epoch seconds as a ``timestamptz`` literal in UTC (each time formatted once)."""
     text = cache.get(epoch)
     if text is None:
@@ -393,8 +407,8 @@ def _copy_new(
         for meter_id, start, at, value in rows:
             lines.append(
                 f"{meter_id}\t"
-                f"{_utc_text(start, times) if start is not None else _NULL}\t"
-                f"{_utc_text(at, times)}\t{value:.15g}{tail}"
+                f"{utc_text(start, times) if start is not None else _NULL}\t"
+                f"{utc_text(at, times)}\t{value:.15g}{tail}"
             )
             if len(lines) >= _COPY_BLOCK:
                 copy.write("".join(lines).encode())
@@ -847,7 +861,7 @@ def green_run_create(
     return run
 
 
-def _check(run: ImportRun, *, in_worker: bool) -> Any:
+def _check(run: ImportRun, *, in_worker: bool, stream: Any = None) -> Any:
     options = options_of(run)
     with run.file.open("rb") as stored:
         # The storage's own file object: Django's File wrapper answers ``closed`` on
@@ -864,7 +878,12 @@ def _check(run: ImportRun, *, in_worker: bool) -> Any:
                     .first()
                 )
             return check_readings_file(
-                fileobj, organisation=run.organisation, meter=meter, run=run, in_worker=in_worker
+                fileobj,
+                organisation=run.organisation,
+                meter=meter,
+                run=run,
+                in_worker=in_worker,
+                stream=stream,
             )
         if run.kind == LABELS:
             return check_labels_file(fileobj, organisation=run.organisation, in_worker=in_worker)
@@ -886,31 +905,47 @@ def _store(run: ImportRun, findings: Findings) -> None:
 def green_run_validate(*, run: ImportRun, in_worker: bool = False) -> tuple[ImportRun, Any]:
     """Check the file; the run ends ``validated`` or ``rejected``. Returns the check
     (None when the file as a whole was refused), for a commit in the same pass."""
-    run.status = ImportStatus.VALIDATING
-    run.processed_rows = 0
-    run.save(update_fields=["status", "processed_rows"])
-    options = options_of(run)
+    _validating(run)
     try:
         check = _check(run, in_worker=in_worker)
     except FileRejected as exc:
-        _store(run, exc.findings)
-        run.status = ImportStatus.REJECTED
-        run.finished_at = timezone.now()
-        run.summary = {"options": options}
-        run.save()
+        _file_rejected(run, exc.findings)
         return run, None
-    _store(run, check.findings)
-    run.total_rows = run.processed_rows = check.rows
-    run.summary = {**check.summary(), "options": options}
-    run.status = ImportStatus.REJECTED if check.findings.errors else ImportStatus.VALIDATED
-    run.finished_at = timezone.now()
+    _checked(run, check)
     run.save()
     return run, check
 
 
-def _write(*, actor: Any, run: ImportRun, check: Any) -> None:
+def _validating(run: ImportRun) -> None:
+    run.status = ImportStatus.VALIDATING
+    run.processed_rows = 0
+    run.save(update_fields=["status", "processed_rows"])
+
+
+def _file_rejected(run: ImportRun, findings: Findings) -> None:
+    _store(run, findings)
+    run.status = ImportStatus.REJECTED
+    run.finished_at = timezone.now()
+    run.summary = {"options": options_of(run)}
+    run.save()
+
+
+def _checked(run: ImportRun, check: Any) -> None:
+    """What the check found, on the run (``validated`` or ``rejected``; not saved)."""
+    _store(run, check.findings)
+    run.total_rows = run.processed_rows = check.rows
+    run.summary = {**check.summary(), "options": options_of(run)}
+    run.status = ImportStatus.REJECTED if check.findings.errors else ImportStatus.VALIDATED
+    run.finished_at = timezone.now()
+
+
+def _write(*, actor: Any, run: ImportRun, check: Any, written: bool = False) -> None:
+    """Write a checked run and mark it committed. ``written``: its readings were
+    copied in, and their months refreshed, while it was checked (decision 0038)."""
     options = options_of(run)
-    if run.kind == READINGS:
+    if written:
+        pass
+    elif run.kind == READINGS:
         readings_write(
             rows_to_write(check),
             source=ReadingSource.IMPORT,
@@ -950,6 +985,10 @@ def green_run_commit(
             if not claimed:
                 raise ValidationError(_("Importen kan ikke indlæses i sin nuværende status."))
         run.status = ImportStatus.COMMITTING
+        from almen.green import imports_stream
+
+        if imports_stream.applies(run):
+            return imports_stream.check_and_write(actor=actor, run=run, in_worker=in_worker)
         run, check = green_run_validate(run=run, in_worker=in_worker)
         if check is None or run.status != ImportStatus.VALIDATED:
             return run
@@ -960,14 +999,31 @@ def green_run_commit(
             _write(actor=actor, run=run, check=check)
     except Exception:
         logger.exception("Green import %s failed", run.public_id)
-        findings = Findings()
-        findings.error(
-            None, "", _("Importen fejlede, og intet blev ændret. Prøv igen, eller kontakt support.")
-        )
-        _store(run, findings)
-        run.status = ImportStatus.FAILED
-        run.finished_at = timezone.now()
-        run.save()
+        _failed(run)
+    return run
+
+
+def _failed(run: ImportRun) -> None:
+    findings = Findings()
+    findings.error(
+        None, "", _("Importen fejlede, og intet blev ændret. Prøv igen, eller kontakt support.")
+    )
+    _store(run, findings)
+    run.status = ImportStatus.FAILED
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def green_run_check_and_commit(*, actor: Any, run: ImportRun, in_worker: bool = False) -> ImportRun:
+    """Check a new run and, when the check finds no error, write it, in one pass: a big
+    readings file on PostgreSQL is copied in while it is checked (decision 0038)."""
+    from almen.green import imports_stream
+
+    if imports_stream.applies(run):
+        return imports_stream.check_and_write(actor=actor, run=run, in_worker=in_worker)
+    run, check = green_run_validate(run=run, in_worker=in_worker)
+    if run.status == ImportStatus.VALIDATED:
+        return green_run_commit(actor=actor, run=run, check=check, in_worker=in_worker)
     return run
 
 
@@ -979,9 +1035,9 @@ def green_run_process(*, run_id: str, commit: bool, in_worker: bool = False) -> 
     if run.status == ImportStatus.COMMITTING and commit:
         return green_run_commit(actor=actor, run=run, in_worker=in_worker)
     if run.status == ImportStatus.UPLOADED:
-        run, check = green_run_validate(run=run, in_worker=in_worker)
-        if commit and run.status == ImportStatus.VALIDATED:
-            return green_run_commit(actor=actor, run=run, check=check, in_worker=in_worker)
+        if commit:
+            return green_run_check_and_commit(actor=actor, run=run, in_worker=in_worker)
+        run, _check_done = green_run_validate(run=run, in_worker=in_worker)
     return run
 
 

@@ -86,9 +86,10 @@ class Command(BaseCommand):
 
         token = import_services.progress_listener.set(bar if options["verbosity"] > 1 else None)
         try:
-            run, check = services.green_run_validate(run=run, in_worker=True)
-            if run.status == ImportStatus.VALIDATED and not options["dry_run"]:
-                run = services.green_run_commit(actor=None, run=run, check=check, in_worker=True)
+            if options["dry_run"]:
+                run, _check = services.green_run_validate(run=run, in_worker=True)
+            else:
+                run = services.green_run_check_and_commit(actor=None, run=run, in_worker=True)
         finally:
             import_services.progress_listener.reset(token)
         summary = run.summary
