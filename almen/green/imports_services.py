@@ -943,16 +943,15 @@ def _write(*, actor: Any, run: ImportRun, check: Any, written: bool = False) -> 
     """Write a checked run and mark it committed. ``written``: its readings were
     copied in, and their months refreshed, while it was checked (decision 0038)."""
     options = options_of(run)
-    if written:
-        pass
-    elif run.kind == READINGS:
-        readings_write(
-            rows_to_write(check),
-            source=ReadingSource.IMPORT,
-            run_id=run.pk,
-            all_new=not check.overwritten and not check.skipped,
-        )
-        footprint.meter_refresh(sorted(check.meters))
+    if run.kind == READINGS:
+        if not written:
+            readings_write(
+                rows_to_write(check),
+                source=ReadingSource.IMPORT,
+                run_id=run.pk,
+                all_new=not check.overwritten and not check.skipped,
+            )
+            footprint.meter_refresh(sorted(check.meters))
     elif run.kind == LABELS:
         labels_write(check)
     else:
