@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import logging
 import re
 import time
@@ -59,6 +60,7 @@ from almen.imports.models import ImportRun, ImportStatus
 from almen.lib.bulk import copy_rows
 from almen.lib.tabular import (
     TabularError,
+    csv_records,
     detect_delimiter,
     detect_encoding,
     detect_format,
@@ -167,19 +169,7 @@ def _csv_records(
     raw = [h.replace("\ufeff", "").strip() for h in first]
     headers = [normalise_header(h, READING_ALIASES) for h in raw]
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            for record in reader:
-                if not record or not any(record):
-                    continue
-                yield reader.line_num, record
-        except csv.Error as exc:
-            raise TabularError(
-                _("Linje %(line)s kunne ikke læses: %(error)s")
-                % {"line": reader.line_num, "error": exc}
-            ) from exc
-
-    return headers, raw, rows()
+    return headers, raw, csv_records(text, reader, delimiter)
 
 
 def _records(
@@ -279,7 +269,7 @@ def check_readings_file(
     ``stream`` (``imports_stream.RowStream``): hand the accepted rows over to a writer
     as they are read, a block at each progress report, and say when the last is read
     (before the series are checked)."""
-    check = ReadingsCheck()
+    check = ReadingsCheck(copy_texts=stream is not None)
     findings = check.findings
     try:
         headers, raw, records = _records(fileobj, in_worker=in_worker)
@@ -383,6 +373,44 @@ def utc_text(epoch: int, cache: dict[int, str]) -> str:
 
 _COPY_BLOCK = 20_000  # rows a COPY message carries
 _NULL = "\\N"  # COPY's text format
+COPY_READINGS = "COPY green_reading (meter_id, start, at, value, source, import_run_id) FROM STDIN"
+
+
+def copy_tail(source: str, run_id: int | None) -> str:
+    """The end of each ``COPY_READINGS`` line: the source and the import run."""
+    return f"\t{source}\t{run_id if run_id is not None else _NULL}\n"
+
+
+def copy_text(
+    meter_id: int,
+    starts: Iterable[int] | None,
+    ats: Iterable[int],
+    values: Iterable[str],
+    *,
+    tail: str,
+    times: dict[int, str],
+) -> str:
+    """One meter's readings as ``COPY_READINGS`` lines: epoch seconds (``starts`` None
+    for register readings), the values already as text (``f"{value:.15g}"``, or
+    ``imports_readings.value_and_text``'s). ``times``: ``utc_text``'s cache."""
+    get = times.get
+    if starts is None:
+        head = f"{meter_id}\t{_NULL}\t"
+        body = f"{tail}{head}".join(
+            [
+                f"{get(at) or utc_text(at, times)}\t{value}"
+                for at, value in zip(ats, values, strict=True)
+            ]
+        )
+    else:
+        head = f"{meter_id}\t"
+        body = f"{tail}{head}".join(
+            [
+                f"{get(start) or utc_text(start, times)}\t{get(at) or utc_text(at, times)}\t{value}"
+                for start, at, value in zip(starts, ats, values, strict=True)
+            ]
+        )
+    return f"{head}{body}{tail}" if body else ""
 
 
 def _copy_new(
@@ -393,30 +421,32 @@ def _copy_new(
     seconds, and the value as PostgreSQL turns a ``double precision`` into ``numeric``
     (15 significant digits, ``float8_numeric``), then rounded to the column's 4
     decimals. Raises ``IntegrityError`` when one of them is stored after all."""
-    tail = f"\t{source}\t{run_id if run_id is not None else _NULL}\n"
+    tail = copy_tail(source, run_id)
     times: dict[int, str] = {}
     count = 0
-    lines: list[str] = []
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,
-        cursor.copy(
-            "COPY green_reading (meter_id, start, at, value, source, import_run_id) FROM STDIN"
-        ) as copy,
+        cursor.copy(COPY_READINGS) as copy,
     ):
-        for meter_id, start, at, value in rows:
-            lines.append(
-                f"{meter_id}\t"
-                f"{utc_text(start, times) if start is not None else _NULL}\t"
-                f"{utc_text(at, times)}\t{value:.15g}{tail}"
-            )
-            if len(lines) >= _COPY_BLOCK:
-                copy.write("".join(lines).encode())
-                count += len(lines)
-                lines = []
-        if lines:
-            copy.write("".join(lines).encode())
-            count += len(lines)
+        for batch in itertools.batched(rows, _COPY_BLOCK):
+            texts = []
+            for (meter_id, interval), run in itertools.groupby(
+                batch, key=lambda row: (row[0], row[1] is not None)
+            ):
+                readings = list(run)
+                texts.append(
+                    copy_text(
+                        meter_id,
+                        [r[1] for r in readings] if interval else None,  # type: ignore[misc]
+                        [r[2] for r in readings],
+                        [f"{r[3]:.15g}" for r in readings],
+                        tail=tail,
+                        times=times,
+                    )
+                )
+            copy.write("".join(texts).encode())
+            count += len(batch)
     return count
 
 
@@ -861,7 +891,7 @@ def green_run_create(
     return run
 
 
-def _check(run: ImportRun, *, in_worker: bool, stream: Any = None) -> Any:
+def check_run(run: ImportRun, *, in_worker: bool, stream: Any = None) -> Any:
     options = options_of(run)
     with run.file.open("rb") as stored:
         # The storage's own file object: Django's File wrapper answers ``closed`` on
@@ -905,24 +935,24 @@ def _store(run: ImportRun, findings: Findings) -> None:
 def green_run_validate(*, run: ImportRun, in_worker: bool = False) -> tuple[ImportRun, Any]:
     """Check the file; the run ends ``validated`` or ``rejected``. Returns the check
     (None when the file as a whole was refused), for a commit in the same pass."""
-    _validating(run)
+    mark_validating(run)
     try:
-        check = _check(run, in_worker=in_worker)
+        check = check_run(run, in_worker=in_worker)
     except FileRejected as exc:
-        _file_rejected(run, exc.findings)
+        mark_file_rejected(run, exc.findings)
         return run, None
-    _checked(run, check)
+    mark_checked(run, check)
     run.save()
     return run, check
 
 
-def _validating(run: ImportRun) -> None:
+def mark_validating(run: ImportRun) -> None:
     run.status = ImportStatus.VALIDATING
     run.processed_rows = 0
     run.save(update_fields=["status", "processed_rows"])
 
 
-def _file_rejected(run: ImportRun, findings: Findings) -> None:
+def mark_file_rejected(run: ImportRun, findings: Findings) -> None:
     _store(run, findings)
     run.status = ImportStatus.REJECTED
     run.finished_at = timezone.now()
@@ -930,7 +960,7 @@ def _file_rejected(run: ImportRun, findings: Findings) -> None:
     run.save()
 
 
-def _checked(run: ImportRun, check: Any) -> None:
+def mark_checked(run: ImportRun, check: Any) -> None:
     """What the check found, on the run (``validated`` or ``rejected``; not saved)."""
     _store(run, check.findings)
     run.total_rows = run.processed_rows = check.rows
@@ -939,7 +969,7 @@ def _checked(run: ImportRun, check: Any) -> None:
     run.finished_at = timezone.now()
 
 
-def _write(*, actor: Any, run: ImportRun, check: Any, written: bool = False) -> None:
+def write_checked(*, actor: Any, run: ImportRun, check: Any, written: bool = False) -> None:
     """Write a checked run and mark it committed. ``written``: its readings were
     copied in, and their months refreshed, while it was checked (decision 0038)."""
     options = options_of(run)
@@ -995,14 +1025,14 @@ def green_run_commit(
     run.save(update_fields=["status"])
     try:
         with transaction.atomic():
-            _write(actor=actor, run=run, check=check)
+            write_checked(actor=actor, run=run, check=check)
     except Exception:
         logger.exception("Green import %s failed", run.public_id)
-        _failed(run)
+        mark_failed(run)
     return run
 
 
-def _failed(run: ImportRun) -> None:
+def mark_failed(run: ImportRun) -> None:
     findings = Findings()
     findings.error(
         None, "", _("Importen fejlede, og intet blev ændret. Prøv igen, eller kontakt support.")

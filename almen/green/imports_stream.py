@@ -40,7 +40,8 @@ from almen.green.models import ReadingSource
 from almen.imports.findings import FileRejected
 from almen.imports.models import ImportRun
 
-Block = list[tuple[int, array, array, array | None]]  # meter id, times, values, starts
+# meter id, times, values as COPY text, starts (None: register readings)
+Block = list[tuple[int, array, list[str], array | None]]
 
 _STORED_WITHIN = """
 SELECT EXISTS (
@@ -91,13 +92,9 @@ class RowStream:
             if n <= done:
                 continue
             ts = state.ts[done:n]
+            texts, state.texts = state.texts, []
             block.append(
-                (
-                    state.meter_id,
-                    ts,
-                    state.val[done:n],
-                    state.start[done:n] if state.interval else None,
-                )
+                (state.meter_id, ts, texts, state.start[done:n] if state.interval else None)
             )
             meters.append(state.meter_id)
             firsts.append(dt.datetime.fromtimestamp(min(ts), dt.UTC))
@@ -132,40 +129,38 @@ class RowStream:
     # The writing thread.
 
     def copy_in(self, *, run_id: int) -> set[int] | None:
-        """``COPY`` the blocks into the readings until the last; the meters copied, or
-        None when the copy gave up (nothing of it is left: its savepoint is undone)."""
-        meters: set[int] = set()
-        tail = f"\t{ReadingSource.IMPORT}\t{run_id}\n"
+        """``COPY`` the blocks into the readings until the last, one statement a block,
+        and refresh the months of each meter whose rows have ended (none in a block
+        after some in the one before: a file sorted by meter, as supplier portals
+        write them, then refreshes while it is read, not after). The meters copied
+        whose months are still to be refreshed, or None when the copy gave up (nothing
+        of it is left: its savepoint is undone)."""
+        tail = services.copy_tail(ReadingSource.IMPORT, run_id)
         times: dict[int, str] = {}
-        null = "\\N"
+        table = footprint.FactorTable()
+        stale: set[int] = set()  # copied, months not refreshed since
+        previous: set[int] = set()
         try:
             with (
                 transaction.atomic(),
                 connection.cursor() as cursor,
                 connection.wrap_database_errors,
-                cursor.copy(
-                    "COPY green_reading (meter_id, start, at, value, source, import_run_id) "
-                    "FROM STDIN"
-                ) as copy,
             ):
                 while (block := self.blocks.get()) is not None:
-                    lines: list[str] = []
-                    for meter_id, ts, val, starts in block:
-                        meters.add(meter_id)
-                        head = f"{meter_id}\t"
-                        if starts is None:
-                            head += f"{null}\t"
-                            for at, value in zip(ts, val, strict=True):
-                                lines.append(
-                                    f"{head}{services.utc_text(at, times)}\t{value:.15g}{tail}"
-                                )
-                        else:
-                            for start, at, value in zip(starts, ts, val, strict=True):
-                                lines.append(
-                                    f"{head}{services.utc_text(start, times)}\t"
-                                    f"{services.utc_text(at, times)}\t{value:.15g}{tail}"
-                                )
-                    copy.write("".join(lines).encode())
+                    with cursor.copy(services.COPY_READINGS) as copy:
+                        for meter_id, ts, texts, starts in block:
+                            copy.write(
+                                services.copy_text(
+                                    meter_id, starts, ts, texts, tail=tail, times=times
+                                ).encode()
+                            )
+                    current = {meter_id for meter_id, *_rest in block}
+                    stale |= current
+                    ended = sorted((previous - current) & stale)
+                    if ended:
+                        footprint.meter_refresh(ended, table=table)
+                        stale.difference_update(ended)
+                    previous = current
                 if self.given_up:
                     raise _GiveUp
         except _GiveUp:
@@ -176,7 +171,7 @@ class RowStream:
             return None  # a reading stored since the check asked
         finally:
             self.closed = True
-        return meters
+        return stale
 
 
 class _Rejected(Exception):
@@ -186,13 +181,13 @@ class _Rejected(Exception):
 
 def check_and_write(*, actor: Any, run: ImportRun, in_worker: bool = False) -> ImportRun:
     """Check ``run``'s readings file and write it whole, or reject it, in one pass."""
-    services._validating(run)
+    services.mark_validating(run)
     stream = RowStream()
     outcome: dict[str, Any] = {}
 
     def check_in_thread() -> None:
         try:
-            outcome["check"] = services._check(run, in_worker=in_worker, stream=stream)
+            outcome["check"] = services.check_run(run, in_worker=in_worker, stream=stream)
         except BaseException as exc:
             outcome["error"] = exc
         finally:
@@ -208,10 +203,10 @@ def check_and_write(*, actor: Any, run: ImportRun, in_worker: bool = False) -> I
         with transaction.atomic():
             thread.start()
             try:
-                copied = stream.copy_in(run_id=run.pk)
-                if copied is not None:
-                    # The months, while the thread checks the series.
-                    footprint.meter_refresh(sorted(copied))
+                stale = stream.copy_in(run_id=run.pk)
+                if stale:
+                    # The months not refreshed yet, while the thread checks the series.
+                    footprint.meter_refresh(sorted(stale))
             finally:
                 stream.closed = True
                 thread.join()
@@ -220,14 +215,14 @@ def check_and_write(*, actor: Any, run: ImportRun, in_worker: bool = False) -> I
             check: ReadingsCheck = outcome["check"]
             if check.findings.errors:
                 raise _Rejected(check)
-            services._checked(run, check)
-            services._write(actor=actor, run=run, check=check, written=copied is not None)
+            services.mark_checked(run, check)
+            services.write_checked(actor=actor, run=run, check=check, written=stale is not None)
     except FileRejected as exc:
-        services._file_rejected(run, exc.findings)
+        services.mark_file_rejected(run, exc.findings)
     except _Rejected as rejected:
-        services._checked(run, rejected.check)
+        services.mark_checked(run, rejected.check)
         run.save()
     except Exception:
         services.logger.exception("Green import %s failed", run.public_id)
-        services._failed(run)
+        services.mark_failed(run)
     return run

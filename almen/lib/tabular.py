@@ -25,6 +25,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -257,6 +258,66 @@ def _header(raw: list[Any], aliases: Mapping[str, str] | None) -> tuple[list[str
     return [normalise_header(h, aliases) for h in raw_headers], raw_headers
 
 
+def csv_records(text: IO[str], reader: Any, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The records after the last one ``reader`` (a ``csv.reader`` over ``text``) read,
+    each with its line number, empty ones left out; a line the csv module cannot read
+    raises ``TabularError`` with its number.
+
+    A stretch of text without quotes, NUL bytes, carriage returns other than in
+    ``\r\n`` or lines longer than the csv module's field limit holds no record the
+    csv module would read differently from ``str.split``, which is about twice as fast:
+    the text is read a chunk at a time and split, until a chunk with one of those,
+    from where the csv module reads the rest."""
+    number = reader.line_num
+    limit = csv.field_size_limit()
+    rest = ""
+    while True:
+        chunk = text.read(CHUNK)
+        data = raw = rest + chunk
+        final = not chunk
+        if not data:
+            return
+        plain = '"' not in data and "\x00" not in data
+        if plain and "\r" in data:
+            data = data.replace("\r\n", "\n")
+            cr = data.find("\r")
+            plain = cr < 0 or (cr == len(data) - 1 and not final)  # "\r" | "\n" next
+        if plain:
+            lines = data.split("\n")
+            rest = "" if final else lines.pop()
+            plain = max(map(len, lines), default=0) <= limit
+        if not plain:
+            yield from _csv_module_records(
+                # Whole lines: the csv module counts each string it is given as one.
+                itertools.chain(io.StringIO(raw + text.readline(), newline=""), text),
+                delimiter,
+                number,
+            )
+            return
+        for line in lines:
+            number += 1
+            record = line.split(delimiter)
+            if any(record):
+                yield number, record
+        if final:
+            return
+
+
+def _csv_module_records(
+    lines: Iterator[str], delimiter: str, before: int
+) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        for record in reader:
+            if any(record):
+                yield before + reader.line_num, record
+    except csv.Error as exc:
+        raise TabularError(
+            _("Linje %(line)s kunne ikke læses: %(error)s")
+            % {"line": before + reader.line_num, "error": exc}
+        ) from exc
+
+
 def _read_csv(fileobj: IO[bytes], aliases: Mapping[str, str] | None) -> Table:
     encoding, _lines = detect_encoding(fileobj)
     text = io.TextIOWrapper(fileobj, encoding=encoding, newline="")
@@ -278,16 +339,9 @@ def _read_csv(fileobj: IO[bytes], aliases: Mapping[str, str] | None) -> Table:
             break
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        try:
-            for record in reader:
-                if _blank(record):
-                    continue
-                yield reader.line_num, dict(zip(headers, record, strict=False))
-        except csv.Error as exc:
-            raise TabularError(
-                _("Linje %(line)s kunne ikke læses: %(error)s")
-                % {"line": reader.line_num, "error": exc}
-            ) from exc
+        for number, record in csv_records(text, reader, delimiter):
+            if not _blank(record):
+                yield number, dict(zip(headers, record, strict=False))
 
     return Table("csv", headers, raw_headers, rows(), encoding=encoding, delimiter=delimiter)
 

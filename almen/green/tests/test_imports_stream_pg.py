@@ -101,13 +101,37 @@ def _file(*, step: float = 1.5, bad_row: int | None = None, drop_at: int | None 
     return ("\ufeff" + "\n".join(lines) + "\n").encode()
 
 
-def _import(made: dict[str, Any], content: bytes, *, stream: bool) -> tuple[ImportRun, Any]:
+def _by_meter(tail: int = 24) -> bytes:
+    """The same readings sorted by meter, as a supplier portal writes one meter after
+    another, except the heat meter's last ``tail`` hours, which come at the end."""
+    lines = _file().decode().removeprefix("\ufeff").splitlines()
+    heat = [line for line in lines[1:] if line.startswith("STREAM-HEAT;")]
+    power = [line for line in lines[1:] if line.startswith("STREAM-POWER;")]
+    ordered = [lines[0], *heat[:-tail], *power, *heat[-tail:]]
+    return ("\ufeff" + "\n".join(ordered) + "\n").encode()
+
+
+def _import(
+    made: dict[str, Any], content: bytes, *, stream: bool, refreshed: list[Any] | None = None
+) -> tuple[ImportRun, Any]:
+    """The run, and what ``copy_in`` returned (the meters whose months were still to
+    be refreshed when the copy ended). ``refreshed``: gets each ``meter_refresh``
+    call's meters, with None where the copy ended."""
     copied: list[Any] = []
     real = imports_stream.RowStream.copy_in
+    real_refresh = imports_stream.footprint.meter_refresh
 
     def recording(self: imports_stream.RowStream, **kw: Any) -> Any:
         copied.append(result := real(self, **kw))
+        if refreshed is not None:
+            refreshed.append(None)
         return result
+
+    def refreshing(meter_ids: Any, **kw: Any) -> int:
+        ids = list(meter_ids)
+        if refreshed is not None:
+            refreshed.append(ids)
+        return real_refresh(ids, **kw)
 
     def run_it() -> ImportRun:
         run = services.green_run_create(
@@ -123,6 +147,7 @@ def _import(made: dict[str, Any], content: bytes, *, stream: bool) -> tuple[Impo
     with override_settings(GREEN_STREAM_MIN_BYTES=limit), pytest.MonkeyPatch.context() as mp:
         mp.setattr(services, "PROGRESS_EVERY", 500)
         mp.setattr(imports_stream.RowStream, "copy_in", recording)
+        mp.setattr(imports_stream.footprint, "meter_refresh", refreshing)
         run = in_thread(run_it)
     return run, (copied[0] if copied else "not streamed")
 
@@ -184,6 +209,27 @@ def test_a_streamed_import_stores_what_the_usual_path_stores(made: dict[str, Any
         )
     )
     assert run_ids == {usual.pk}
+
+
+def test_a_file_sorted_by_meter_refreshes_each_meter_as_its_rows_end(
+    made: dict[str, Any],
+) -> None:
+    heat, power = made["meters"]
+    content = _by_meter()
+    calls: list[Any] = []
+    streamed, stale = _import(made, content, stream=True, refreshed=calls)
+    assert streamed.status == ImportStatus.COMMITTED, streamed.findings
+    # The heat meter's months while the power meter's rows were copied; both again at
+    # the end: the heat meter had rows after its refresh, the power meter's ended last.
+    ended = calls.index(None)
+    assert calls[:ended] == [[heat]]
+    assert stale == {heat, power} and calls[ended + 1 :] == [[heat, power]]
+    after_stream = _stored(made)
+    _clear(made)
+    usual, not_streamed = _import(made, content, stream=False)
+    assert usual.status == ImportStatus.COMMITTED and not_streamed == "not streamed"
+    assert after_stream == _stored(made)
+    assert len(after_stream["readings"]) == 2 * HOURS and after_stream["months"]
 
 
 def test_a_bad_row_rejects_the_file_and_writes_nothing(made: dict[str, Any]) -> None:

@@ -149,3 +149,44 @@ def test_the_copy_stores_exactly_what_the_staged_insert_stores(interval: bool) -
 
     assert len(stored(copied)) == len(rows)
     assert stored(copied) == stored(staged)
+
+
+def test_a_value_copied_as_the_files_text_is_stored_as_from_its_number() -> None:
+    # The streamed import (decision 0038) copies a plain value's own digits; the usual
+    # path stores the number (a ``double precision``) as ``numeric(18, 4)``. The same
+    # for every text the check accepts, halves at the fifth decimal and 16 digits too.
+    from almen.green.imports_readings import parse_value, value_and_text
+
+    rng = random.Random(10)
+    texts = [
+        "0",
+        "-0",
+        "007,5",
+        "0,00005",
+        "0,00015",
+        "1,23455",
+        "2,5",
+        "12345678901,2345",
+        "99999999999999,9",
+        "9999999999999,999",
+        "0,000000000000001",
+        "1.234,5",
+        "1 234,5",
+    ]
+    for _ in range(2000):
+        digits = rng.randint(1, 16)
+        whole = str(rng.randrange(10 ** rng.randint(0, 14)))
+        decimals = "".join(rng.choice("0123456789") for _ in range(max(0, digits - len(whole))))
+        texts.append(f"{whole},{decimals}" if decimals else whole)
+    cases = [(t, *value_and_text(t)) for t in texts]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t, c::numeric(18, 4) = f::numeric(18, 4) FROM "
+            "unnest(%s::text[], %s::text[], %s::float8[]) AS u(t, c, f)",
+            [[t for t, _n, _c in cases], [c for _t, _n, c in cases], [n for _t, n, _c in cases]],
+        )
+        differing = [t for t, same in cursor.fetchall() if not same]
+    assert differing == []
+    assert all(n == parse_value(t) for t, n, _c in cases)
+    assert value_and_text("1234,5") == (1234.5, "1234.5")  # the file's digits
+    assert value_and_text("1.234,5") == (1234.5, "1234.5")  # formatted: not plain

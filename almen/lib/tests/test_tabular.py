@@ -382,3 +382,74 @@ def test_never_a_wrong_value(text: str) -> None:
     except ValueError:
         return
     assert readings == {value}
+
+
+# --- csv_records: str.split where the csv module would read the same -----------------
+
+
+def _by_csv_module(text: str) -> list[tuple[int, list[str]]]:
+    import csv
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    return [(reader.line_num, r) for r in reader if any(r)]
+
+
+def _by_csv_records(text: str, chunk: int) -> list[tuple[int, list[str]]]:
+    import csv
+
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream, delimiter=";")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tabular, "CHUNK", chunk)
+        return list(tabular.csv_records(stream, reader, ";"))
+
+
+_LINE_PIECES = st.lists(
+    st.sampled_from(["a", "1,5", ";", "", " ", '"', '"x;y"', "\r\n", "\n", "\r", "\x00", "æø"]),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=_LINE_PIECES, chunk=st.integers(min_value=1, max_value=12))
+@example(pieces=["a", ";", "1", "\r\n", "b", ";", "2", "\r\n"], chunk=4)
+@example(pieces=["a", "\r", "\n", "b"], chunk=1)
+@example(pieces=["a", "\n", '"q', "\n", 'r"', "\n", "c"], chunk=3)
+def test_csv_records_reads_what_the_csv_module_reads(pieces: list[str], chunk: int) -> None:
+    text = "".join(pieces)
+    try:
+        expected: Any = _by_csv_module(text)
+    except Exception as exc:  # the csv module refuses it: so must csv_records
+        expected = type(exc)
+    try:
+        got: Any = _by_csv_records(text, chunk)
+    except TabularError as exc:
+        got = type(exc.__cause__)
+    assert got == expected
+
+
+def test_csv_records_splits_plain_text_without_the_csv_module(monkeypatch) -> None:
+    import csv
+
+    text = "a;1\r\n\r\nb;2\r\nc;3"
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream, delimiter=";")
+    monkeypatch.setattr(tabular, "_csv_module_records", None)  # would fail if called
+    assert list(tabular.csv_records(stream, reader, ";")) == [
+        (1, ["a", "1"]),
+        (3, ["b", "2"]),
+        (4, ["c", "3"]),
+    ]
+
+
+def test_csv_records_hands_a_quoted_rest_to_the_csv_module_with_its_line_numbers() -> None:
+    text = "h;v\n" + "a;1\n" * 5 + '"b;x";2\n"multi\nline";3\nc;4\n'
+    assert _by_csv_records(text, 8) == _by_csv_module(text)
+    numbers = [n for n, _r in _by_csv_records(text, 8)]
+    assert numbers == [1, 2, 3, 4, 5, 6, 7, 9, 10]
+
+
+def test_csv_records_refuses_a_field_over_the_limit_as_the_csv_module_does() -> None:
+    text = "a;1\nb;" + "x" * 200_000 + "\nc;3\n"
+    with pytest.raises(TabularError, match="Linje 2 kunne ikke læses"):
+        _by_csv_records(text, 1 << 20)
