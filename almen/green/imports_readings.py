@@ -361,6 +361,11 @@ class ReadingsCheck:
     # Keep each meter's values as COPY text too (``MeterState.texts``), for a writer
     # that copies them in while the file is read (``imports_stream``).
     copy_texts: bool = False
+    # Meter id → (its rows then, what its series' check counted, and found):
+    # ``check_series_early``.
+    early: dict[int, tuple[int, ReadingsCheck, list[tuple[str, int | None, str, str]]]] = field(
+        default_factory=dict
+    )
 
     def summary(self) -> dict[str, int]:
         return {
@@ -672,10 +677,43 @@ def _median(values: array) -> float:
 
 
 def check_series(check: ReadingsCheck) -> None:
-    """Duplicates, stored values, negative consumption, gaps and spikes, per meter."""
+    """Duplicates, stored values, negative consumption, gaps and spikes, per meter. A
+    meter checked early (``check_series_early``) and without rows since adds what that
+    check found, in the same place: the findings are the same, in the same order."""
     for state in check.meters.values():
-        if len(state.ts):
+        if not len(state.ts):
+            continue
+        early = check.early.pop(state.meter_id, None)
+        if early is not None and early[0] == len(state.ts):
+            _rows, part, found = early
+            for finding in found:
+                check.findings.add(*finding)
+            check.new += part.new
+            check.skipped += part.skipped
+            check.overwritten += part.overwritten
+        else:
             _check_meter(check, state)
+
+
+class _EveryFinding(Findings):
+    """One meter's findings, all of them, for ``check_series`` to add in its turn."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all: list[tuple[str, int | None, str, str]] = []
+
+    def add(self, level: str, row: int | None, column: str, message: str) -> None:
+        self.all.append((level, row, column, message))
+
+
+def check_series_early(check: ReadingsCheck, state: MeterState) -> None:
+    """Check ``state``'s series now, while the file is still read (its rows seem to
+    have ended: ``imports_stream``); ``check_series`` takes the result unless the meter
+    had rows after it."""
+    found = _EveryFinding()
+    part = ReadingsCheck(findings=found)
+    _check_meter(part, state)
+    check.early[state.meter_id] = (len(state.ts), part, found.all)
 
 
 def _negative(state: MeterState, new: float, at: int, old: float, before: int, unit: str) -> str:

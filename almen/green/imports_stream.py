@@ -35,7 +35,7 @@ from django.db import IntegrityError, connection, connections, transaction
 
 from almen.green import footprint
 from almen.green import imports_services as services
-from almen.green.imports_readings import ReadingsCheck
+from almen.green.imports_readings import MeterState, ReadingsCheck, check_series_early
 from almen.green.models import ReadingSource
 from almen.imports.findings import FileRejected
 from almen.imports.models import ImportRun
@@ -75,15 +75,21 @@ class RowStream:
     def __init__(self) -> None:
         self.blocks: queue.Queue[Block | None] = queue.Queue(maxsize=4)
         self.handed: dict[int, int] = {}  # meter id → rows handed over
+        self.previous: list[MeterState] = []  # the meters of the block handed last
         self.given_up = False
         self.closed = False
 
     # The checking thread.
 
-    def flush(self, check: ReadingsCheck) -> None:
+    def flush(self, check: ReadingsCheck, *, last: bool = False) -> None:
+        """Hand the rows read since over; then check the series of each meter whose
+        rows have ended (some in the block before, none in this one: a file sorted by
+        meter), while the writer copies, rather than all after the last row
+        (``imports_readings.check_series_early``)."""
         if self.given_up or self.closed:
             return
         block: Block = []
+        current: list[MeterState] = []
         meters: list[int] = []
         firsts: list[dt.datetime] = []
         lasts: list[dt.datetime] = []
@@ -97,6 +103,7 @@ class RowStream:
                 (state.meter_id, ts, texts, state.start[done:n] if state.interval else None)
             )
             meters.append(state.meter_id)
+            current.append(state)
             firsts.append(dt.datetime.fromtimestamp(min(ts), dt.UTC))
             lasts.append(dt.datetime.fromtimestamp(max(ts), dt.UTC))
             self.handed[state.meter_id] = n
@@ -109,9 +116,13 @@ class RowStream:
             self.give_up()
             return
         self._put(block)
+        ended, self.previous = [m for m in self.previous if m not in current], current
+        if not last:
+            for state in ended:
+                check_series_early(check, state)
 
     def rows_read(self, check: ReadingsCheck) -> None:
-        self.flush(check)
+        self.flush(check, last=True)
         self._put(None)
 
     def give_up(self) -> None:

@@ -24,8 +24,8 @@ from django.db import connection
 from django.test import override_settings
 
 from almen.audit.models import AuditEntry
+from almen.green import imports_readings, imports_stream
 from almen.green import imports_services as services
-from almen.green import imports_stream
 from almen.green.models import (
     EnergyKind,
     Meter,
@@ -101,13 +101,15 @@ def _file(*, step: float = 1.5, bad_row: int | None = None, drop_at: int | None 
     return ("\ufeff" + "\n".join(lines) + "\n").encode()
 
 
-def _by_meter(tail: int = 24) -> bytes:
+def _by_meter(tail: int) -> bytes:
     """The same readings sorted by meter, as a supplier portal writes one meter after
-    another, except the heat meter's last ``tail`` hours, which come at the end."""
+    another, with four hours of the power meter missing (a gap: a warning); the heat
+    meter's last ``tail`` hours come at the end."""
     lines = _file().decode().removeprefix("\ufeff").splitlines()
     heat = [line for line in lines[1:] if line.startswith("STREAM-HEAT;")]
     power = [line for line in lines[1:] if line.startswith("STREAM-POWER;")]
-    ordered = [lines[0], *heat[:-tail], *power, *heat[-tail:]]
+    del power[100:104]
+    ordered = [lines[0], *heat[: len(heat) - tail], *power, *heat[len(heat) - tail :]]
     return ("\ufeff" + "\n".join(ordered) + "\n").encode()
 
 
@@ -194,11 +196,7 @@ def test_a_streamed_import_stores_what_the_usual_path_stores(made: dict[str, Any
     months = [m[1] for m in after_stream["months"] if m[0] == made["meters"][0]]
     assert months[:2] == [dt.date(2025, 1, 1), dt.date(2025, 2, 1)]
 
-    def same(run: ImportRun) -> tuple[Any, ...]:
-        summary = {k: v for k, v in run.summary.items() if k != "options"}
-        return (summary, run.error_count, run.warning_count, run.findings, run.total_rows)
-
-    assert same(streamed) == same(usual)
+    assert _same(streamed) == _same(usual)
     assert streamed.summary["readings_new"] == 2 * HOURS
     # Each reading names its own run.
     run_ids = in_thread(
@@ -211,25 +209,48 @@ def test_a_streamed_import_stores_what_the_usual_path_stores(made: dict[str, Any
     assert run_ids == {usual.pk}
 
 
-def test_a_file_sorted_by_meter_refreshes_each_meter_as_its_rows_end(
-    made: dict[str, Any],
+def _same(run: ImportRun) -> tuple[Any, ...]:
+    summary = {k: v for k, v in run.summary.items() if k != "options"}
+    return (summary, run.error_count, run.warning_count, run.findings, run.total_rows)
+
+
+@pytest.mark.parametrize("tail", [0, 24])
+def test_a_file_sorted_by_meter_is_checked_and_refreshed_as_each_meters_rows_end(
+    made: dict[str, Any], tail: int
 ) -> None:
     heat, power = made["meters"]
-    content = _by_meter()
+    content = _by_meter(tail)
     calls: list[Any] = []
-    streamed, stale = _import(made, content, stream=True, refreshed=calls)
+    checked: list[int] = []
+    real_check = imports_readings._check_meter
+
+    def checking(check: Any, state: Any) -> None:
+        checked.append(state.meter_id)
+        real_check(check, state)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(imports_readings, "_check_meter", checking)
+        streamed, stale = _import(made, content, stream=True, refreshed=calls)
     assert streamed.status == ImportStatus.COMMITTED, streamed.findings
-    # The heat meter's months while the power meter's rows were copied; both again at
-    # the end: the heat meter had rows after its refresh, the power meter's ended last.
+    # The heat meter's series checked and months refreshed while the power meter's
+    # rows were read and copied; the power meter's ended with the file. Heat rows
+    # after that (``tail``) make both happen again at the end.
     ended = calls.index(None)
     assert calls[:ended] == [[heat]]
-    assert stale == {heat, power} and calls[ended + 1 :] == [[heat, power]]
+    if tail:
+        assert stale == {heat, power} and calls[ended + 1 :] == [[heat, power]]
+        assert checked == [heat, heat, power]
+    else:
+        assert stale == {power} and calls[ended + 1 :] == [[power]]
+        assert checked == [heat, power]
     after_stream = _stored(made)
     _clear(made)
     usual, not_streamed = _import(made, content, stream=False)
     assert usual.status == ImportStatus.COMMITTED and not_streamed == "not streamed"
     assert after_stream == _stored(made)
-    assert len(after_stream["readings"]) == 2 * HOURS and after_stream["months"]
+    assert len(after_stream["readings"]) == 2 * HOURS - 4 and after_stream["months"]
+    assert _same(streamed) == _same(usual)
+    assert streamed.warning_count >= 1  # the gap, found early or late the same
 
 
 def test_a_bad_row_rejects_the_file_and_writes_nothing(made: dict[str, Any]) -> None:
