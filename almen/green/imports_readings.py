@@ -492,6 +492,7 @@ def check_rows(
         rows += 1
         if progress is not None and rows % progress_every == 0:
             progress(rows)
+            copy_texts = check.copy_texts  # a stream that gave up wants no more
         if len(rec) < width:
             rec = [*rec, *([""] * (width - len(rec)))]
         # The meter.

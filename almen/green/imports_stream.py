@@ -1,13 +1,17 @@
-"""A big readings file checked and written in one pass, at the same time (decision 0038).
+"""A big readings file checked and written in one pass, at the same time (decisions
+0038 and 0039).
 
 The usual one-pass import checks the whole file (Python, one core), then copies it in
 and refreshes the months (PostgreSQL, the other core): each waits for the other. Here
 the check runs in a thread of its own, on its own database connection, and hands each
 block of rows it has accepted to the calling thread, which ``COPY``'s them into the
-readings inside the import's transaction while the check reads on. When the last row is
-read, the calling thread ends the ``COPY`` and refreshes the months while the thread
-checks the series. Nothing is committed until the check has found no error; a file
-with an error is rolled back whole and rejected with its findings, as before.
+readings inside the import's transaction (one ``COPY`` a block) while the check reads
+on. A meter whose rows have ended — some in the block before, none in this one, as in
+a file sorted by meter — has its series checked by the thread and its months refreshed
+by the writer at once (decision 0039); the rest wait for the last row, when the writer
+refreshes the months while the thread checks the series. Nothing is committed until
+the check has found no error; a file with an error is rolled back whole and rejected
+with its findings, as before.
 
 The copy is a first import's (decision 0034): it gives up — the savepoint undone, the
 readings then written the usual way after the check — as soon as a block touches a
@@ -63,6 +67,15 @@ def applies(run: ImportRun) -> bool:
     return bool(size >= settings.GREEN_STREAM_MIN_BYTES)
 
 
+def _stop_texts(check: ReadingsCheck) -> None:
+    """Nothing more is copied: the check stops keeping the values as text (10 million
+    of them would be ~600 MB) and drops those it kept."""
+    if check.copy_texts:
+        check.copy_texts = False
+        for state in check.meters.values():
+            state.texts = []
+
+
 class _GiveUp(Exception):
     """The copy stops; the readings are written the usual way after the check."""
 
@@ -87,6 +100,7 @@ class RowStream:
         meter), while the writer copies, rather than all after the last row
         (``imports_readings.check_series_early``)."""
         if self.given_up or self.closed:
+            _stop_texts(check)
             return
         block: Block = []
         current: list[MeterState] = []
@@ -114,6 +128,7 @@ class RowStream:
             (stored,) = cursor.fetchone()
         if stored:
             self.give_up()
+            _stop_texts(check)
             return
         self._put(block)
         ended, self.previous = [m for m in self.previous if m not in current], current

@@ -282,8 +282,21 @@ def test_stored_readings_give_the_copy_up_and_the_usual_write_runs(made: dict[st
     assert first.status == ImportStatus.COMMITTED
     before = _stored(made)
     # The same file again: every reading is stored with the same value.
-    again, copied = _import(made, _file(), stream=True)
+    checks: list[Any] = []
+    real_check_run = services.check_run
+
+    def check_run(*args: Any, **kw: Any) -> Any:
+        checks.append(check := real_check_run(*args, **kw))
+        return check
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(services, "check_run", check_run)
+        again, copied = _import(made, _file(), stream=True)
     assert copied is None  # given up at the first block
+    # …and the check kept no value as COPY text after it (memory: 10 million of them
+    # would be ~600 MB).
+    (check,) = checks
+    assert not check.copy_texts and not any(s.texts for s in check.meters.values())
     assert again.status == ImportStatus.COMMITTED
     assert again.summary["readings_unchanged"] == 2 * HOURS
     assert again.summary["readings_new"] == 0
