@@ -190,3 +190,22 @@ def test_a_value_copied_as_the_files_text_is_stored_as_from_its_number() -> None
     assert all(n == parse_value(t) for t, n, _c in cases)
     assert value_and_text("1234,5") == (1234.5, "1234.5")  # the file's digits
     assert value_and_text("1.234,5") == (1234.5, "1234.5")  # formatted: not plain
+
+
+def test_the_readings_keep_the_cheap_write_schema() -> None:
+    # Migration green/0008 (decision 0039): import_run_id indexed by BRIN only, the id
+    # identity caching 1,000 values. Django's state still records a B-tree: a later
+    # migration that alters the field would bring it back, and this test fails then.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT am.amname FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+            "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+            "WHERE i.indrelid = 'green_reading'::regclass AND a.attname = 'import_run_id'"
+        )
+        assert [m for (m,) in cursor.fetchall()] == ["brin"]
+        cursor.execute(
+            "SELECT cache_size FROM pg_sequences WHERE schemaname || '.' || sequencename "
+            "= pg_get_serial_sequence('green_reading', 'id')"
+        )
+        assert cursor.fetchone() == (1000,)
