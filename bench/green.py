@@ -753,7 +753,8 @@ def executemany_ceiling_sqlite(meters: list[tuple[str, int, int]]) -> tuple[floa
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("DROP TABLE IF EXISTS bench_reading_copy")
     ddl = conn.execute(
-        "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'green_reading' AND sql IS NOT NULL"
+        "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'green_reading' AND sql IS NOT NULL "
+        "AND type IN ('table', 'index')"  # not the meter triggers (decision 0037), as on PG
     ).fetchall()
     for kind, sql in sorted(ddl, key=lambda r: r[0] != "table"):
         sql = sql.replace('"green_reading"', '"bench_reading_copy"')
