@@ -131,7 +131,9 @@ class RowStream:
             _stop_texts(check)
             return
         self._put(block)
-        ended, self.previous = [m for m in self.previous if m not in current], current
+        now = {state.meter_id for state in current}  # a file by time: every meter, each block
+        ended = [state for state in self.previous if state.meter_id not in now]
+        self.previous = current
         if not last:
             for state in ended:
                 check_series_early(check, state)
